@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Account describes a connected mailbox.
+type Account struct {
+	// Email is the mailbox's own address.
+	Email string
+	// Name is the display name used in From when a message gives none.
+	Name string
+	// Aliases are further addresses the mailbox may send as (verified
+	// send-as aliases on Gmail, proxy addresses on Microsoft 365).
+	Aliases []string
+}
+
+// MaySendAs reports whether address is the account's own address or one of
+// its aliases, compared case-insensitively.
+func (a Account) MaySendAs(address string) bool {
+	if strings.EqualFold(address, a.Email) {
+		return true
+	}
+	for _, alias := range a.Aliases {
+		if strings.EqualFold(address, alias) {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is a connected account's health, for the host's UI.
+type Status int
+
+// The account statuses.
+const (
+	// StatusPending: created and not yet verified (grey).
+	StatusPending Status = iota
+	// StatusActive: the last Verify, Send or Fetch worked (green).
+	StatusActive
+	// StatusError: the last attempt failed; State.Err says why (red).
+	StatusError
+)
+
+// String returns "pending", "active" or "error".
+func (s Status) String() string {
+	switch s {
+	case StatusPending:
+		return "pending"
+	case StatusActive:
+		return "active"
+	case StatusError:
+		return "error"
+	default:
+		return "unknown"
+	}
+}
+
+// State is an account's status with the error that caused StatusError.
+type State struct {
+	Status    Status
+	Err       error
+	CheckedAt time.Time
+}
+
+// StateOf turns the result of Verify (or of any call) into a State:
+// nil is Active, anything else is Error with that cause.
+//
+// A temporary failure (ErrTemporary, ErrRateLimited) says nothing about the
+// account, so a host usually keeps the previous status for those;
+// NeedsReconnect tells the two apart.
+func StateOf(err error, at time.Time) State {
+	if err == nil {
+		return State{Status: StatusActive, CheckedAt: at}
+	}
+	return State{Status: StatusError, Err: err, CheckedAt: at}
+}
+
+// NeedsReconnect reports whether err means the user must connect the
+// mailbox again (credentials rejected or revoked, scope missing, or signed
+// in as somebody else).
+func NeedsReconnect(err error) bool {
+	return errors.Is(err, ErrAuth) || errors.Is(err, ErrPermission) || errors.Is(err, ErrAccountMismatch)
+}

@@ -1,0 +1,35 @@
+// Package provider is the portable contract of inboxkit: one connected
+// mailbox, whatever service it lives on.
+//
+// A [Provider] sends mail as its account and fetches back only the mail that
+// relates to what it sent: replies, bounces (RFC 3464 delivery status
+// notifications), auto-replies (RFC 3834) and spam complaints (RFC 5965). It
+// decides what is related by asking a [SentIndex], which the host implements
+// over its own database (the tracking package ships an in-memory one).
+// Implementations live in sibling packages: gmail (Gmail API), graph
+// (Microsoft Graph) and smtpimap (any SMTP + IMAP server).
+//
+// Messages are plain data ([Message], [Sent], [Incoming]); [Message.Validate]
+// refuses header injection and malformed addresses before anything reaches a
+// server, and every provider sets its own RFC 5322 Message-ID (see
+// [NewMessageID]) so replies can always be matched by header.
+//
+// # Errors
+//
+// Errors returned by providers match, with [errors.Is], one of the sentinels
+// [ErrAuth], [ErrPermission], [ErrRateLimited], [ErrTemporary], [ErrInsecure],
+// [ErrInvalid], [ErrNotFound], [ErrAccountMismatch] and [ErrNotAllowed], and
+// are wrapped exactly once in an [*Error] that still unwraps to the native
+// error of the underlying client. A rate limit comes as a [*RateLimitError]
+// carrying the server's Retry-After. [Retry] is the one retry loop every
+// provider uses: it honours Retry-After and backs off exponentially with full
+// jitter, capped, and stops when its context is done.
+//
+// # Idempotency
+//
+// A [Message] with an IdempotencyKey is delivered at most once, even when the
+// caller retries after a timeout. [Deduper] implements that once for every
+// provider: it derives a stable Message-ID from the key, remembers outcomes in
+// a [SendLog], and after an ambiguous failure asks the provider to look the
+// Message-ID up in the Sent folder before sending again.
+package provider

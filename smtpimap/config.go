@@ -1,0 +1,215 @@
+package smtpimap
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/inboxkit/inboxkit/crypto"
+	"github.com/inboxkit/inboxkit/provider"
+	"golang.org/x/oauth2"
+)
+
+// Security is how a connection is encrypted. There is no plaintext mode.
+type Security int
+
+// The security modes. The zero value means "infer from the port".
+const (
+	// SecurityAuto infers the mode from the port: 465 and 993 are TLS,
+	// anything else STARTTLS.
+	SecurityAuto Security = iota
+	// TLS is implicit TLS from the first byte (ports 465, 993).
+	TLS
+	// STARTTLS upgrades a plaintext greeting to TLS before anything else
+	// is said (ports 587, 25, 143). A server that does not offer it is
+	// refused with provider.ErrInsecure before any credential is sent.
+	STARTTLS
+)
+
+// String returns "auto", "tls" or "starttls".
+func (s Security) String() string {
+	switch s {
+	case SecurityAuto:
+		return "auto"
+	case TLS:
+		return "tls"
+	case STARTTLS:
+		return "starttls"
+	default:
+		return fmt.Sprintf("Security(%d)", int(s))
+	}
+}
+
+// ParseSecurity reads "tls"/"ssl", "starttls" or "auto"/"" (any case).
+func ParseSecurity(s string) (Security, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return SecurityAuto, nil
+	case "tls", "ssl", "implicit":
+		return TLS, nil
+	case "starttls":
+		return STARTTLS, nil
+	}
+	return 0, provider.Invalid("Security", fmt.Sprintf("%q is not tls or starttls (plaintext is not offered)", s))
+}
+
+// Server is a host and port with its security. Give a port, a security
+// or both: the missing one is inferred (see Resolve).
+type Server struct {
+	Host     string
+	Port     int
+	Security Security
+}
+
+// The well-known ports.
+const (
+	PortSMTPSubmission = 587
+	PortSMTPS          = 465
+	PortSMTP           = 25
+	PortIMAP           = 143
+	PortIMAPS          = 993
+)
+
+// Auth is the SASL mechanism used to sign in.
+type Auth int
+
+// The auth mechanisms. The zero value picks PLAIN, or LOGIN where the SMTP
+// server offers only that, or XOAUTH2 when Config.TokenSource is set.
+const (
+	AuthAuto Auth = iota
+	AuthPlain
+	AuthLogin
+	AuthXOAUTH2
+)
+
+// Config is one SMTP (+ optional IMAP) mailbox.
+type Config struct {
+	// Email is the mailbox address; required.
+	Email string
+	// FromName is the display name used when a message's From has none.
+	FromName string
+	// Aliases are other addresses this login may send as.
+	Aliases []string
+	// Username signs in; empty means Email.
+	Username string
+	// Password is the SMTP/IMAP password (or an app password).
+	Password crypto.Secret
+	// TokenSource, when set, signs in with XOAUTH2 instead of Password
+	// (Gmail or Outlook over SMTP/IMAP).
+	TokenSource oauth2.TokenSource
+	// Auth forces one SASL mechanism; zero picks one.
+	Auth Auth
+	// SMTP is the outgoing server; required.
+	SMTP Server
+	// IMAP is the incoming server; nil turns receiving off (Fetch
+	// returns nothing and no copy is saved to Sent).
+	IMAP *Server
+	// TLSConfig verifies the servers; nil uses the system roots. Its
+	// ServerName is filled from the host when empty.
+	TLSConfig *tls.Config
+	// SentFolder overrides the folder sent copies are appended to; empty
+	// finds it by SPECIAL-USE \Sent, then by common names.
+	SentFolder string
+	// SaveSent decides whether a copy is appended to the Sent folder:
+	// SaveSentAuto skips it for servers known to save sent mail themselves
+	// (Gmail, Outlook/Office 365).
+	SaveSent SaveSent
+	// Folders are the IMAP folders Fetch reads; empty means INBOX (plus
+	// the Junk folder when the server marks one with \Junk).
+	Folders []string
+	// Lookback is how far back a first Fetch (empty cursor) reads; zero
+	// means 30 days.
+	Lookback time.Duration
+	// Timeout bounds each network exchange; zero means 30 seconds.
+	Timeout time.Duration
+	// HelloName is the EHLO name; empty uses the Email's domain.
+	HelloName string
+	// SendLog remembers idempotency keys; nil keeps them in memory.
+	SendLog provider.SendLog
+	// Logger receives connection events (never credentials); nil
+	// discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// SaveSent says whether sent mail is appended to the Sent folder.
+type SaveSent int
+
+// The SaveSent choices.
+const (
+	SaveSentAuto SaveSent = iota
+	SaveSentAlways
+	SaveSentNever
+)
+
+// Resolve fills in the inferred half of s: the security from a port
+// (465/993 TLS, everything else STARTTLS) or the port from a security
+// (implicit TLS: 465 for SMTP, 993 for IMAP; STARTTLS: 587 or 143). It
+// checks the host is set and the port is a number from 1 to 65535.
+func (s Server) Resolve(imap bool, field string) (Server, error) {
+	if strings.TrimSpace(s.Host) == "" {
+		return s, provider.Invalid(field+".Host", "empty")
+	}
+	if strings.ContainsAny(s.Host, " \t\r\n/@") {
+		return s, provider.Invalid(field+".Host", fmt.Sprintf("%q is not a host name", s.Host))
+	}
+	if s.Port < 0 || s.Port > 65535 {
+		return s, provider.Invalid(field+".Port", fmt.Sprintf("%d is not a port from 1 to 65535", s.Port))
+	}
+	if s.Security != SecurityAuto && s.Security != TLS && s.Security != STARTTLS {
+		return s, provider.Invalid(field+".Security", s.Security.String()+" is not tls or starttls")
+	}
+	switch {
+	case s.Port == 0 && s.Security == SecurityAuto:
+		s.Security = TLS
+		s.Port = PortSMTPS
+		if imap {
+			s.Port = PortIMAPS
+		}
+	case s.Port == 0 && s.Security == TLS:
+		s.Port = PortSMTPS
+		if imap {
+			s.Port = PortIMAPS
+		}
+	case s.Port == 0 && s.Security == STARTTLS:
+		s.Port = PortSMTPSubmission
+		if imap {
+			s.Port = PortIMAP
+		}
+	case s.Security == SecurityAuto:
+		s.Security = SecurityForPort(s.Port)
+	}
+	return s, nil
+}
+
+// SecurityForPort infers the security of a port: TLS for 465 and 993,
+// STARTTLS for everything else (587, 25, 143 and unknown ports).
+func SecurityForPort(port int) Security {
+	if port == PortSMTPS || port == PortIMAPS {
+		return TLS
+	}
+	return STARTTLS
+}
+
+// ParsePort reads a port number given as text, as from a form or
+// an autoconfig file: a decimal number from 1 to 65535.
+func ParsePort(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 5 {
+		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+	}
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n < 1 || n > 65535 {
+		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+	}
+	return n, nil
+}
