@@ -129,6 +129,13 @@ func NewCredentialStore(store ByteStore, ring *Keyring) (*CredentialStore, error
 	return &CredentialStore{sealed: s}, nil
 }
 
+func (cs *CredentialStore) check() error {
+	if cs == nil || cs.sealed == nil {
+		return fmt.Errorf("%w: nil or zero CredentialStore (use NewCredentialStore)", ErrNilStore)
+	}
+	return nil
+}
+
 // Sealed returns the SealedStore underneath, for rotation (ResealAll).
 func (cs *CredentialStore) Sealed() *SealedStore {
 	if cs == nil {
@@ -140,6 +147,9 @@ func (cs *CredentialStore) Sealed() *SealedStore {
 // Save validates c and stores it sealed under CredentialKey(c.Kind,
 // c.Account), replacing what was there (e.g. a rotated refresh token).
 func (cs *CredentialStore) Save(ctx context.Context, c *Credentials) error {
+	if err := cs.check(); err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -157,6 +167,9 @@ func (cs *CredentialStore) Save(ctx context.Context, c *Credentials) error {
 // Load opens the credentials of kind for account. A missing record
 // matches ErrNotFound.
 func (cs *CredentialStore) Load(ctx context.Context, kind, account string) (*Credentials, error) {
+	if err := cs.check(); err != nil {
+		return nil, err
+	}
 	key := CredentialKey(kind, account)
 	b, err := cs.sealed.Get(ctx, key)
 	if err != nil {
@@ -179,5 +192,8 @@ func (cs *CredentialStore) Load(ctx context.Context, kind, account string) (*Cre
 // Delete removes the credentials of kind for account (disconnecting the
 // mailbox). A missing record is not an error.
 func (cs *CredentialStore) Delete(ctx context.Context, kind, account string) error {
+	if err := cs.check(); err != nil {
+		return err
+	}
 	return cs.sealed.Delete(ctx, CredentialKey(kind, account))
 }

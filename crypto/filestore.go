@@ -3,6 +3,7 @@ package crypto
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,8 +25,9 @@ import (
 // the directory, a hidden file or "..", and keys that differ only in case
 // stay distinct on case-insensitive file systems. All access also goes
 // through an os.Root, which refuses to leave the directory. A key whose
-// escaped name would exceed 255 bytes is ErrInvalidKey (plain ASCII keys
-// of MaxKeyLen always fit).
+// escaped name would exceed 255 bytes is stored as "~" and its lower-case
+// unpadded base32hex instead (at most 241 bytes for MaxKeyLen), so every
+// valid key fits and Keys can still list it.
 //
 // A FileStore is safe for concurrent use within one process; Close releases
 // its directory handle.
@@ -88,11 +90,7 @@ func (f *FileStore) name(ctx context.Context, key string) (string, error) {
 	if err := ValidateKey(key); err != nil {
 		return "", err
 	}
-	name := escapeFileName(key)
-	if len(name) > maxFileName {
-		return "", fmt.Errorf("%w: escaped file name is %d bytes, the limit is %d", ErrInvalidKey, len(name), maxFileName)
-	}
-	return name, nil
+	return fileName(key), nil
 }
 
 // Get reads the value under key, or returns ErrNotFound.
@@ -186,7 +184,7 @@ func (f *FileStore) Keys(ctx context.Context) ([]string, error) {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		if key, ok := unescapeFileName(e.Name()); ok {
+		if key, ok := keyFromFileName(e.Name()); ok {
 			keys = append(keys, key)
 		}
 	}
@@ -204,6 +202,41 @@ func keepByte(c byte, first bool) bool {
 		return !first
 	}
 	return false
+}
+
+// longPrefix starts the file names of keys too long to escape; escaped
+// names never start with it, since '~' is always escaped.
+const longPrefix = "~"
+
+// b32 is base32hex without padding; file names use it in lower case.
+var b32 = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+// fileName maps a valid key to its file name (see FileStore).
+func fileName(key string) string {
+	if name := escapeFileName(key); len(name) <= maxFileName {
+		return name
+	}
+	return longPrefix + strings.ToLower(b32.EncodeToString([]byte(key)))
+}
+
+// keyFromFileName reverses fileName, accepting only names it produces,
+// so each key has exactly one file.
+func keyFromFileName(name string) (string, bool) {
+	if enc, ok := strings.CutPrefix(name, longPrefix); ok {
+		if strings.ToLower(enc) != enc {
+			return "", false
+		}
+		b, err := b32.DecodeString(strings.ToUpper(enc))
+		if err != nil || ValidateKey(string(b)) != nil || fileName(string(b)) != name {
+			return "", false
+		}
+		return string(b), true
+	}
+	key, ok := unescapeFileName(name)
+	if !ok || fileName(key) != name {
+		return "", false
+	}
+	return key, true
 }
 
 // escapeFileName maps a key to its file name (see FileStore).

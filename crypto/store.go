@@ -8,7 +8,7 @@ import (
 )
 
 // MaxKeyLen is the longest record key, in bytes, a ByteStore must accept.
-const MaxKeyLen = 200
+const MaxKeyLen = 150
 
 // ByteStore is the storage a host gives inboxkit for its credentials: a
 // map from record keys to opaque bytes. The host implements it over its
