@@ -14,8 +14,8 @@ import (
 // token (Gmail, Microsoft Graph, or XOAUTH2 over SMTP/IMAP) or a username
 // and password (SMTP/IMAP). Set exactly one of Token and Password.
 //
-// Credentials print, format and log without their secrets: the token and
-// password show as [REDACTED].
+// Credentials print, format and log without their secrets (as a value or
+// a pointer): the token and password show as [REDACTED].
 type Credentials struct {
 	// Kind is the provider kind, such as "gmail", "graph" or "smtpimap".
 	Kind string
@@ -57,7 +57,7 @@ func (c *Credentials) User() string {
 	return c.Account
 }
 
-func (c *Credentials) auth() string {
+func (c Credentials) auth() string {
 	switch {
 	case c.Token != nil:
 		return "oauth2"
@@ -68,25 +68,19 @@ func (c *Credentials) auth() string {
 }
 
 // String describes the credentials without their secrets.
-func (c *Credentials) String() string {
-	if c == nil {
-		return "<nil>"
-	}
+func (c Credentials) String() string {
 	return fmt.Sprintf("{Kind:%s Account:%s Username:%s Auth:%s Secret:%s}", c.Kind, c.Account, c.Username, c.auth(), redacted)
 }
 
 // GoString is String, for %#v.
-func (c *Credentials) GoString() string { return c.String() }
+func (c Credentials) GoString() string { return c.String() }
 
 // Format writes String for every verb, so %v, %+v, %#v, %s and %q never
 // reach the token or password.
-func (c *Credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // LogValue implements slog.LogValuer without the secrets.
-func (c *Credentials) LogValue() slog.Value {
-	if c == nil {
-		return slog.StringValue("<nil>")
-	}
+func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("kind", c.Kind),
 		slog.String("account", c.Account),
