@@ -105,7 +105,7 @@ func flip(b []byte, i int) []byte {
 type listlessStore struct{ m *crypto.MemoryStore }
 
 func (l listlessStore) Get(ctx context.Context, k string) ([]byte, error) { return l.m.Get(ctx, k) }
-func (l listlessStore) Put(ctx context.Context, k string, v []byte) error  { return l.m.Put(ctx, k, v) }
+func (l listlessStore) Put(ctx context.Context, k string, v []byte) error { return l.m.Put(ctx, k, v) }
 func (l listlessStore) Delete(ctx context.Context, k string) error        { return l.m.Delete(ctx, k) }
 
 func TestSealedStore_rotation(t *testing.T) {
