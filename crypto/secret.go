@@ -8,6 +8,11 @@ import (
 // Secret is a string that never shows itself: it prints, formats, logs and
 // marshals as [REDACTED]. Use Reveal at the one place the real value is
 // needed (handing it to a server).
+//
+// fmt cannot call methods on unexported struct fields, so a Secret held in
+// an unexported field prints as its plain value when the enclosing struct
+// is formatted with %v; keep Secrets in exported fields. Likewise
+// encoding/json writes a Secret used as a map key as is.
 type Secret string
 
 const redacted = "[REDACTED]"
