@@ -246,3 +246,32 @@ func TestKeyring_String(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyring_concurrent shares one ring (and so its pooled per-call
+// states) between goroutines; run with -race.
+func TestKeyring_concurrent(t *testing.T) {
+	k := testRing(t, "k")
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				p := bytes.Repeat([]byte{byte(g)}, g*37+i)
+				ad := []byte{byte(g), byte(i)}
+				s, err := k.Seal(p, ad)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got, err := k.Open(s, ad)
+				if err != nil || !bytes.Equal(got, p) {
+					t.Errorf("goroutine %d round %d: Open = %d bytes, %v; want %d bytes", g, i, len(got), err, len(p))
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}
