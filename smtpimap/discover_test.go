@@ -94,7 +94,7 @@ func (e *discEnv) opts() *DiscoverOptions {
 		HTTPClient: e.client,
 		Resolver:   e.res,
 		ISPDBURL:   "https://ispdb.example.com/v1.1/",
-		Timeout:    2 * time.Second,
+		Timeout:    10 * time.Second, // generous: the machine is shared
 	}
 }
 
@@ -170,15 +170,20 @@ const (
 )
 
 // discGoodXML is a typical self-hosted document.
-var discGoodXML = discXML(
-	discServer("in", "imap", "imap.%EMAILDOMAIN%", "993", "SSL", "%EMAILLOCALPART%"),
-	discServer("out", "smtp", "smtp.example.com", "587", "STARTTLS", "%EMAILLOCALPART%"),
-)
+func discGoodXML() string {
+	return discXML(
+		discServer("in", "imap", "imap.%EMAILDOMAIN%", "993", "SSL", "%EMAILLOCALPART%"),
+		discServer("out", "smtp", "smtp.example.com", "587", "STARTTLS", "%EMAILLOCALPART%"),
+	)
+}
 
-var discGoodSettings = Settings{
-	SMTP:     Server{Host: "smtp.example.com", Port: 587, Security: STARTTLS},
-	IMAP:     &Server{Host: "imap.example.com", Port: 993, Security: TLS},
-	Username: "jo",
+// discGoodSettings is what discGoodXML means for jo@example.com.
+func discGoodSettings() Settings {
+	return Settings{
+		SMTP:     Server{Host: "smtp.example.com", Port: 587, Security: STARTTLS},
+		IMAP:     &Server{Host: "imap.example.com", Port: 993, Security: TLS},
+		Username: "jo",
+	}
 }
 
 func discWant(s Settings, source string) *Settings {
@@ -191,13 +196,13 @@ func TestDiscover_autoconfig(t *testing.T) {
 	var query string
 	e.handle(discAutoconfigPath, func(w http.ResponseWriter, r *http.Request) {
 		query = r.URL.Query().Get("emailaddress")
-		fmt.Fprint(w, discGoodXML)
+		fmt.Fprint(w, discGoodXML())
 	})
 	got, err := Discover(context.Background(), "jo@example.com", e.opts())
 	if err != nil {
 		t.Fatalf("Discover: %v", err)
 	}
-	if want := discWant(discGoodSettings, SourceAutoconfig); !reflect.DeepEqual(got, want) {
+	if want := discWant(discGoodSettings(), SourceAutoconfig); !reflect.DeepEqual(got, want) {
 		t.Errorf("Discover = %+v; want %+v", got, want)
 	}
 	if query != "jo@example.com" {
@@ -210,12 +215,12 @@ func TestDiscover_autoconfig(t *testing.T) {
 
 func TestDiscover_wellKnown(t *testing.T) {
 	e := newDiscEnv(t)
-	e.serveXML(discWellKnownPath, discGoodXML)
+	e.serveXML(discWellKnownPath, discGoodXML())
 	got, err := Discover(context.Background(), "jo@example.com", e.opts())
 	if err != nil {
 		t.Fatalf("Discover: %v", err)
 	}
-	if want := discWant(discGoodSettings, SourceWellKnown); !reflect.DeepEqual(got, want) {
+	if want := discWant(discGoodSettings(), SourceWellKnown); !reflect.DeepEqual(got, want) {
 		t.Errorf("Discover = %+v; want %+v", got, want)
 	}
 }
@@ -360,13 +365,13 @@ func TestDiscover_fallThrough(t *testing.T) {
 			))
 		}, SourceWellKnown, `"58x" is not a port`},
 		{"too large", func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, discGoodXML)
+			fmt.Fprint(w, discGoodXML())
 			fmt.Fprint(w, "<!--"+strings.Repeat("x", maxConfigBytes)+"-->")
 		}, SourceWellKnown, "larger than 1048576 bytes"},
 		{"redirect to http", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://example.com/plain.xml", http.StatusFound)
 		}, SourceWellKnown, "refusing redirect to http URL"},
-		{"slow", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, SourceWellKnown, "context deadline exceeded"},
+		{"slow", nil, SourceWellKnown, "context deadline exceeded"}, // handler set below
 		{"redirect to https", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://ispdb.example.com/moved.xml", http.StatusMovedPermanently)
 		}, SourceAutoconfig, ""},
@@ -374,18 +379,25 @@ func TestDiscover_fallThrough(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newDiscEnv(t)
-			e.handle(discAutoconfigPath, tc.handler)
-			e.serveXML(discWellKnownPath, discGoodXML)
-			e.handle("ispdb.example.com/moved.xml", func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprint(w, discGoodXML)
-			})
 			opts := e.opts()
-			opts.Timeout = 300 * time.Millisecond
+			h := tc.handler
+			if h == nil {
+				// Answer only after the test is over: the step must time out.
+				release := make(chan struct{})
+				t.Cleanup(func() { close(release) }) // runs before the server closes
+				h = func(w http.ResponseWriter, r *http.Request) { <-release }
+				opts.Timeout = 300 * time.Millisecond
+			}
+			e.handle(discAutoconfigPath, h)
+			e.serveXML(discWellKnownPath, discGoodXML())
+			e.handle("ispdb.example.com/moved.xml", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, discGoodXML())
+			})
 			got, err := Discover(context.Background(), "jo@example.com", opts)
 			if err != nil {
 				t.Fatalf("Discover: %v", err)
 			}
-			if want := discWant(discGoodSettings, tc.wantSource); !reflect.DeepEqual(got, want) {
+			if want := discWant(discGoodSettings(), tc.wantSource); !reflect.DeepEqual(got, want) {
 				t.Errorf("Discover = %+v; want %+v", got, want)
 			}
 			if tc.wantErr == "" {
@@ -472,7 +484,7 @@ func TestDiscover_invalidISPDBURL(t *testing.T) {
 
 func TestDiscover_canceledBefore(t *testing.T) {
 	e := newDiscEnv(t)
-	e.serveXML(discAutoconfigPath, discGoodXML)
+	e.serveXML(discAutoconfigPath, discGoodXML())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	got, err := Discover(ctx, "jo@example.com", e.opts())
@@ -520,7 +532,7 @@ func TestDiscover_canceledDuring(t *testing.T) {
 
 func TestDiscover_callerClientUnchanged(t *testing.T) {
 	e := newDiscEnv(t)
-	e.serveXML(discAutoconfigPath, discGoodXML)
+	e.serveXML(discAutoconfigPath, discGoodXML())
 	if _, err := Discover(context.Background(), "jo@example.com", e.opts()); err != nil {
 		t.Fatalf("Discover: %v", err)
 	}
