@@ -78,7 +78,9 @@ type DiscoverOptions struct {
 	// Resolver answers SRV and MX queries; nil uses net.DefaultResolver.
 	Resolver Resolver
 	// ISPDBURL is the ISPDB base URL, which must be https; empty means
-	// DefaultISPDBURL. The domain is appended to it.
+	// DefaultISPDBURL. The domain is appended to it: the ISPDB learns the
+	// domain, never the address (only the domain's own autoconfig host is
+	// told the address, as Thunderbird does).
 	ISPDBURL string
 	// Timeout bounds each step (each HTTP fetch, each group of DNS
 	// queries); zero means DefaultDiscoverTimeout. The ctx given to
