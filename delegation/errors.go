@@ -104,7 +104,9 @@ type PolicyError struct {
 	Op      string
 	Actor   string
 	Mailbox string
-	Err     error
+	// Owner is the mailbox's user, empty when the mailbox is unknown.
+	Owner string
+	Err   error
 }
 
 // Error says who may not do what with which mailbox, and why.

@@ -41,7 +41,7 @@ func newMailbox(email string, aliases ...string) *mailbox {
 	}
 }
 
-func (b *mailbox) Kind() provider.Kind        { return "fake" }
+func (b *mailbox) Kind() provider.Kind       { return "fake" }
 func (b *mailbox) Account() provider.Account { return b.acct }
 
 func (b *mailbox) Verify(context.Context) error {

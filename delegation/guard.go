@@ -2,6 +2,7 @@ package delegation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -92,9 +93,13 @@ func (g *Guard) Send(ctx context.Context, m *provider.Message) (*provider.Sent, 
 	acct := g.inner.Account()
 	d, err := g.policy.CheckSend(ctx, g.actor, acct.Email)
 	if err == nil && m.From.Email != "" && !acct.MaySendAs(m.From.Email) {
-		err = &PolicyError{Op: "send", Actor: g.actor, Mailbox: acct.Email, Err: ErrFrom}
+		err = &PolicyError{Op: "send", Actor: g.actor, Mailbox: acct.Email, Owner: d.Owner, Err: ErrFrom}
 	}
 	if err != nil {
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			d.Owner = pe.Owner
+		}
 		if aerr := g.audit(ctx, Event{Kind: EventRefused, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, Reason: err.Error()}); aerr != nil {
 			return nil, fmt.Errorf("%w (%w)", err, aerr)
 		}

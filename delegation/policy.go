@@ -78,37 +78,36 @@ func NewPolicy(grants GrantStore, mailboxes Directory, roles Roles) (*Policy, er
 // is ErrRoleDenied, ErrUnknownMailbox or ErrNoGrant. Failures of the
 // host's interfaces are returned wrapped, and do not match ErrNotAllowed.
 func (p *Policy) CheckSend(ctx context.Context, actor, mailbox string) (Decision, error) {
-	if actor == "" {
-		return Decision{}, &PolicyError{Op: "send", Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
-	}
-	ok, err := p.roles.CanSend(ctx, actor)
-	if err != nil {
-		return Decision{}, fmt.Errorf("delegation: role check for %q: %w", actor, err)
-	}
-	if !ok {
-		return Decision{}, &PolicyError{Op: "send", Actor: actor, Mailbox: mailbox, Err: ErrRoleDenied}
-	}
-	return p.check(ctx, "send", actor, mailbox)
+	return p.check(ctx, "send", actor, mailbox, true)
 }
 
 // CheckUse is CheckSend without the role check: may actor read the
 // tracking of mail from mailbox (own mailbox, or an Active grant)? The
-// Guard uses it for Fetch.
+// Guard uses it for Fetch and Verify.
 func (p *Policy) CheckUse(ctx context.Context, actor, mailbox string) (Decision, error) {
-	if actor == "" {
-		return Decision{}, &PolicyError{Op: "fetch", Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
-	}
-	return p.check(ctx, "fetch", actor, mailbox)
+	return p.check(ctx, "fetch", actor, mailbox, false)
 }
 
-func (p *Policy) check(ctx context.Context, op, actor, mailbox string) (Decision, error) {
+func (p *Policy) check(ctx context.Context, op, actor, mailbox string, roles bool) (Decision, error) {
 	mailbox = strings.TrimSpace(mailbox)
+	if actor == "" {
+		return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
+	}
 	owner, err := p.mailboxes.MailboxOwner(ctx, mailbox)
 	if errors.Is(err, provider.ErrNotFound) || (err == nil && owner == "") {
 		return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrUnknownMailbox}
 	}
 	if err != nil {
 		return Decision{}, fmt.Errorf("delegation: owner of %s: %w", mailbox, err)
+	}
+	if roles {
+		ok, err := p.roles.CanSend(ctx, actor)
+		if err != nil {
+			return Decision{}, fmt.Errorf("delegation: role check for %q: %w", actor, err)
+		}
+		if !ok {
+			return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrRoleDenied}
+		}
 	}
 	d := Decision{Actor: actor, Mailbox: mailbox, Owner: owner}
 	if owner == actor {
@@ -125,5 +124,5 @@ func (p *Policy) check(ctx context.Context, op, actor, mailbox string) (Decision
 			return d, nil
 		}
 	}
-	return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
+	return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrNoGrant}
 }
