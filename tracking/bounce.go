@@ -1,0 +1,216 @@
+package tracking
+
+import (
+	"strings"
+
+	"github.com/emersion/go-message/textproto"
+)
+
+// bounceRecipient is one recipient as read from a report, before the
+// reason is decided.
+type bounceRecipient struct {
+	addr, orig, action, status, diag, diagType, remoteMTA string
+}
+
+// bounceReport is what the bounce parsers found.
+type bounceReport struct {
+	rcpts        []bounceRecipient
+	reportingMTA string
+	delayed      bool // a delay warning rather than a failure
+	success      bool // a successful-delivery (or relayed) DSN
+}
+
+// bounceSubjects are lower-cased subject fragments of delivery-failure
+// notices (Postfix, Exim, Sendmail, qmail, Exchange, Gmail, Yahoo,
+// Domino, Courier and their translations).
+var bounceSubjects = [...]string{
+	"undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
+	"mail delivery failed", "returned mail", "failure notice", "delivery notification", "non remis", "nondeliverable",
+	"non-deliverable", "could not be delivered", "couldn't be delivered", "delivery has failed", "mail system error",
+	"unzustellbar", "nicht zustellbar", "permanent error", "mail failure", "delivery problem", "not delivered",
+	"delivery report", "could not send message", "delayed mail", "delivery delayed", "delivery delay",
+	"address not found", "unable to deliver", "failed delivery", "returned to sender", "message status",
+	"mail could not be delivered", "non recapitabile", "no entregado", "não entregue", "onbestelbaar",
+	"delivery notice", "error sending message", "message delivery", "mail returned", "bounce", "warning: message",
+	"rejected", "nondelivery", "non-delivery", "delivery error", "failed mail", "undelivered mail",
+	"notification d'état de la distribution", "fehlgeschlagen", "se ha devuelto", "failure delivery",
+}
+
+// daemonSenders are local parts and display names of bounce senders.
+var daemonSenders = [...]string{
+	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "mail delivery", "mailer daemon",
+	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway",
+}
+
+func containsAnyOf(s string, list []string) bool {
+	for _, p := range list {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// delayPhrases mark a warning that delivery is still being tried.
+var delayPhrases = [...]string{
+	"delivery delayed", "delayed mail", "delivery delay", "warning: could not send message for past",
+	"will continue trying", "will keep trying", "still trying", "will retry", "not yet been delivered",
+	"has been delayed", "(delayed)", "is delayed", "delivery attempts will continue", "this is a warning message only",
+	"not been delivered yet", "will be retried",
+}
+
+// findBounce looks for a delivery report in m and returns it, or nil
+// when m is not a bounce.
+func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounceReport {
+	rep := &bounceReport{}
+	hasDS := false
+	for _, p := range m.parts {
+		if p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status" {
+			hasDS = true
+			rs, mta := dsnRecipients(p.body)
+			rep.rcpts = append(rep.rcpts, rs...)
+			if rep.reportingMTA == "" {
+				rep.reportingMTA = mta
+			}
+		}
+	}
+	text := humanText(m)
+	if !hasDS {
+		if r := sesReport(m); r != nil {
+			return r
+		}
+		if !looksLikeBounce(m.header, subject, from, text) {
+			return nil
+		}
+		// Reports sent as text that still carry RFC 3464 fields.
+		if strings.Contains(strings.ToLower(text), "final-recipient:") {
+			rs, mta := dsnRecipients([]byte(text))
+			rep.rcpts, rep.reportingMTA = rs, mta
+		}
+	}
+	low := strings.ToLower(text)
+	if len(rep.rcpts) == 0 {
+		rep.rcpts = textRecipients(m, text, exclude)
+	}
+	if len(rep.rcpts) == 0 && !hasDS {
+		return nil
+	}
+	// Fill in diagnostics the report left out from the human text.
+	for i := range rep.rcpts {
+		r := &rep.rcpts[i]
+		if r.diag == "" || (findStatus(r.diag) == "" && textReason(r.diag) == "") {
+			if p := paragraphFor(text, r.addr); p != "" && hasFailureSignal(p) {
+				r.diag = strings.TrimSpace(r.diag + " " + p)
+			} else if r.diag == "" {
+				r.diag = text
+			}
+		}
+	}
+	failed, delivered := 0, 0
+	for _, r := range rep.rcpts {
+		switch r.action {
+		case "delivered", "relayed", "expanded":
+			delivered++
+		case "delayed":
+		default:
+			if !strings.HasPrefix(r.status, "2.") {
+				failed++
+			} else {
+				delivered++
+			}
+		}
+	}
+	switch {
+	case delivered > 0 && failed == 0 && !hasAction(rep.rcpts, "delayed"):
+		rep.success = true
+	case failed == 0 && hasAction(rep.rcpts, "delayed"):
+		rep.delayed = true
+	case !hasDS && failed > 0 && containsAnyOf(strings.ToLower(subject)+" "+low, delayPhrases[:]) &&
+		!strings.Contains(low, "permanent") && !strings.Contains(low, "failed") && !strings.Contains(low, "gave up"):
+		rep.delayed = true
+	}
+	return rep
+}
+
+func hasAction(rs []bounceRecipient, action string) bool {
+	for _, r := range rs {
+		if r.action == action {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeBounce decides whether a message without a delivery-status
+// part is a non-standard bounce: it must come from a mail system (by
+// sender, subject or X-Failed-Recipients) and say why delivery failed.
+func looksLikeBounce(h textproto.Header, subject, from, text string) bool {
+	if h.Get("X-Failed-Recipients") != "" {
+		return true
+	}
+	subj := strings.ToLower(subject)
+	daemon := containsAnyOf(strings.ToLower(from), daemonSenders[:])
+	bounceSubj := containsAnyOf(subj, bounceSubjects[:])
+	if !daemon && !bounceSubj {
+		return false
+	}
+	if !daemon && isAutoReplySubject(subject) {
+		return false
+	}
+	return hasFailureSignal(text) || containsAnyOf(strings.ToLower(text), failurePhrases[:])
+}
+
+// failurePhrases are generic words of a failure notice.
+var failurePhrases = [...]string{
+	"could not be delivered", "couldn't be delivered", "undeliverable", "delivery to the following recipient",
+	"permanent error", "permanent fatal error", "delivery has failed", "failed to deliver", "unable to deliver",
+	"was not delivered", "wasn't delivered", "returned to you", "could not deliver", "delivery failed",
+	"the following addresses had", "message delivery failed", "not be delivered", "failed recipient",
+	"delivery to the following", "rejected", "failed", "has not been delivered", "temporary failure",
+}
+
+// textRecipients scrapes recipients from a non-standard bounce, using
+// X-Failed-Recipients first and the returned original's To last.
+func textRecipients(m *parsedMessage, text string, exclude []string) []bounceRecipient {
+	var failed []string
+	for _, v := range m.header.Values("X-Failed-Recipients") {
+		for _, a := range strings.Split(v, ",") {
+			if c := cleanAddress(a); c != "" && !contains(failed, c) {
+				failed = append(failed, c)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		out := make([]bounceRecipient, 0, len(failed))
+		for _, a := range failed {
+			out = append(out, bounceRecipient{addr: a, diag: paragraphFor(text, a)})
+		}
+		return out
+	}
+	if rs := scrapeRecipients(text, exclude); len(rs) > 0 {
+		return rs
+	}
+	for _, oh := range m.originals {
+		for _, a := range findAddresses(oh.Get("To")) {
+			if !ignoredAddress(a, exclude) {
+				return []bounceRecipient{{addr: a, diag: text}}
+			}
+		}
+	}
+	return nil
+}
+
+// paragraphFor returns the paragraph after the first mention of addr in
+// text, or "".
+func paragraphFor(text, addr string) string {
+	if addr == "" {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.Contains(strings.ToLower(l), addr) {
+			return paragraphAfter(lines, i, addr)
+		}
+	}
+	return ""
+}

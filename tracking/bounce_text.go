@@ -1,0 +1,181 @@
+package tracking
+
+import (
+	"strings"
+)
+
+// originalMarkers start the part of a non-MIME bounce that quotes the
+// returned message; text after them is not the MTA's own words.
+var originalMarkers = [...]string{
+	"original message follows", "below this line is a copy of the message", "this is a copy of the message",
+	"----- original message", "--- original message", "original message header", "headers of the original message",
+	"header of the original message", "------ returned message", "--- returned message", "unsent message below",
+	"message headers follow", "----- message header", "original message headers", "------- the original message",
+	"the header of the original message is following", "included is the original message", "--- below is a copy",
+	"content-type: message/rfc822", "content-type: text/rfc822-headers", "original-message-id", "---original message---",
+	"text of the original message",
+}
+
+// humanText returns the MTA's own human-readable text: text/plain parts
+// (HTML with tags removed when there is no plain text) outside returned
+// originals, cut before any quoted original message.
+func humanText(m *parsedMessage) string {
+	var b strings.Builder
+	for _, p := range m.parts {
+		if strings.HasPrefix(p.ctype, "message/") || p.ctype == "text/rfc822-headers" {
+			break // what follows belongs to the returned original
+		}
+		if p.ctype == "text/plain" || p.ctype == "text/enriched" {
+			b.Write(p.body)
+			b.WriteByte('\n')
+		}
+		if b.Len() > 64<<10 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		for _, p := range m.parts {
+			if p.ctype == "text/html" {
+				b.WriteString(stripTags(string(p.body)))
+				break
+			}
+		}
+	}
+	return cutOriginal(b.String())
+}
+
+// cutOriginal cuts s before the first original-message marker, and
+// before an embedded header block (a line starting "Received:" or
+// "Return-Path:" after which a quoted message usually follows).
+func cutOriginal(s string) string {
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
+	}
+	low := strings.ToLower(s)
+	cut := len(s)
+	for _, m := range originalMarkers {
+		if i := strings.Index(low, m); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	for _, m := range [...]string{"\nreceived: from ", "\nreturn-path: <"} {
+		if i := strings.Index(low, m); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	return s[:cut]
+}
+
+// stripTags removes HTML tags and decodes the few entities bounces use.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '<':
+			in = true
+			if i+3 < len(s) && (strings.EqualFold(s[i:i+3], "<br") || strings.EqualFold(s[i:i+3], "<p>") || strings.EqualFold(s[i:i+3], "<p ") ||
+				strings.EqualFold(s[i:i+3], "<tr") || strings.EqualFold(s[i:i+3], "<di")) {
+				b.WriteByte('\n')
+			}
+		case c == '>':
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteByte(c)
+		}
+	}
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&nbsp;", " ", "&quot;", `"`, "&#39;", "'")
+	return r.Replace(b.String())
+}
+
+// ignoredLocalParts are addresses a bounce mentions that are never the
+// failed recipient.
+var ignoredLocalParts = [...]string{
+	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "abuse", "noreply", "no-reply",
+	"nobody", "root", "double-bounce",
+}
+
+func ignoredAddress(a string, exclude []string) bool {
+	if contains(exclude, a) {
+		return true
+	}
+	local := a[:strings.LastIndexByte(a, '@')]
+	for _, l := range ignoredLocalParts {
+		if local == l {
+			return true
+		}
+	}
+	return false
+}
+
+// scrapeRecipients finds failed recipients in a bounce's own text: each
+// address mentioned (other than the ones in exclude and the daemons),
+// with the paragraph that follows its first mention as its diagnostic.
+func scrapeRecipients(text string, exclude []string) []bounceRecipient {
+	lines := strings.Split(text, "\n")
+	var out []bounceRecipient
+	for i, line := range lines {
+		if !strings.Contains(line, "@") {
+			continue
+		}
+		for _, a := range findAddresses(line) {
+			if ignoredAddress(a, exclude) || hasRecipient(out, a) {
+				continue
+			}
+			if len(out) >= defaultMaxParts {
+				return out
+			}
+			out = append(out, bounceRecipient{addr: a, diag: paragraphAfter(lines, i, a)})
+		}
+	}
+	return out
+}
+
+func hasRecipient(rs []bounceRecipient, a string) bool {
+	for _, r := range rs {
+		if r.addr == a {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphAfter returns the rest of line i after the address and the
+// lines that follow up to a blank line; when that says nothing about
+// the failure (no status, reply code or known phrase) the next
+// paragraph is added too.
+func paragraphAfter(lines []string, i int, addr string) string {
+	first := lines[i]
+	if k := strings.Index(strings.ToLower(first), addr); k >= 0 {
+		first = first[k+len(addr):]
+	}
+	var b strings.Builder
+	b.WriteString(first)
+	paragraphs := 0
+	for j := i + 1; j < len(lines) && j < i+24; j++ {
+		l := strings.TrimSpace(lines[j])
+		if l == "" {
+			if hasFailureSignal(b.String()) {
+				break
+			}
+			paragraphs++
+			if paragraphs > 1 {
+				break
+			}
+			continue
+		}
+		b.WriteByte(' ')
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// hasFailureSignal reports whether s carries an SMTP status, a reply
+// code or a known failure phrase.
+func hasFailureSignal(s string) bool {
+	if st := findStatus(s); st != "" && st[0] != '2' {
+		return true
+	}
+	return findReplyCode(s) != "" || textReason(s) != ""
+}

@@ -1,0 +1,190 @@
+package tracking
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/provider"
+)
+
+// RecipientIndex is an optional extension of provider.SentIndex that
+// Classify uses for its last match: a message from someone we wrote to,
+// with the same normalised subject, is a reply even when the sender's
+// client dropped In-Reply-To and References. MemoryIndex implements it.
+type RecipientIndex interface {
+	// ByRecipient returns the records of messages sent to address
+	// (compared case-insensitively), newest first, or ErrNotFound.
+	ByRecipient(ctx context.Context, address string) ([]*provider.SentRecord, error)
+}
+
+// maxLookups bounds the index lookups one message can cause.
+const maxLookups = 24
+
+// NormalizeSubject strips reply and forward prefixes ("Re:", "AW:",
+// "SV:", "Fwd:", "[EXT]" tags, "Re[2]:") and folds case and white space,
+// so a reply's subject compares equal to the original's.
+func NormalizeSubject(s string) string {
+	s, _ = stripReplyPrefixes(strings.ToLower(strings.TrimSpace(s)))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// stripReplyPrefixes removes leading reply/forward markers and bracketed
+// tags from a lower-cased subject and reports whether any reply or
+// forward marker was removed.
+func stripReplyPrefixes(s string) (string, bool) {
+	stripped := false
+	for n := 0; n < 16; n++ {
+		s = strings.TrimLeft(s, " \t")
+		if strings.HasPrefix(s, "[") {
+			if j := strings.IndexByte(s, ']'); j > 0 && j < 24 {
+				s = s[j+1:]
+				continue
+			}
+		}
+		colon := strings.IndexAny(s, ":：")
+		if colon <= 0 || colon > 16 {
+			break
+		}
+		word := strings.TrimSpace(s[:colon])
+		// "Re[2]" and "Re(2)" count as "Re".
+		if k := strings.IndexAny(word, "[("); k > 0 {
+			word = word[:k]
+		}
+		if !contains(replyPrefixes[:], word) {
+			break
+		}
+		stripped = true
+		if s[colon] == ':' {
+			s = s[colon+1:]
+		} else {
+			s = s[colon+len("："):]
+		}
+	}
+	return strings.TrimSpace(s), stripped
+}
+
+// lookupID asks the index for one Message-ID; ErrNotFound is no match,
+// other errors are returned.
+func lookupID(ctx context.Context, idx provider.SentIndex, id string) (*provider.SentRecord, error) {
+	id = provider.TrimMessageID(id)
+	if id == "" {
+		return nil, nil
+	}
+	rec, err := idx.ByMessageID(ctx, id)
+	if errors.Is(err, provider.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// matchIDs tries the IDs in order and returns the first record found.
+func matchIDs(ctx context.Context, idx provider.SentIndex, ids []string, budget *int) (*provider.SentRecord, error) {
+	for _, id := range ids {
+		if *budget <= 0 {
+			return nil, nil
+		}
+		*budget--
+		rec, err := lookupID(ctx, idx, id)
+		if rec != nil || err != nil {
+			return rec, err
+		}
+	}
+	return nil, nil
+}
+
+// matchReply ties a reply or auto-reply to our mail: In-Reply-To, then
+// References (newest first), then the provider thread, then sender plus
+// normalised subject.
+func matchReply(ctx context.Context, idx provider.SentIndex, m *parsedMessage, cfg *config, from, subject string) (*provider.SentRecord, MatchedBy, error) {
+	budget := maxLookups
+	if rec, err := matchIDs(ctx, idx, provider.ParseMessageIDs(m.header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
+		return rec, MatchInReplyTo, err
+	}
+	refs := provider.ParseMessageIDs(m.header.Get("References"))
+	for i, j := 0, len(refs)-1; i < j; i, j = i+1, j-1 {
+		refs[i], refs[j] = refs[j], refs[i]
+	}
+	if rec, err := matchIDs(ctx, idx, refs, &budget); rec != nil || err != nil {
+		return rec, MatchReferences, err
+	}
+	if cfg.threadID != "" {
+		rec, err := idx.ByThread(ctx, cfg.account, cfg.threadID)
+		if err == nil && rec != nil {
+			return rec, MatchThread, nil
+		}
+		if err != nil && !errors.Is(err, provider.ErrNotFound) {
+			return nil, "", err
+		}
+	}
+	ri, ok := idx.(RecipientIndex)
+	if !ok || from == "" {
+		return nil, "", nil
+	}
+	recs, err := ri.ByRecipient(ctx, from)
+	if err != nil {
+		if errors.Is(err, provider.ErrNotFound) {
+			return nil, "", nil
+		}
+		return nil, "", err
+	}
+	want := NormalizeSubject(subject)
+	if want == "" {
+		return nil, "", nil
+	}
+	for _, r := range recs {
+		if NormalizeSubject(r.Subject) == want {
+			return r, MatchRecipientSubject, nil
+		}
+	}
+	return nil, "", nil
+}
+
+// originalIDs collects the Message-IDs a bounce or complaint quotes from
+// our message: returned originals' headers first, then "Message-ID:"
+// lines pasted into the text.
+func originalIDs(m *parsedMessage) []string {
+	var ids []string
+	add := func(v string) {
+		for _, id := range provider.ParseMessageIDs(v) {
+			if !contains(ids, id) && len(ids) < maxLookups {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, oh := range m.originals {
+		add(oh.Get("Message-ID"))
+	}
+	for _, p := range m.parts {
+		if strings.HasPrefix(p.ctype, "text/") {
+			scanMessageIDLines(string(p.body), add)
+		}
+	}
+	if len(ids) == 0 {
+		scanMessageIDLines(string(m.rawBody[:min(len(m.rawBody), 256<<10)]), add)
+	}
+	return ids
+}
+
+func scanMessageIDLines(s string, add func(string)) {
+	low := strings.ToLower(s)
+	for off := 0; off < len(low); {
+		i := strings.Index(low[off:], "message-id:")
+		if i < 0 {
+			return
+		}
+		start := off + i + len("message-id:")
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s) - start
+		}
+		if end > 1000 {
+			end = 1000
+		}
+		add(s[start : start+end])
+		off = start
+	}
+}

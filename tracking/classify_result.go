@@ -1,0 +1,98 @@
+package tracking
+
+import (
+	"time"
+
+	"github.com/inboxkit/inboxkit/provider"
+)
+
+// Kind is what an incoming message is, as far as our sent mail goes.
+type Kind string
+
+// The kinds Classify returns.
+const (
+	KindReply     Kind = "reply"      // a human answered mail we sent
+	KindAutoReply Kind = "auto_reply" // an automatic answer: out of office, autoresponder, read receipt
+	KindBounce    Kind = "bounce"     // a delivery failure or delay notice
+	KindComplaint Kind = "complaint"  // an ARF (RFC 5965) spam report about our mail
+	KindUnrelated Kind = "unrelated"  // none of the above; never read further
+)
+
+// Action is what happened to a bounced recipient.
+type Action string
+
+// Bounce actions (RFC 3464 §2.3.3, reduced to the two that matter).
+const (
+	ActionFailed  Action = "failed"  // delivery gave up
+	ActionDelayed Action = "delayed" // still trying; never hard, must not stop a sequence by itself
+)
+
+// MatchedBy says how a message was tied to a SentRecord.
+type MatchedBy string
+
+// The ways a message is matched, in the order Classify tries them.
+const (
+	MatchDSNOriginal      MatchedBy = "dsn-original"      // Message-ID of the returned original in a bounce or complaint
+	MatchInReplyTo        MatchedBy = "in-reply-to"       // the In-Reply-To header
+	MatchReferences       MatchedBy = "references"        // the References header
+	MatchThread           MatchedBy = "thread"            // the provider's thread ID (WithThread)
+	MatchRecipientSubject MatchedBy = "recipient-subject" // sender is a recipient we wrote to, same normalised subject
+)
+
+// Recipient is one recipient of a bounce or complaint report.
+type Recipient struct {
+	Address         string // the failed (or complaining) address, lower-cased
+	OriginalAddress string // Original-Recipient when it differs
+	Action          Action
+	Status          string // enhanced status code such as "5.1.1"; empty when the message gives none
+	Reason          string // sisimai vocabulary, see ReasonUserUnknown …
+	Hard            bool   // never mail this address again
+	Diagnostic      string // the remote server's words, one line
+	RemoteMTA       string
+}
+
+// Result is what Classify found out about one message.
+type Result struct {
+	Kind Kind
+
+	// Bounces: the action and the first recipient's details, repeated
+	// for convenience; Recipients lists every one.
+	Action       Action
+	Status       string
+	Reason       string
+	Hard         bool
+	Diagnostic   string
+	ReportingMTA string
+	RemoteMTA    string
+	Recipients   []Recipient
+
+	// FeedbackType is the ARF Feedback-Type of a complaint ("abuse" …).
+	FeedbackType string
+
+	// ReturnDate is when an auto-reply says its sender is back, if it
+	// states a date it can be read from; the zero time otherwise.
+	ReturnDate time.Time
+
+	// OriginalMessageID is the Message-ID of our message as quoted by a
+	// bounce or complaint, without angle brackets.
+	OriginalMessageID string
+
+	// Record is the SentRecord the message relates to, and MatchedBy how
+	// it was found; nil and empty when nothing matched.
+	Record    *provider.SentRecord
+	MatchedBy MatchedBy
+
+	// From, Subject and MessageID describe the message itself (subject
+	// RFC 2047-decoded, Message-ID without angle brackets).
+	From      string
+	Subject   string
+	MessageID string
+}
+
+// Recipient returns the first failed (or complaining) address, or "".
+func (r Result) Recipient() string {
+	if len(r.Recipients) == 0 {
+		return ""
+	}
+	return r.Recipients[0].Address
+}
