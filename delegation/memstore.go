@@ -15,6 +15,9 @@ import (
 type MemoryStore struct {
 	mu     sync.Mutex
 	grants map[string]Grant
+	// Indexes of grant IDs; requester and owner never change after Create.
+	byPair map[[2]string][]string // (requester, owner) → IDs
+	byUser map[string][]string    // either party → IDs
 }
 
 var _ GrantStore = (*MemoryStore)(nil)
@@ -41,8 +44,16 @@ func (s *MemoryStore) Create(ctx context.Context, g Grant) error {
 	}
 	if s.grants == nil {
 		s.grants = make(map[string]Grant)
+		s.byPair = make(map[[2]string][]string)
+		s.byUser = make(map[string][]string)
 	}
 	s.grants[g.ID] = g
+	pair := [2]string{g.Requester, g.Owner}
+	s.byPair[pair] = append(s.byPair[pair], g.ID)
+	s.byUser[g.Requester] = append(s.byUser[g.Requester], g.ID)
+	if g.Owner != g.Requester {
+		s.byUser[g.Owner] = append(s.byUser[g.Owner], g.ID)
+	}
 	return nil
 }
 
@@ -52,8 +63,8 @@ func (s *MemoryStore) openConflict(g Grant) error {
 	if !g.State.Open() {
 		return nil
 	}
-	for _, o := range s.grants {
-		if o.ID != g.ID && o.State.Open() && o.Requester == g.Requester && o.Owner == g.Owner {
+	for _, id := range s.byPair[[2]string{g.Requester, g.Owner}] {
+		if o := s.grants[id]; o.ID != g.ID && o.State.Open() {
 			return fmt.Errorf("%w: grant %s is open for the same pair", ErrConflict, o.ID)
 		}
 	}
@@ -88,6 +99,9 @@ func (s *MemoryStore) CompareAndSwap(ctx context.Context, prev uint64, next Gran
 	if cur.Version != prev {
 		return fmt.Errorf("%w: grant %s is at version %d, not %d", ErrConflict, next.ID, cur.Version, prev)
 	}
+	if next.Requester != cur.Requester || next.Owner != cur.Owner {
+		return provider.Invalid("Grant", "a grant's requester and owner cannot change")
+	}
 	if err := s.openConflict(next); err != nil {
 		return err
 	}
@@ -97,24 +111,24 @@ func (s *MemoryStore) CompareAndSwap(ctx context.Context, prev uint64, next Gran
 
 // Between returns the grants from requester to owner, oldest first.
 func (s *MemoryStore) Between(ctx context.Context, requester, owner string) ([]Grant, error) {
-	return s.filter(ctx, func(g Grant) bool { return g.Requester == requester && g.Owner == owner })
+	return s.list(ctx, func() []string { return s.byPair[[2]string{requester, owner}] })
 }
 
 // ForUser returns the grants user is a party to, oldest first.
 func (s *MemoryStore) ForUser(ctx context.Context, user string) ([]Grant, error) {
-	return s.filter(ctx, func(g Grant) bool { return g.Requester == user || g.Owner == user })
+	return s.list(ctx, func() []string { return s.byUser[user] })
 }
 
-func (s *MemoryStore) filter(ctx context.Context, keep func(Grant) bool) ([]Grant, error) {
+// list returns the grants whose IDs ids reads (under s.mu), sorted.
+func (s *MemoryStore) list(ctx context.Context, ids func() []string) ([]Grant, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	var out []Grant
-	for _, g := range s.grants {
-		if keep(g) {
-			out = append(out, g)
-		}
+	idList := ids()
+	out := make([]Grant, 0, len(idList))
+	for _, id := range idList {
+		out = append(out, s.grants[id])
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b Grant) int {
