@@ -8,39 +8,44 @@ import (
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// refusal is a delegation reason that also matches provider.ErrNotAllowed,
+// sentinel is a delegation error that also matches a provider sentinel,
 // so a host can check errors.Is(err, provider.ErrNotAllowed) for "the
 // policy said no" and errors.Is(err, delegation.ErrNotOwner) for why.
-type refusal struct{ msg string }
+type sentinel struct {
+	msg string
+	is  error
+}
 
-func (e *refusal) Error() string { return e.msg }
+func (e *sentinel) Error() string { return e.msg }
 
-// Is makes every refusal match provider.ErrNotAllowed.
-func (e *refusal) Is(target error) bool { return target == provider.ErrNotAllowed }
+// Is matches the provider sentinel.
+func (e *sentinel) Is(target error) bool { return target == e.is }
+
+func refusal(msg string) error { return &sentinel{msg, provider.ErrNotAllowed} }
 
 // Refusal reasons. Each matches provider.ErrNotAllowed with errors.Is, and
 // is returned wrapped in a *TransitionError or a *PolicyError that says who
 // tried what.
 var (
 	// ErrNotOwner: only the owner of a grant may accept or decline it.
-	ErrNotOwner error = &refusal{"delegation: only the owner may accept or decline"}
+	ErrNotOwner = refusal("delegation: only the owner may accept or decline")
 	// ErrNotParty: only the requester or the owner may revoke a grant.
-	ErrNotParty error = &refusal{"delegation: only the requester or the owner may revoke"}
+	ErrNotParty = refusal("delegation: only the requester or the owner may revoke")
 	// ErrWrongState: the action is not possible in the grant's state
 	// (accepting a declined grant, revoking a pending request …).
-	ErrWrongState error = &refusal{"delegation: not possible in the grant's state"}
+	ErrWrongState = refusal("delegation: not possible in the grant's state")
 	// ErrGrantExists: a Requested or Active grant already joins the two
 	// users; a new request waits until it is declined or revoked.
-	ErrGrantExists error = &refusal{"delegation: an open grant already exists for this pair"}
+	ErrGrantExists = refusal("delegation: an open grant already exists for this pair")
 	// ErrNoGrant: no Active grant lets the actor use the mailbox.
-	ErrNoGrant error = &refusal{"delegation: no active grant"}
+	ErrNoGrant = refusal("delegation: no active grant")
 	// ErrUnknownMailbox: the mailbox is not connected to any user.
-	ErrUnknownMailbox error = &refusal{"delegation: mailbox is not connected"}
+	ErrUnknownMailbox = refusal("delegation: mailbox is not connected")
 	// ErrRoleDenied: the host's role or seat check does not let the actor
 	// send at all.
-	ErrRoleDenied error = &refusal{"delegation: the host's role check refuses sending"}
+	ErrRoleDenied = refusal("delegation: the host's role check refuses sending")
 	// ErrFrom: the message's From is not an address of the mailbox.
-	ErrFrom error = &refusal{"delegation: From is not an address of the mailbox"}
+	ErrFrom = refusal("delegation: From is not an address of the mailbox")
 )
 
 // Other errors.
@@ -55,7 +60,7 @@ var (
 	// ErrTokenInvalid: an invitation token is malformed or its signature
 	// does not verify (tampered, or signed with another key). It also
 	// matches provider.ErrInvalid.
-	ErrTokenInvalid = &provider.Error{Code: provider.ErrInvalid, Field: "token", Err: errors.New("delegation: invitation token is invalid")}
+	ErrTokenInvalid error = &sentinel{"delegation: invitation token is invalid", provider.ErrInvalid}
 	// ErrTokenExpired: the invitation's expiry has passed.
 	ErrTokenExpired = errors.New("delegation: invitation has expired")
 	// ErrTokenUsed: the invitation was already redeemed.
