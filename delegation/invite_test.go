@@ -3,6 +3,8 @@ package delegation_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
@@ -318,4 +320,31 @@ func FuzzInviter_Verify(f *testing.F) {
 			t.Fatalf("Verify(%q) accepted a token that was never issued: %+v", token, inv)
 		}
 	})
+}
+
+// TestInviter_SignedButMalformed signs bad payloads with the right key, as
+// a leaked key or a bug in an older issuer could: each is still refused.
+func TestInviter_SignedButMalformed(t *testing.T) {
+	iv, _ := newInviter(t, newClock())
+	sign := func(payload string) string {
+		signed := "ikinv1." + payload
+		h := hmac.New(sha256.New, inviteKey(7))
+		h.Write([]byte(signed))
+		return signed + "." + base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for name, token := range map[string]string{
+		"payload not base64": sign("!!!"),
+		"payload not JSON":   sign(enc("not json")),
+		"no ID":              sign(enc(`{"email":"max@example.com","exp":"2030-01-01T00:00:00Z"}`)),
+		"no email":           sign(enc(`{"id":"x","exp":"2030-01-01T00:00:00Z"}`)),
+		"no expiry":          sign(enc(`{"id":"x","email":"max@example.com"}`)),
+	} {
+		if _, err := iv.Verify(token); !errors.Is(err, delegation.ErrTokenInvalid) {
+			t.Errorf("Verify(%s) = %v; want ErrTokenInvalid", name, err)
+		}
+	}
+	if inv, err := iv.Verify(sign(enc(`{"id":"x","email":"max@example.com","exp":"2030-01-01T00:00:00Z"}`))); err != nil || inv.ID != "x" {
+		t.Errorf("Verify(well-formed, signed) = %+v, %v; want accepted (the control case)", inv, err)
+	}
 }
