@@ -34,6 +34,7 @@ var bounceSubjects = [...]string{
 	"delivery notice", "error sending message", "message delivery", "mail returned", "bounce", "warning: message",
 	"rejected", "nondelivery", "non-delivery", "delivery error", "failed mail", "undelivered mail",
 	"notification d'état de la distribution", "fehlgeschlagen", "se ha devuelto", "failure delivery",
+	"メールエラー", "エラー通知", "配信エラー", "配送エラー", "不達", "送信できません", "未送達", "退信", "投递失败", "無法傳遞",
 }
 
 // daemonSenders are local parts and display names of bounce senders.
@@ -166,6 +167,9 @@ var failurePhrases = [...]string{
 	"permanent error", "permanent fatal error", "delivery has failed", "failed to deliver", "unable to deliver",
 	"was not delivered", "wasn't delivered", "returned to you", "could not deliver", "delivery failed",
 	"the following addresses had", "message delivery failed", "not be delivered", "failed recipient",
+	"did not reach the following recipient", "error delivering", "delivery problems", "not recognized",
+	"lookup failure", "could not be sent", "not reachable", "unknown user", "user unknown", "not member",
+	"failure reasons", "error has occurred", "attempting to deliver", "delivery errors", "delivery error",
 	"delivery to the following", "rejected", "failed", "has not been delivered", "temporary failure",
 }
 

@@ -1,6 +1,7 @@
 package tracking
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -92,14 +93,18 @@ func stripTags(s string) string {
 // ignoredLocalParts are addresses a bounce mentions that are never the
 // failed recipient.
 var ignoredLocalParts = [...]string{
-	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "abuse", "noreply", "no-reply",
-	"nobody", "root", "double-bounce",
+	"mailer-daemon", "mail-daemon", "mailerdaemon", "maildaemon", "double-bounce",
+}
+
+// unlikelyLocalParts are mentioned in bounces mostly as contacts; they
+// count as failed recipients only when nothing else is found.
+var unlikelyLocalParts = [...]string{"postmaster", "abuse", "noreply", "no-reply", "nobody", "root", "hostmaster", "webmaster"}
+
+func unlikelyAddress(a string, exclude []string) bool {
+	return contains(exclude, a) || contains(unlikelyLocalParts[:], a[:strings.LastIndexByte(a, '@')])
 }
 
 func ignoredAddress(a string, exclude []string) bool {
-	if contains(exclude, a) {
-		return true
-	}
 	local := a[:strings.LastIndexByte(a, '@')]
 	for _, l := range ignoredLocalParts {
 		if local == l {
@@ -129,6 +134,12 @@ func scrapeRecipients(text string, exclude []string) []bounceRecipient {
 			out = append(out, bounceRecipient{addr: a, diag: paragraphAfter(lines, i, a)})
 		}
 	}
+	// Contacts such as postmaster@ go last.
+	// The bounce's own addresses and contacts such as postmaster@ go
+	// last: they are the failed recipient only when nothing else is.
+	sort.SliceStable(out, func(i, j int) bool {
+		return !unlikelyAddress(out[i].addr, exclude) && unlikelyAddress(out[j].addr, exclude)
+	})
 	return out
 }
 
@@ -160,7 +171,7 @@ func paragraphAfter(lines []string, i int, addr string) string {
 				break
 			}
 			paragraphs++
-			if paragraphs > 1 {
+			if paragraphs > 2 {
 				break
 			}
 			continue

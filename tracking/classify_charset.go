@@ -34,7 +34,10 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 // error the bytes are kept as they are.
 func (w *walker) toUTF8(charset string, b []byte) []byte {
 	name := strings.ToLower(charset)
-	if name == "" || name == "utf-8" || name == "us-ascii" || isASCII(b) {
+	if name == "" || name == "utf-8" || name == "us-ascii" || isASCII(b) || (utf8.Valid(b) && !bytes.ContainsRune(b, 0x1b)) {
+		// Text already in UTF-8 despite its label (mail re-encoded by a
+		// gateway) is kept: no legacy charset yields valid multi-byte
+		// UTF-8 by chance in practice.
 		return b
 	}
 	r, err := w.cfg.charsetReader(charset, bytes.NewReader(b))

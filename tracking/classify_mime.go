@@ -157,6 +157,11 @@ func mediaType(v string) (string, map[string]string) {
 	}
 	t, rest, _ := strings.Cut(v, ";")
 	t = strings.ToLower(strings.TrimSpace(t))
+	if i := strings.IndexAny(t, " \t"); i > 0 {
+		// "text/plain charset=x" without the semicolon.
+		rest = t[i:] + ";" + rest
+		t = t[:i]
+	}
 	params = map[string]string{}
 	for _, kv := range strings.Split(rest, ";") {
 		k, val, ok := strings.Cut(kv, "=")

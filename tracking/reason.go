@@ -49,11 +49,25 @@ func textReason(diag string) string {
 // general meaning, then the SMTP reply code and the action.
 func findReason(status, replyCode, diag string, action Action) string {
 	rule, known := statusRules[status]
+	cmd := smtpCommand(diag)
 	if known && rule.decisive {
 		return rule.reason
 	}
 	if r := textReason(diag); r != "" {
+		switch {
+		case r == ReasonUserUnknown && (cmd == "DATA" || (known && rule.reason == ReasonFiltered)):
+			// "User unknown" after the message was sent, or with a
+			// mailbox status code, is the recipient's filter speaking.
+			return ReasonFiltered
+		case r == ReasonHostUnknown && strings.HasPrefix(status, "4."):
+			// A temporary DNS failure is a network error, not a
+			// non-existent domain.
+			return ReasonNetworkError
+		}
 		return r
+	}
+	if cmd == "EHLO" || cmd == "CONN" {
+		return ReasonBlocked
 	}
 	if known {
 		return rule.reason
@@ -95,4 +109,27 @@ func isHard(reason, status string, action Action) bool {
 		return true
 	}
 	return false
+}
+
+// smtpCommand returns the SMTP command a diagnostic says the failure
+// answered: "CONN" (the greeting), "EHLO", "MAIL", "RCPT", "DATA" or "".
+func smtpCommand(diag string) string {
+	d := strings.ToLower(diag)
+	switch {
+	case strings.Contains(d, "end of data") || strings.Contains(d, "after data") || strings.Contains(d, "data command") ||
+		strings.Contains(d, "for text command") || strings.Contains(d, "after end of") ||
+		strings.Contains(d, ">>> data") || strings.Contains(d, "in reply to data"):
+		return "DATA"
+	case strings.Contains(d, "rcpt to") || strings.Contains(d, "after rcpt"):
+		return "RCPT"
+	case strings.Contains(d, "mail from") || strings.Contains(d, "after mail"):
+		return "MAIL"
+	case strings.Contains(d, "after ehlo") || strings.Contains(d, "after helo") || strings.Contains(d, "ehlo command") ||
+		strings.Contains(d, "helo command"):
+		return "EHLO"
+	case strings.Contains(d, "after initial connection") || strings.Contains(d, "refused to talk to me") ||
+		strings.Contains(d, "greeting"):
+		return "CONN"
+	}
+	return ""
 }

@@ -132,7 +132,7 @@ var textRules = [...]reasonRule{
 		"user not exist", "user not found", "user not known", "user unknown", "utilisateur inconnu",
 		"vdeliver: invalid or unknown virtual user", "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
 		"your envelope recipient is in my badrcptto list", "address couldn't be found", "adresse introuvable",
-		"the email address you entered couldn't be found",
+		"the email address you entered couldn't be found", "recipient name is not recognized",
 	}, all: [][]string{
 		{"<", "> not found"}, {"account ", " does not exist at the organization"}, {"bad", "recipient"},
 		{"mailbox ", "does not exist"}, {"no ", " in name directory"}, {"non", "existent user"},
@@ -199,6 +199,7 @@ var textRules = [...]reasonRule{
 		"your access to submit messages to this e-mail system has been rejected", "your email address has been blacklisted",
 		"sender address rejected",
 	}},
+	{reason: ReasonNotAccept, any: []string{"returned null mx", "does not accept mail (nullmx)", "host does not accept mail"}},
 	{reason: ReasonHostUnknown, any: []string{
 		"domain does not exist", "domain is not reachable", "domain must exist", "host or domain name not found",
 		"host unknown", "host unreachable", "mail domain mentioned in email address is unknown", "name or service not known",
@@ -322,6 +323,7 @@ var textRules = [...]reasonRule{
 	}},
 	{reason: ReasonSystemFull, any: []string{"mail system full", "requested mail action aborted: exceeded storage allocation"}},
 	{reason: ReasonNotAccept, any: []string{
+		"null mx", "doesn't receive email according to the administrator",
 		"does not accept mail (nullmx)", "host/domain does not accept mail", "host does not accept mail",
 		"mail receiving disabled", "name server: .: host not found", "no mx record found for domain=",
 		"no route for current request", "smtp protocol returned a permanent error",
@@ -334,7 +336,7 @@ var textRules = [...]reasonRule{
 		"retry time not reached for any host after a long failure period", "server did not respond",
 		"this message has been in the queue too long", "unable to deliver message after multiple retries",
 		"was not reachable within the allowed queue period", "your message could not be delivered for more than",
-		"retry timeout exceeded",
+		"retry timeout exceeded", "envelope expired", "could not deliver for the last",
 	}, all: [][]string{{"could not be delivered for", " days"}}},
 	{reason: ReasonSecurityError, any: []string{
 		"account not subscribed to ses", "authentication credentials invalid", "authentication failure",
