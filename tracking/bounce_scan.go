@@ -159,3 +159,21 @@ func oneLine(s string, max int) string {
 	}
 	return b.String()
 }
+
+// asciiLower lower-cases ASCII letters only, so byte offsets in the
+// result are offsets in s (strings.ToLower may change the length of
+// invalid or special UTF-8).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -52,7 +52,7 @@ func cutOriginal(s string) string {
 	if len(s) > 64<<10 {
 		s = s[:64<<10]
 	}
-	low := strings.ToLower(s)
+	low := asciiLower(s)
 	cut := len(s)
 	for _, m := range originalMarkers {
 		if i := strings.Index(low, m); i >= 0 && i < cut {
@@ -158,7 +158,7 @@ func hasRecipient(rs []bounceRecipient, a string) bool {
 // paragraph is added too.
 func paragraphAfter(lines []string, i int, addr string) string {
 	first := lines[i]
-	if k := strings.Index(strings.ToLower(first), addr); k >= 0 {
+	if k := strings.Index(asciiLower(first), addr); k >= 0 {
 		first = first[k+len(addr):]
 	}
 	var b strings.Builder

@@ -170,7 +170,7 @@ func originalIDs(m *parsedMessage) []string {
 }
 
 func scanMessageIDLines(s string, add func(string)) {
-	low := strings.ToLower(s)
+	low := asciiLower(s)
 	for off := 0; off < len(low); {
 		i := strings.Index(low[off:], "message-id:")
 		if i < 0 {

@@ -198,6 +198,11 @@ func (w *walker) walk(h textproto.Header, body []byte, depth int) {
 		w.msg.parts = append(w.msg.parts, mimePart{ctype: ctype, params: params, header: h, body: inner})
 		return
 	}
+	if strings.HasPrefix(ctype, "multipart/") {
+		// Beyond the depth limit, or without a boundary: keep the
+		// body's words as text.
+		ctype = "text/plain"
+	}
 	w.parts++
 	b := w.decode(h, body)
 	if strings.HasPrefix(ctype, "text/") || ctype == "message/delivery-status" || ctype == "message/global-delivery-status" {
