@@ -77,9 +77,12 @@ func (g *Guard) Verify(ctx context.Context) error {
 // to send from it and m.From is empty or an address of the mailbox;
 // otherwise it returns the *PolicyError (matching provider.ErrNotAllowed)
 // and the inner provider is not called. A send on behalf is audited as
-// EventSent after delivery; if the sink fails, Send returns the *Sent
-// together with an error matching ErrAudit (the mail did go out). A refusal
-// is audited as EventRefused.
+// EventSent after delivery (once: a retry that the inner provider reports
+// as a Duplicate of an earlier delivery is not audited again); if the sink
+// fails, Send returns the *Sent together with an error matching ErrAudit
+// (the mail did go out). A refusal is audited as EventRefused; a failure of
+// the host's directory or role check is returned as it is, unaudited, and
+// the inner provider is not called either.
 //
 // The grant is checked when Send is called; a revoke that lands while a
 // send is already under way does not stop that send.
@@ -97,16 +100,17 @@ func (g *Guard) Send(ctx context.Context, m *provider.Message) (*provider.Sent, 
 	}
 	if err != nil {
 		var pe *PolicyError
-		if errors.As(err, &pe) {
-			d.Owner = pe.Owner
+		if !errors.As(err, &pe) {
+			return nil, err // the host's directory or role check failed: not a refusal
 		}
+		d.Owner = pe.Owner
 		if aerr := g.audit(ctx, Event{Kind: EventRefused, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, Reason: err.Error()}); aerr != nil {
 			return nil, fmt.Errorf("%w (%w)", err, aerr)
 		}
 		return nil, err
 	}
 	sent, err := g.inner.Send(ctx, m)
-	if sent == nil || !d.OnBehalf() {
+	if sent == nil || sent.Duplicate || !d.OnBehalf() {
 		return sent, err
 	}
 	aerr := g.audit(ctx, Event{Kind: EventSent, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, MessageID: sent.MessageID})

@@ -326,3 +326,50 @@ func TestGuard_FetchRefusedNeverReachesInner(t *testing.T) {
 		t.Errorf("inner Fetch called %d times; want 0", n)
 	}
 }
+
+func TestGuard_HostFailureIsNotARefusal(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	_, _ = w.manager.Offer(ctx, "max", "rita")
+	before := len(w.sink.Events())
+	w.seats.err = errDown
+	_, err := w.guard(t, "rita", "max").Send(ctx, note("hi"))
+	if !errors.Is(err, errDown) || errors.Is(err, provider.ErrNotAllowed) {
+		t.Errorf("Send with failing roles = %v; want the roles error, not ErrNotAllowed", err)
+	}
+	if n := w.mailboxes["max"].sendCount(); n != 0 {
+		t.Errorf("inner sends = %d; want 0", n)
+	}
+	if ev := w.sink.Events()[before:]; len(ev) != 0 {
+		t.Errorf("audit = %+v; want nothing for an outage", ev)
+	}
+}
+
+// dupBox reports every send as a duplicate of an earlier delivery, as a
+// provider's Deduper does on a retry with the same IdempotencyKey.
+type dupBox struct{ *mailbox }
+
+func (d dupBox) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	s, err := d.mailbox.Send(ctx, m)
+	if s != nil {
+		s.Duplicate = true
+	}
+	return s, err
+}
+
+func TestGuard_DuplicateIsNotAuditedTwice(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	_, _ = w.manager.Offer(ctx, "max", "rita")
+	before := len(w.sink.Events())
+	g, err := delegation.NewGuard(dupBox{w.mailboxes["max"]}, "rita", w.policy, w.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := g.Send(ctx, note("retry")); err != nil || !s.Duplicate {
+		t.Fatalf("Send = %+v, %v; want a duplicate", s, err)
+	}
+	if ev := w.sink.Events()[before:]; len(ev) != 0 {
+		t.Errorf("audit = %+v; want no second send event for a duplicate", ev)
+	}
+}
