@@ -71,6 +71,13 @@ cmd_install() {
 	local pkgs=(postfix dovecot-imapd dovecot-lmtpd openssl)
 	log "installing ${pkgs[*]}"
 	echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+	# Keep the packages' own init scripts from starting system-wide daemons.
+	local guard=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		guard=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
+		as_root chmod 0755 "$guard"
+	fi
 	local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${pkgs[@]}")
 	if ! as_root "${apt[@]}" >&2; then
@@ -78,6 +85,7 @@ cmd_install() {
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
 		as_root "${apt[@]}" >&2
 	fi
+	[ -z "$guard" ] || as_root rm -f "$guard"
 	installed || die "packages installed but binaries are missing"
 }
 
@@ -294,12 +302,12 @@ cmd_start() {
 		return 0
 	fi
 	installed || die "not installed: run $0 install"
+	[ "$(id -u)" -eq 0 ] || die "start must run as root (Dovecot and Postfix drop privileges themselves)"
 	local t0=$SECONDS
 	if ! id -u "$MAIL_USER" >/dev/null 2>&1; then
-		as_root useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		useradd --system --user-group --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin "$MAIL_USER"
 	fi
-	[ "$(id -u)" -eq 0 ] || die "start must run as root (Dovecot and Postfix drop privileges themselves)"
 
 	SMTP_PORT=${INBOXKIT_REAL_SMTP_PORT:-$(free_port)}
 	IMAP_PORT=${INBOXKIT_REAL_IMAP_PORT:-$(free_port)}
@@ -323,14 +331,20 @@ cmd_start() {
 	write_dovecot_conf
 	write_postfix_conf
 	echo "$DIR" >"$STATE_FILE"
+	# Whatever fails from here on, leave nothing running behind.
+	trap 'if [ -f "$DIR/env" ]; then :; else log "start failed; stopping what started"; cmd_stop; fi' EXIT
 
-	dovecot -c "$DIR/dovecot.conf" || die "dovecot failed to start; see $DIR/dovecot.log"
+	# The daemons must not inherit stdout or stderr: a caller reading
+	# "$(mailservers.sh start)" would wait for them forever.
+	dovecot -c "$DIR/dovecot.conf" </dev/null >>"$DIR/start.log" 2>&1 ||
+		die "dovecot failed to start: $(cat "$DIR/start.log"); see $DIR/dovecot.log"
 	local i
 	for i in $(seq 1 50); do
 		[ -S "$DIR/run/auth-postfix" ] && [ -S "$DIR/run/lmtp" ] && break
 		sleep 0.1
 	done
-	postfix -c "$DIR/postfix" start >&2 2>&1 || die "postfix failed to start; see $DIR/postfix.log"
+	postfix -c "$DIR/postfix" start </dev/null >>"$DIR/start.log" 2>&1 ||
+		die "postfix failed to start: $(cat "$DIR/start.log"); see $DIR/postfix.log"
 	wait_port "$IMAP_PORT" dovecot
 	wait_port "$SMTP_PORT" postfix
 
@@ -343,6 +357,7 @@ export INBOXKIT_REAL_USERS=$users
 export INBOXKIT_REAL_CA=$DIR/cert.pem
 export INBOXKIT_REAL_SERVERS=1
 EOF
+	trap - EXIT
 	log "started in $((SECONDS - t0))s: submission 127.0.0.1:$SMTP_PORT, IMAP 127.0.0.1:$IMAP_PORT, files in $DIR"
 	cat "$DIR/env"
 }
@@ -354,7 +369,8 @@ cmd_stop() {
 	fi
 	DIR=$(cat "$STATE_FILE")
 	if [ -d "$DIR/postfix" ]; then
-		postfix -c "$DIR/postfix" stop >&2 2>&1 || postfix -c "$DIR/postfix" abort >&2 2>&1 || true
+		postfix -c "$DIR/postfix" stop </dev/null >/dev/null 2>&1 ||
+			postfix -c "$DIR/postfix" abort </dev/null >/dev/null 2>&1 || true
 	fi
 	local pid="" i
 	if [ -f "$DIR/run/master.pid" ]; then
