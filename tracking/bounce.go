@@ -16,6 +16,7 @@ type bounceRecipient struct {
 type bounceReport struct {
 	rcpts        []bounceRecipient
 	reportingMTA string
+	ctx          reasonContext
 	delayed      bool // a delay warning rather than a failure
 	success      bool // a successful-delivery (or relayed) DSN
 }
@@ -90,6 +91,8 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 		}
 	}
 	low := strings.ToLower(text)
+	rep.ctx.command = sessionCommand(low)
+	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {
 		rep.rcpts = textRecipients(m, text, exclude)
 	}
@@ -217,4 +220,18 @@ func paragraphFor(text, addr string) string {
 		}
 	}
 	return ""
+}
+
+// isFilterGateway reports whether the notice was written by a
+// content-filtering gateway (see filterGatewayMarks), judged by its
+// header fields.
+func isFilterGateway(m *parsedMessage) bool {
+	var b strings.Builder
+	for f := m.header.Fields(); f.Next() && b.Len() < 16<<10; {
+		b.WriteString(f.Key())
+		b.WriteString(": ")
+		b.WriteString(f.Value())
+		b.WriteByte('\n')
+	}
+	return containsAnyOf(asciiLower(b.String()), filterGatewayMarks[:])
 }

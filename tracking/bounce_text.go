@@ -176,6 +176,9 @@ func paragraphAfter(lines []string, i int, addr string) string {
 			}
 			continue
 		}
+		if startsWithOtherAddress(l, addr) {
+			break // the next recipient's paragraph
+		}
 		b.WriteByte(' ')
 		b.WriteString(l)
 	}
@@ -189,4 +192,23 @@ func hasFailureSignal(s string) bool {
 		return true
 	}
 	return findReplyCode(s) != "" || textReason(s) != ""
+}
+
+// startsWithOtherAddress reports whether line l begins with an address
+// other than addr followed by a colon ("<b@example.org>: 550 ...", as
+// Postfix, OpenSMTPD and GMX list failed recipients), so the paragraph
+// of the recipient before it ends there.
+func startsWithOtherAddress(l, addr string) bool {
+	l = strings.TrimLeft(l, "<\"'* ")
+	end := strings.IndexAny(l, " \t>\":,;")
+	if end < 0 {
+		end = len(l)
+	}
+	w := l[:end]
+	at := strings.IndexByte(w, '@')
+	if at <= 0 || at == len(w)-1 || strings.EqualFold(w, addr) {
+		return false
+	}
+	rest := strings.TrimLeft(l[end:], ">\"")
+	return strings.HasPrefix(rest, ":")
 }

@@ -152,7 +152,7 @@ func fillBounce(res *Result, rep *bounceReport) {
 			}
 		}
 		reply := findReplyCode(diag)
-		reason := findReason(status, reply, diag, action)
+		reason := findReason(status, reply, diag, rep.ctx, action)
 		if br.diagType == "x-unix" && reason == ReasonOnHold {
 			reason = ReasonMailerError
 		}

@@ -10,12 +10,14 @@ import (
 	"github.com/inboxkit/inboxkit/tracking"
 )
 
-// labelReason maps the corpus's older sisimai reason names onto the
+// labelReason maps the corpus's sisimai reason names onto the
 // vocabulary of DESIGN.md: sisimai renamed "speeding" to "ratelimited",
-// and DESIGN.md has no "failedstarttls" (a STARTTLS failure is a
-// security error).
+// DESIGN.md names sisimai's "mesgtoobig" "mesgtoolarge", and it has no
+// "failedstarttls" (a STARTTLS failure is a security error).
 func labelReason(r string) string {
 	switch r {
+	case "mesgtoobig":
+		return tracking.ReasonMesgTooLarge
 	case "speeding":
 		return tracking.ReasonRateLimited
 	case "failedstarttls":

@@ -47,24 +47,17 @@ func textReason(diag string) string {
 // findReason decides the reason of one failed recipient: a decisive
 // status code first, then the diagnostic text, then the status code's
 // general meaning, then the SMTP reply code and the action.
-func findReason(status, replyCode, diag string, action Action) string {
+func findReason(status, replyCode, diag string, rc reasonContext, action Action) string {
 	rule, known := statusRules[status]
 	cmd := smtpCommand(diag)
+	if cmd == "" {
+		cmd = rc.command
+	}
 	if known && rule.decisive {
 		return rule.reason
 	}
 	if r := textReason(diag); r != "" {
-		switch {
-		case r == ReasonUserUnknown && (cmd == "DATA" || (known && rule.reason == ReasonFiltered)):
-			// "User unknown" after the message was sent, or with a
-			// mailbox status code, is the recipient's filter speaking.
-			return ReasonFiltered
-		case r == ReasonHostUnknown && strings.HasPrefix(status, "4."):
-			// A temporary DNS failure is a network error, not a
-			// non-existent domain.
-			return ReasonNetworkError
-		}
-		return r
+		return adjustTextReason(r, status, cmd, rc.filterGateway)
 	}
 	if cmd == "EHLO" || cmd == "CONN" {
 		return ReasonBlocked
@@ -97,6 +90,47 @@ func findReason(status, replyCode, diag string, action Action) string {
 	return ReasonUndefined
 }
 
+// adjustTextReason qualifies a reason read from diagnostic text with
+// what the status code and the SMTP command say (after sisimai's
+// Filtered/UserUnknown/Rejected rules):
+//   - "user unknown" answered to MAIL FROM is about our sender: rejected;
+//   - "user unknown" with an address status (x.1.x) or answered to
+//     RCPT TO is believed; answered after DATA it is the recipient's
+//     filter speaking (the address was accepted at RCPT TO): filtered;
+//     so is one relayed by a content-filtering gateway (McAfee, m-FILTER,
+//     SurfControl, Active!Hunter, MailFoundry, MXLogic), which reports
+//     the refusal of the server behind it for mail it already accepted,
+//     and one with a policy (x.7.x) or mailbox-state (x.2.x but 5.2.1,
+//     which Sendmail-style servers pair with "User unknown") status;
+//   - a non-existent domain answered to MAIL FROM is our sender domain:
+//     rejected; a temporary DNS failure is a network error.
+func adjustTextReason(r, status, cmd string, gateway bool) string {
+	switch r {
+	case ReasonUserUnknown:
+		switch {
+		case cmd == "MAIL":
+			return ReasonRejected
+		case len(status) > 3 && status[1:3] == ".1", cmd == "RCPT":
+			return ReasonUserUnknown
+		case cmd == "DATA" || gateway:
+			return ReasonFiltered
+		case len(status) > 3 && (status[1:3] == ".7" || (status[1:3] == ".2" && status[1:] != ".2.1")):
+			// A policy (x.7.x) or mailbox (x.2.x) status: the mailbox
+			// exists, a rule refused the mail.
+			return ReasonFiltered
+		}
+		return ReasonUserUnknown
+	case ReasonHostUnknown:
+		switch {
+		case cmd == "MAIL":
+			return ReasonRejected
+		case strings.HasPrefix(status, "4."):
+			return ReasonNetworkError
+		}
+	}
+	return r
+}
+
 // isHard reports whether a failure means "never mail this address
 // again": the address or domain does not exist or accepts no mail, and
 // the failure is permanent.
@@ -111,6 +145,33 @@ func isHard(reason, status string, action Action) bool {
 	return false
 }
 
+// reasonContext is what the whole notice says beyond one recipient's
+// diagnostic.
+type reasonContext struct {
+	command       string // the SMTP command the notice's text names
+	filterGateway bool   // the notice comes from a content-filtering gateway
+}
+
+// filterGatewayMarks are lower-cased header or text fragments naming
+// content-filtering gateways (appliances that accept mail, then relay
+// the verdict of the server behind them).
+var filterGatewayMarks = [...]string{
+	"x-nai-header: modified by mcafee", "x-mailer: m-filter", "x-mailer: surfcontrol", "_active!hunter_",
+	"(mailfoundry)", "mxlogic.net", "mxl_mta-",
+}
+
+// sessionCommand is smtpCommand for a bounce's whole human text, which
+// may hold a session transcript: a recipient refused at RCPT TO is
+// followed by a DATA the server then refuses for want of recipients, so
+// RCPT wins over DATA here.
+func sessionCommand(low string) string {
+	c := smtpCommand(low)
+	if c == "DATA" && (strings.Contains(low, "rcpt to") || strings.Contains(low, "after rcpt")) {
+		return "RCPT"
+	}
+	return c
+}
+
 // smtpCommand returns the SMTP command a diagnostic says the failure
 // answered: "CONN" (the greeting), "EHLO", "MAIL", "RCPT", "DATA" or "".
 func smtpCommand(diag string) string {
@@ -118,7 +179,7 @@ func smtpCommand(diag string) string {
 	switch {
 	case strings.Contains(d, "end of data") || strings.Contains(d, "after data") || strings.Contains(d, "data command") ||
 		strings.Contains(d, "for text command") || strings.Contains(d, "after end of") ||
-		strings.Contains(d, ">>> data") || strings.Contains(d, "in reply to data"):
+		strings.Contains(d, "in reply to data"):
 		return "DATA"
 	case strings.Contains(d, "rcpt to") || strings.Contains(d, "after rcpt"):
 		return "RCPT"

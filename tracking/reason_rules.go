@@ -9,7 +9,7 @@ const (
 	ReasonNotAccept       = "notaccept"       // the host accepts no mail at all, null MX (hard)
 	ReasonMailboxFull     = "mailboxfull"     // over quota
 	ReasonExceedLimit     = "exceedlimit"     // message over the mailbox's size limit
-	ReasonMesgTooBig      = "mesgtoobig"      // message over the system's size limit
+	ReasonMesgTooLarge    = "mesgtoolarge"    // message over the system's size limit (sisimai's "mesgtoobig")
 	ReasonFiltered        = "filtered"        // refused by the recipient's own rules
 	ReasonRejected        = "rejected"        // our envelope sender was refused
 	ReasonBlocked         = "blocked"         // our sending IP or host was refused
@@ -57,7 +57,7 @@ type reasonRule struct {
 // win over "mailbox unavailable", and "relay" over "rejected".
 var textRules = [...]reasonRule{
 	{reason: ReasonMailboxFull, any: []string{
-		"452 insufficient disk space", "account disabled temporarly for exceeding receiving limits",
+		"account disabled temporarly for exceeding receiving limits",
 		"boite du destinataire pleine", "exceeded storage allocation", "full mailbox",
 		"mailbox exceeds allowed size", "mailbox size limit exceeded", "mailbox would exceed maximum allowed storage",
 		"mailfolder is full", "no space left on device", "not sufficient disk space", "quota violation for",
@@ -68,7 +68,7 @@ var textRules = [...]reasonRule{
 		{"account is ", " quota"}, {"disk", "quota"}, {"enough ", " space"}, {"mailbox ", "exceeded", " limit"},
 		{"mailbox ", "full"}, {"mailbox ", "quota"}, {"maildir ", "quota"}, {"over ", "quota"}, {"quota ", "exceeded"},
 	}},
-	{reason: ReasonMesgTooBig, any: []string{
+	{reason: ReasonMesgTooLarge, any: []string{
 		"exceeded maximum inbound message size", "exceeded the maximum incoming message size", "line limit exceeded",
 		"max message size exceeded", "message file too big", "message length exceeds administrative limit",
 		"message size exceeds fixed limit", "message size exceeds fixed maximum message size",
@@ -85,7 +85,7 @@ var textRules = [...]reasonRule{
 		"the email account that you tried to reach is inactive", "this account has been disabled or discontinued",
 		"this account has been temporarily suspended", "this address no longer accepts mail", "this mailbox is disabled",
 		"user or domain is disabled", "user suspended", "vdelivermail: account is locked email bounced",
-		"account has been disabled", "account is disabled",
+		"account has been disabled", "account is disabled", "the recipient account is blocked",
 	}},
 	{reason: ReasonHasMoved, any: []string{" has been replaced by "}},
 	{reason: ReasonNoRelaying, any: []string{
@@ -102,7 +102,8 @@ var textRules = [...]reasonRule{
 		"please inspect your spf settings", "sender policy framework (spf) fail", "sender policy framework violation",
 		"spf (sender policy framework) domain authentication fail", "spf check: fail",
 		"the 5322.from address doesn't meet the authentication requirements defined for the sender",
-		"unauthenticated email from", "dkim signature", "spf validation failed", "failed dmarc",
+		"unauthenticated email from", "dkim signature", "spf validation failed", "failed dmarc", "dmarc check failed",
+		"does not have authentication information or fails to pass",
 	}, all: [][]string{{" is not allowed to send mail.", "_401"}, {"is not allowed to send from <", " per it's spf record"}}},
 	{reason: ReasonUserUnknown, any: []string{
 		"#5.1.1 bad address", "550 address invalid", "5.1.0 address rejected.", "address does not exist",
@@ -133,6 +134,7 @@ var textRules = [...]reasonRule{
 		"vdeliver: invalid or unknown virtual user", "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
 		"your envelope recipient is in my badrcptto list", "address couldn't be found", "adresse introuvable",
 		"the email address you entered couldn't be found", "recipient name is not recognized",
+		"not listed in domino directory", "not listed in public name & address book", "recipientnotfound",
 	}, all: [][]string{
 		{"<", "> not found"}, {"account ", " does not exist at the organization"}, {"bad", "recipient"},
 		{"mailbox ", "does not exist"}, {"no ", " in name directory"}, {"non", "existent user"},
@@ -163,6 +165,7 @@ var textRules = [...]reasonRule{
 		{"service permits ", " unverifyable sending ips"},
 	}},
 	{reason: ReasonNotCompliantRFC, any: []string{
+		"messages with multiple addresses",
 		"duplicate header", "this message is not rfc 5322 compliant", "https://support.google.com/mail/?p=rfcmessagenoncompliant",
 	}, all: [][]string{{" multiple ", " header"}}},
 	{reason: ReasonBadReputation, any: []string{
@@ -201,6 +204,7 @@ var textRules = [...]reasonRule{
 	}},
 	{reason: ReasonNotAccept, any: []string{"returned null mx", "does not accept mail (nullmx)", "host does not accept mail"}},
 	{reason: ReasonHostUnknown, any: []string{
+		"dns lookup failure: host ",
 		"domain does not exist", "domain is not reachable", "domain must exist", "host or domain name not found",
 		"host unknown", "host unreachable", "mail domain mentioned in email address is unknown", "name or service not known",
 		"no such domain", "recipient address rejected: unknown domain name", "recipient domain must exist",
@@ -248,12 +252,13 @@ var textRules = [...]reasonRule{
 	{reason: ReasonRateLimited, any: []string{
 		"mail sent from your ip address has been temporarily rate limited", "please try again slower",
 		"receiving mail at a rate that prevents additional messages from being delivered",
+		"is receiving mail at a rate that", "too many recipients this hour",
 	}},
 	{reason: ReasonTooManyConn, any: []string{
 		"all available ips are at maximum connection limit", "connection rate limit exceeded",
 		"exceeds per-domain connection limit for", "has exceeded the max emails per hour ",
 		"throttling failure: daily message quota exceeded", "throttling failure: maximum sending rate exceeded",
-		"too many connections", "too many concurrent smtp connections", "too many errors from your ip", "too many recipients",
+		"too many connections", "frequency limited", "too many concurrent smtp connections", "too many errors from your ip", "too many recipients",
 		"too many smtp sessions for this host", "trop de connexions, ",
 		"we have already made numerous attempts to deliver this message",
 	}},
@@ -276,7 +281,7 @@ var textRules = [...]reasonRule{
 		"sorry, your remotehost looks suspiciously like spammer", "to submit messages to this e-mail system has been rejected",
 		"too many spams from your ip", "too many unwanted messages have been sent from the following ip address above",
 		"was blocked by ", "we do not accept mail from dynamic ips", "you are not allowed to connect", "you are sending spam",
-		"your ip address is listed in the rbl", "your network is temporary blacklisted", "your server requires confirmation",
+		"your ip address is listed in the rbl", "but my name was rejected", "spamhaus.org/query/bl", "your network is temporary blacklisted", "your server requires confirmation",
 	}, all: [][]string{
 		{"(", "@", ":blocked)"}, {"access from ip address ", " blocked"}, {"client host ", " blocked using"},
 		{"connections will not be accepted from ", " because the ip is in spamhaus's list"}, {"dnsbl:rbl ", ">_is_blocked"},
@@ -299,7 +304,7 @@ var textRules = [...]reasonRule{
 		"by non-member to a members-only list", "closed mailing list", "denied by policy", "email not accepted for policy reasons",
 		"email rejected due to security policies", "header are not accepted", "header error", "local policy violation",
 		"message bounced due to organizational settings", "message given low priority", "message not accepted for policy reasons",
-		"message rejected due to local policy", "messages with multiple addresses", "rejected for policy reasons",
+		"message rejected due to local policy", "rejected for policy reasons",
 		"protocol violation", "the email address used to send your message is not subscribed to this group",
 		"the message was rejected by organization policy", "this message was blocked because its content presents a potential",
 		"we do not accept messages containing images or other attachments", "you're using a mass mailer",
@@ -312,6 +317,7 @@ var textRules = [...]reasonRule{
 		"mail system configuration error", "queue file write error", "recipient deferred because there is no mdb",
 		"remote server is misconfigured", "server configuration error", "service currently unavailable", "system config error",
 		"temporary local problem", "timeout waiting for input", "transaction failed ",
+		"unable to contact ldap server",
 	}, all: [][]string{{"unable to connect ", "daemon"}}},
 	{reason: ReasonNetworkError, any: []string{
 		"could not connect and send the mail to", "dns records for the destination computer could not be found",
@@ -319,14 +325,16 @@ var textRules = [...]reasonRule{
 		"host not found, try again", "mail forwarding loop for ", "malformed name server reply",
 		"malformed or unexpected name server reply", "maximum forwarding loop count exceeded", "message looping",
 		"message probably in a routing loop", "no route to host", "too many hops", "unable to resolve route ",
-		"unrouteable mail domain",
+		"unrouteable mail domain", "dns query failed", "network error on destination",
+		"wasn't able to establish an smtp connection",
 	}},
-	{reason: ReasonSystemFull, any: []string{"mail system full", "requested mail action aborted: exceeded storage allocation"}},
+	{reason: ReasonSystemFull, any: []string{"mail system full", "insufficient disk space", "requested mail action aborted: exceeded storage allocation"}},
 	{reason: ReasonNotAccept, any: []string{
 		"null mx", "doesn't receive email according to the administrator",
 		"does not accept mail (nullmx)", "host/domain does not accept mail", "host does not accept mail",
 		"mail receiving disabled", "name server: .: host not found", "no mx record found for domain=",
 		"no route for current request", "smtp protocol returned a permanent error",
+		"indicated no smtp service", "no mx found for domain", "couldn't find a mail exchanger",
 	}},
 	{reason: ReasonExpired, any: []string{
 		"connection timed out", "could not find a gateway for", "delivery attempts will continue to be", "delivery expired",
@@ -337,7 +345,8 @@ var textRules = [...]reasonRule{
 		"this message has been in the queue too long", "unable to deliver message after multiple retries",
 		"was not reachable within the allowed queue period", "your message could not be delivered for more than",
 		"retry timeout exceeded", "envelope expired", "could not deliver for the last",
-	}, all: [][]string{{"could not be delivered for", " days"}}},
+		"did not accept our requests to connect", "despite repeated attempts to deliver",
+	}, all: [][]string{{"could not be delivered for", " days"}, {"delivery failed ", " attempts"}}},
 	{reason: ReasonSecurityError, any: []string{
 		"account not subscribed to ses", "authentication credentials invalid", "authentication failure",
 		"authentication required", "authentication turned on in your email client",
@@ -345,6 +354,7 @@ var textRules = [...]reasonRule{
 		"sorry, you don't authenticate or the domain isn't in my list of allowed rcpthosts", "unauthenticated senders not allowed",
 		"verification failure", "you are not authorized to send mail, authentication is required",
 		"tls required", "must issue a starttls command first", "starttls",
+		"please turn on smtp authentication",
 	}, all: [][]string{
 		{"authentication failed; server ", " said: "}, {"authentification invalide", "305"}, {"authentification requise", "402"},
 		{"domain ", " is a dead domain"}, {"user ", " is not authorized to perform ses:sendrawemail on resource"},
@@ -373,17 +383,17 @@ var statusRules = map[string]struct {
 	"4.5.5": {ReasonSystemError, false}, "4.6.0": {ReasonContentError, false}, "4.6.2": {ReasonContentError, false},
 	"4.6.5": {ReasonContentError, false}, "4.7.1": {ReasonBlocked, false}, "4.7.2": {ReasonBlocked, false},
 	"4.7.5": {ReasonSecurityError, false}, "4.7.6": {ReasonSecurityError, false}, "4.7.7": {ReasonSecurityError, false},
-	"4.7.12": {ReasonSecurityError, false}, "4.7.15": {ReasonSecurityError, false}, "4.7.16": {ReasonMesgTooBig, false},
+	"4.7.12": {ReasonSecurityError, false}, "4.7.15": {ReasonSecurityError, false}, "4.7.16": {ReasonMesgTooLarge, false},
 	"4.7.24": {ReasonAuthFailure, true}, "4.7.25": {ReasonRequirePTR, true}, "4.7.26": {ReasonAuthFailure, true},
 
-	"5.1.0": {ReasonUserUnknown, false}, "5.1.1": {ReasonUserUnknown, true}, "5.1.2": {ReasonHostUnknown, true},
+	"5.1.0": {ReasonUserUnknown, false}, "5.1.1": {ReasonUserUnknown, false}, "5.1.2": {ReasonHostUnknown, true},
 	"5.1.3": {ReasonUserUnknown, false}, "5.1.4": {ReasonFiltered, false}, "5.1.6": {ReasonHasMoved, true},
 	"5.1.7": {ReasonRejected, false}, "5.1.8": {ReasonRejected, false}, "5.1.9": {ReasonSystemError, false},
-	"5.1.10": {ReasonNotAccept, true}, "5.2.0": {ReasonFiltered, false}, "5.2.1": {ReasonFiltered, false},
+	"5.1.10": {ReasonUserUnknown, false}, "5.2.0": {ReasonFiltered, false}, "5.2.1": {ReasonFiltered, false},
 	"5.2.2": {ReasonMailboxFull, true}, "5.2.3": {ReasonExceedLimit, true}, "5.2.4": {ReasonFiltered, false},
 	"5.3.0": {ReasonSystemError, false}, "5.3.1": {ReasonSystemFull, false}, "5.3.2": {ReasonNotAccept, false},
-	"5.3.3": {ReasonSystemError, false}, "5.3.4": {ReasonMesgTooBig, true}, "5.3.5": {ReasonSystemError, false},
-	"5.4.0": {ReasonNetworkError, false}, "5.4.3": {ReasonSystemError, false}, "5.4.4": {ReasonHostUnknown, false},
+	"5.3.3": {ReasonSystemError, false}, "5.3.4": {ReasonMesgTooLarge, true}, "5.3.5": {ReasonSystemError, false},
+	"5.4.0": {ReasonNetworkError, false}, "5.4.3": {ReasonSystemError, false}, "5.4.4": {ReasonNotAccept, false},
 	"5.5.2": {ReasonSyntaxError, false}, "5.5.3": {ReasonTooManyConn, false}, "5.5.4": {ReasonSystemError, false},
 	"5.5.5": {ReasonSystemError, false}, "5.5.6": {ReasonSyntaxError, false}, "5.6.0": {ReasonContentError, false},
 	"5.6.1": {ReasonContentError, false}, "5.6.2": {ReasonContentError, false}, "5.6.3": {ReasonContentError, false},
@@ -393,7 +403,7 @@ var statusRules = map[string]struct {
 	"5.7.4": {ReasonSecurityError, false}, "5.7.5": {ReasonSecurityError, false}, "5.7.6": {ReasonSecurityError, false},
 	"5.7.7": {ReasonSecurityError, false}, "5.7.8": {ReasonSecurityError, false}, "5.7.9": {ReasonSecurityError, false},
 	"5.7.10": {ReasonSecurityError, false}, "5.7.11": {ReasonSecurityError, false}, "5.7.13": {ReasonSuspend, true},
-	"5.7.14": {ReasonSecurityError, false}, "5.7.15": {ReasonSecurityError, false}, "5.7.16": {ReasonMesgTooBig, false},
+	"5.7.14": {ReasonSecurityError, false}, "5.7.15": {ReasonSecurityError, false}, "5.7.16": {ReasonMesgTooLarge, false},
 	"5.7.17": {ReasonHasMoved, true}, "5.7.18": {ReasonHasMoved, true}, "5.7.19": {ReasonSecurityError, false},
 	"5.7.20": {ReasonAuthFailure, true}, "5.7.21": {ReasonAuthFailure, true}, "5.7.22": {ReasonAuthFailure, true},
 	"5.7.23": {ReasonAuthFailure, true}, "5.7.24": {ReasonAuthFailure, true}, "5.7.25": {ReasonRequirePTR, true},
