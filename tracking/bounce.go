@@ -17,6 +17,7 @@ type bounceReport struct {
 	rcpts        []bounceRecipient
 	reportingMTA string
 	ctx          reasonContext
+	text         string // the notice's human-readable text
 	delayed      bool // a delay warning rather than a failure
 	success      bool // a successful-delivery (or relayed) DSN
 }
@@ -67,6 +68,12 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 	rep := &bounceReport{}
 	hasDS := false
 	for _, p := range m.parts {
+		if p.ctype == "message/feedback-report" {
+			// An ARF report (RFC 5965), including a DMARC failure
+			// report (RFC 6591, feedback-type auth-failure) sent from a
+			// postmaster address, is never a bounce.
+			return nil
+		}
 		if p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status" {
 			hasDS = true
 			rs, mta := dsnRecipients(p.body)
@@ -91,6 +98,7 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 		}
 	}
 	low := strings.ToLower(text)
+	rep.text = text
 	rep.ctx.command = sessionCommand(low)
 	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {

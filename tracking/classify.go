@@ -146,13 +146,25 @@ func fillBounce(res *Result, rep *bounceReport) {
 		}
 		status := br.status
 		diag := oneLine(br.diag, 1000)
-		if status == "" || strings.HasSuffix(status, ".0.0") {
-			if s := findStatus(diag); s != "" && s[0] != '2' {
+		// The remote server's own code in the diagnostic is more
+		// precise than the reporting MTA's summary (Sendmail reports
+		// 4.4.7 for every expired message, and many MTAs x.0.0).
+		if s := findStatus(diag); s != "" && s[0] != '2' && (status == "" || s[0] == status[0]) {
+			status = s
+		}
+
+		reply := findReplyCode(diag)
+		reason := findReason(status, reply, diag, rep.ctx, action)
+		if reason == ReasonOnHold || reason == ReasonUndefined {
+			reason = undecidedReason(reason, status, reply, br.addr, rep, action)
+		}
+		if status == "" {
+			// Reported, not reasoned on: a code elsewhere in the notice
+			// may belong to another recipient.
+			if s := findStatus(rep.text); s != "" && s[0] != '2' {
 				status = s
 			}
 		}
-		reply := findReplyCode(diag)
-		reason := findReason(status, reply, diag, rep.ctx, action)
 		if br.diagType == "x-unix" && reason == ReasonOnHold {
 			reason = ReasonMailerError
 		}
@@ -187,4 +199,25 @@ func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage
 		res.Record, res.MatchedBy, res.OriginalMessageID = rec, MatchDSNOriginal, rec.MessageID
 	}
 	return wrapIndexErr(err)
+}
+
+// groupDomains are list hosts whose refusals (the sender may not post,
+// or the group does not exist) come as localised prose without any
+// status code.
+var groupDomains = [...]string{"googlegroups.com"}
+
+// undecidedReason is tried when a recipient's own diagnostic decided
+// nothing: the notice's whole text may (a scraper can pick the wrong
+// paragraph, and some MTAs write the reason away from the address),
+// and a refusal from a group host is a rejection of our post.
+func undecidedReason(reason, status, reply, addr string, rep *bounceReport, action Action) string {
+	if rep.text != "" {
+		if r := findReason(status, reply, oneLine(rep.text, 8<<10), rep.ctx, action); r != ReasonOnHold && r != ReasonUndefined {
+			return r
+		}
+	}
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 && contains(groupDomains[:], addr[at+1:]) {
+		return ReasonRejected
+	}
+	return reason
 }

@@ -134,7 +134,7 @@ var textRules = [...]reasonRule{
 		"vdeliver: invalid or unknown virtual user", "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
 		"your envelope recipient is in my badrcptto list", "address couldn't be found", "adresse introuvable",
 		"the email address you entered couldn't be found", "recipient name is not recognized",
-		"not listed in domino directory", "not listed in public name & address book", "recipientnotfound",
+		"not listed in domino directory", "please check if address is correct", "no valid recipients for this mm", "not listed in public name & address book", "recipientnotfound",
 	}, all: [][]string{
 		{"<", "> not found"}, {"account ", " does not exist at the organization"}, {"bad", "recipient"},
 		{"mailbox ", "does not exist"}, {"no ", " in name directory"}, {"non", "existent user"},
