@@ -18,8 +18,8 @@ type bounceReport struct {
 	reportingMTA string
 	ctx          reasonContext
 	text         string // the notice's human-readable text
-	delayed      bool // a delay warning rather than a failure
-	success      bool // a successful-delivery (or relayed) DSN
+	delayed      bool   // a delay warning rather than a failure
+	success      bool   // a successful-delivery (or relayed) DSN
 }
 
 // bounceSubjects are lower-cased subject fragments of delivery-failure
