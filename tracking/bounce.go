@@ -42,7 +42,7 @@ var bounceSubjects = [...]string{
 // daemonSenders are local parts and display names of bounce senders.
 var daemonSenders = [...]string{
 	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "mail delivery", "mailer daemon",
-	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway",
+	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
 }
 
 func containsAnyOf(s string, list []string) bool {
@@ -88,7 +88,7 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 		if r := sesReport(m); r != nil {
 			return r
 		}
-		if !looksLikeBounce(m.header, subject, from, text) {
+		if !looksLikeBounce(m.header, subject, from, text, len(m.originals) > 0) {
 			return nil
 		}
 		// Reports sent as text that still carry RFC 3464 fields.
@@ -155,13 +155,16 @@ func hasAction(rs []bounceRecipient, action string) bool {
 
 // looksLikeBounce decides whether a message without a delivery-status
 // part is a non-standard bounce: it must come from a mail system (by
-// sender, subject or X-Failed-Recipients) and say why delivery failed.
-func looksLikeBounce(h textproto.Header, subject, from, text string) bool {
+// sender, subject or X-Failed-Recipients, or by a null Return-Path
+// together with a returned original, RFC 5321 §4.5.5's mark of a
+// non-delivery notice) and say why delivery failed.
+func looksLikeBounce(h textproto.Header, subject, from, text string, hasOriginal bool) bool {
 	if h.Get("X-Failed-Recipients") != "" {
 		return true
 	}
 	subj := strings.ToLower(subject)
-	daemon := containsAnyOf(strings.ToLower(from), daemonSenders[:])
+	daemon := containsAnyOf(strings.ToLower(from), daemonSenders[:]) ||
+		(hasOriginal && strings.TrimSpace(h.Get("Return-Path")) == "<>")
 	bounceSubj := containsAnyOf(subj, bounceSubjects[:])
 	if !daemon && !bounceSubj {
 		return false

@@ -57,6 +57,11 @@ func findReason(status, replyCode, diag string, rc reasonContext, action Action)
 		return rule.reason
 	}
 	if r := textReason(diag); r != "" {
+		if r == ReasonUserUnknown && emptyAddressReply(diag) {
+			// "550 : User unknown": the server echoed no recipient, as
+			// after DATA: it refused the message, not an address.
+			return ReasonFiltered
+		}
 		return adjustTextReason(r, status, cmd, rc.filterGateway)
 	}
 	if cmd == "EHLO" || cmd == "CONN" {
@@ -181,7 +186,7 @@ func smtpCommand(diag string) string {
 		strings.Contains(d, "for text command") || strings.Contains(d, "after end of") ||
 		strings.Contains(d, "in reply to data"):
 		return "DATA"
-	case strings.Contains(d, "rcpt to") || strings.Contains(d, "after rcpt"):
+	case strings.Contains(d, "rcpt to") || strings.Contains(d, "after rcpt") || strings.Contains(d, "[rcpt_to]"):
 		return "RCPT"
 	case strings.Contains(d, "mail from") || strings.Contains(d, "after mail"):
 		return "MAIL"
@@ -193,4 +198,28 @@ func smtpCommand(diag string) string {
 		return "CONN"
 	}
 	return ""
+}
+
+// emptyAddressReply reports whether diag holds an SMTP reply whose
+// address slot is empty ("550 : User unknown", "550: : User unknown").
+func emptyAddressReply(diag string) bool {
+	for i := 0; i+4 < len(diag); i++ {
+		if (diag[i] != '4' && diag[i] != '5') || !isDigit(diag[i+1]) || !isDigit(diag[i+2]) {
+			continue
+		}
+		if i > 0 && isAlnum(diag[i-1]) {
+			continue
+		}
+		j := i + 3
+		if j < len(diag) && diag[j] == ':' {
+			j++
+		}
+		for j < len(diag) && diag[j] == ' ' {
+			j++
+		}
+		if j > i+3 && j < len(diag) && diag[j] == ':' {
+			return true
+		}
+	}
+	return false
 }

@@ -57,6 +57,7 @@ type reasonRule struct {
 // win over "mailbox unavailable", and "relay" over "rejected".
 var textRules = [...]reasonRule{
 	{reason: ReasonMailboxFull, any: []string{
+		"as their mailbox is full",
 		"account disabled temporarly for exceeding receiving limits",
 		"boite du destinataire pleine", "exceeded storage allocation", "full mailbox",
 		"mailbox exceeds allowed size", "mailbox size limit exceeded", "mailbox would exceed maximum allowed storage",
@@ -134,7 +135,7 @@ var textRules = [...]reasonRule{
 		"vdeliver: invalid or unknown virtual user", "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
 		"your envelope recipient is in my badrcptto list", "address couldn't be found", "adresse introuvable",
 		"the email address you entered couldn't be found", "recipient name is not recognized",
-		"not listed in domino directory", "please check if address is correct", "no valid recipients for this mm", "not listed in public name & address book", "recipientnotfound",
+		"not listed in domino directory", "invalid final delivery userid", "please check if address is correct", "no valid recipients for this mm", "not listed in public name & address book", "recipientnotfound",
 	}, all: [][]string{
 		{"<", "> not found"}, {"account ", " does not exist at the organization"}, {"bad", "recipient"},
 		{"mailbox ", "does not exist"}, {"no ", " in name directory"}, {"non", "existent user"},
@@ -358,6 +359,9 @@ var textRules = [...]reasonRule{
 	}, all: [][]string{
 		{"authentication failed; server ", " said: "}, {"authentification invalide", "305"}, {"authentification requise", "402"},
 		{"domain ", " is a dead domain"}, {"user ", " is not authorized to perform ses:sendrawemail on resource"},
+	}},
+	{reason: ReasonSyntaxError, any: []string{
+		"recipient addresses that were incorrectly constructed", "syntax error in parameters", "command unrecognized",
 	}},
 	{reason: ReasonMailerError, any: []string{
 		" || exit ", "procmail: ", "bin/procmail", "bin/maidrop", "command failed: ", "command died with status ",
