@@ -10,6 +10,7 @@ import (
 // reason is decided.
 type bounceRecipient struct {
 	addr, orig, action, status, diag, diagType, remoteMTA string
+	diagIsNotice                                          bool // diag is the whole notice, nothing of the recipient's own
 }
 
 // bounceReport is what the bounce parsers found.
@@ -114,7 +115,7 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 			if p := paragraphFor(text, r.addr); p != "" && hasFailureSignal(p) {
 				r.diag = strings.TrimSpace(r.diag + " " + p)
 			} else if r.diag == "" {
-				r.diag = text
+				r.diag, r.diagIsNotice = text, true
 			}
 		}
 	}

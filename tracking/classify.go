@@ -157,6 +157,11 @@ func fillBounce(res *Result, rep *bounceReport) {
 		reason := findReason(status, reply, diag, rep.ctx, action)
 		if reason == ReasonOnHold || reason == ReasonUndefined {
 			reason = undecidedReason(reason, status, reply, br.addr, rep, action)
+			if reason == ReasonOnHold && br.diagIsNotice {
+				// Nothing about this recipient beyond the notice's
+				// boilerplate: nothing to go on.
+				reason = ReasonUndefined
+			}
 		}
 		if status == "" {
 			// Reported, not reasoned on: a code elsewhere in the notice

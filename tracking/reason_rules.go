@@ -145,6 +145,7 @@ var textRules = [...]reasonRule{
 		{"user (", ") unknown"},
 	}},
 	{reason: ReasonFiltered, any: []string{
+		"message filtered",
 		"account is protected by", "bounced address", "has restricted sms e-mail", "is not accepting any mail",
 		"message rejected due to user rules", "not found recipient account", "recipient id refuse to receive mail",
 		"recipient is only accepting mail from specific email addresses", "refused due to recipient preferences",
@@ -205,6 +206,7 @@ var textRules = [...]reasonRule{
 	}},
 	{reason: ReasonNotAccept, any: []string{"returned null mx", "does not accept mail (nullmx)", "host does not accept mail"}},
 	{reason: ReasonHostUnknown, any: []string{
+		"illegal host/domain name found",
 		"dns lookup failure: host ",
 		"domain does not exist", "domain is not reachable", "domain must exist", "host or domain name not found",
 		"host unknown", "host unreachable", "mail domain mentioned in email address is unknown", "name or service not known",
@@ -222,7 +224,7 @@ var textRules = [...]reasonRule{
 		"high probability of spam", "is classified as spam and is rejected", "listed in work.drbl.imedia.ru",
 		"the mail server detected your message as spam and has prevented delivery.", "mail appears to be unsolicited",
 		"mail content denied", "may consider spam", "message considered as spam or virus", "message contains spam or virus",
-		"message content rejected", "message detected as spam", "message filtered", "message looks like spam",
+		"message content rejected", "message detected as spam", "message looks like spam",
 		"message is being rejected as it seems to be a spam", "message refused by mailmarshal spamprofiler",
 		"message refused by trustwave seg spamprofiler", "message rejected as spam",
 		"message rejected because of unacceptable content", "message rejected due to suspected spam content",
@@ -355,7 +357,7 @@ var textRules = [...]reasonRule{
 		"sorry, you don't authenticate or the domain isn't in my list of allowed rcpthosts", "unauthenticated senders not allowed",
 		"verification failure", "you are not authorized to send mail, authentication is required",
 		"tls required", "must issue a starttls command first", "starttls",
-		"please turn on smtp authentication",
+		"please turn on smtp authentication", "does not support tls",
 	}, all: [][]string{
 		{"authentication failed; server ", " said: "}, {"authentification invalide", "305"}, {"authentification requise", "402"},
 		{"domain ", " is a dead domain"}, {"user ", " is not authorized to perform ses:sendrawemail on resource"},
