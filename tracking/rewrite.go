@@ -33,12 +33,14 @@ func (rw *rewriter) rewrite(src string) string {
 	z := xhtml.NewTokenizer(strings.NewReader(src))
 	out := make([]byte, 0, len(src)+len(src)/4+len(rw.pixel)+64)
 	pixelDone := rw.pixel == ""
+	consumed := 0 // raw tokens partition the input up to the final ErrorToken
 	for {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken { // io.EOF: the only error a strings.Reader gives
 			break
 		}
 		raw := z.Raw()
+		consumed += len(raw)
 		switch tt {
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			if name := tagName(raw); name == "a" || name == "area" {
@@ -55,6 +57,8 @@ func (rw *rewriter) rewrite(src string) string {
 		}
 		out = append(out, raw...)
 	}
+	// An unterminated last tag or comment is not a token: keep its bytes.
+	out = append(out, src[min(consumed, len(src)):]...)
 	if !pixelDone {
 		out = append(out, rw.pixel...)
 	}
