@@ -87,7 +87,12 @@ func containsFold(s, sub string) bool {
 	return false
 }
 
+// equalFoldASCII reports whether a and b are equal, ASCII letters
+// compared case-insensitively.
 func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
 	for i := 0; i < len(a); i++ {
 		x, y := a[i], b[i]
 		if x|0x20 != y|0x20 || (x|0x20 < 'a' || x|0x20 > 'z') && x != y {

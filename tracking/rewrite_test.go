@@ -124,6 +124,11 @@ func TestRewrite_cases(t *testing.T) {
 			keep:    []string{"caf\xe9 ", ">\xff\xfe</a>"},
 		},
 		{
+			name: "tags that only start like body or a",
+			in:   "000<BodYA><bodyx></bodyx></abbr><a1 href=\"https://example.org/\"></htmlx>",
+			keep: []string{"000<BodYA><bodyx></bodyx></abbr><a1 href=\"https://example.org/\"></htmlx>"},
+		},
+		{
 			name: "nothing but text",
 			in:   "just text, no markup & no links",
 			keep: []string{"just text, no markup & no links"},

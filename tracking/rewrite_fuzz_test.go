@@ -1,0 +1,60 @@
+package tracking_test
+
+import (
+	"html"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/tracking"
+)
+
+// FuzzRewrite instruments arbitrary HTML. It must never panic, must add
+// exactly one pixel, and every rewritten link must redirect through the
+// handler to an absolute http(s) URL: never an open redirect.
+func FuzzRewrite(f *testing.F) {
+	for _, s := range []string{
+		"", "<html><body><a href=\"https://example.org/\">x</a></body></html>",
+		"<a href='HTTP://example.org/a b?c=\xff'>", "<p><a href=\"https://example.org/c",
+		"<!--[if mso]><a href=\"https://x.example/\"><![endif]--><area href=https://example.org/>",
+		"<a href=\"https://example.org/\" href=\"javascript:x\" clicktracking=off>",
+		"<script><a href=\"https://example.org/\"></script></body></html></body>",
+		"<a href=\"" + tracking.UnsubscribePlaceholder + "\">u</a>",
+	} {
+		f.Add(s)
+	}
+	r := newTrackRig(f, nil)
+	f.Fuzz(func(t *testing.T, body string) {
+		m := &provider.Message{To: []provider.Address{{Email: "ann@example.org"}}, HTML: body, MessageID: "m1@example.com"}
+		if err := tracking.Track(m, tracking.All("c")); err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.p.Instrument(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body == "" {
+			if out.HTML != "" {
+				t.Fatalf("empty HTML became %q", out.HTML)
+			}
+			return
+		}
+		if n := strings.Count(out.HTML, trackBase+"/o/"); n != strings.Count(body, trackBase+"/o/")+1 {
+			t.Fatalf("%d pixels in %q", n, out.HTML)
+		}
+		for _, mm := range clickRE.FindAllStringSubmatch(out.HTML, -1) {
+			w := r.do("GET", html.UnescapeString(mm[1]), humanUA, "")
+			if w.Code == 400 && !strings.Contains(body, mm[1]) {
+				t.Fatalf("a link the rewriter made is refused: %q", mm[1])
+			}
+			if w.Code != 302 {
+				continue
+			}
+			u, err := url.Parse(w.Header().Get("Location"))
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				t.Fatalf("redirect to %q", w.Header().Get("Location"))
+			}
+		}
+	})
+}
