@@ -251,6 +251,9 @@ func (s *Server) Close() error {
 	// Closing the listeners ends both Serve loops (imapserver.Close would
 	// race with a Serve that has just started); the relays closed above
 	// end the imapserver sessions by closing their pipes.
+	// go-smtp's Close misses a listener whose Serve has not registered it
+	// yet, so close the raw one too.
+	s.smtpLn.Close()
 	s.imapLn.Close()
 	s.imapPipe.Close()
 	s.intPipe.Close()

@@ -1,0 +1,182 @@
+// Package relate decides, from as little of a message as possible, whether
+// fetched mail relates to mail we sent. Every provider uses it so that "is
+// this ours?" means the same on Gmail, Graph and IMAP.
+//
+// The order is cheap first: In-Reply-To and References against the
+// SentIndex (a reply), then the provider thread (Gmail threadId, Graph
+// conversationId), then header hints that the message may be a bounce or an
+// auto-reply, whose tie to our mail sits only inside the body (the returned
+// original's Message-ID). Candidates are downloaded and settled with Body.
+package relate
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net/textproto"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/provider"
+)
+
+// HeaderFields are the header fields Match reads; providers ask the server
+// for these alone before deciding to download a body.
+var HeaderFields = []string{
+	"Message-ID", "In-Reply-To", "References", "From", "Subject", "Return-Path",
+	"Content-Type", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress",
+	"Precedence", "X-Failed-Recipients", "X-Original-Message-ID",
+}
+
+// Verdict is the outcome of looking at a message's header.
+type Verdict struct {
+	// Record is the SentRecord the message relates to, nil when the
+	// header alone does not tie it to our mail.
+	Record *provider.SentRecord
+	// MatchedBy is "in-reply-to", "references" or "thread" with Record.
+	MatchedBy string
+	// Candidate is true when the header looks like a bounce, a complaint or
+	// an auto-reply: download the body and call Body to settle it.
+	Candidate bool
+}
+
+// Related reports whether the message relates to our mail by header.
+func (v Verdict) Related() bool { return v.Record != nil }
+
+// Header parses a raw header block (or a whole message: parsing stops at
+// the first empty line). Malformed lines are skipped, never fatal.
+func Header(raw []byte) textproto.MIMEHeader {
+	h := make(textproto.MIMEHeader)
+	r := bufio.NewReader(bytes.NewReader(raw))
+	var name, value string
+	flush := func() {
+		if name != "" {
+			h.Add(name, strings.TrimSpace(value))
+		}
+		name, value = "", ""
+	}
+	for {
+		line, err := r.ReadString('\n')
+		trimmed := strings.TrimRight(line, "\r\n")
+		if trimmed == "" && (err == nil || line != "") {
+			break
+		}
+		if trimmed != "" {
+			if trimmed[0] == ' ' || trimmed[0] == '\t' {
+				if name != "" && len(value) < 1<<16 {
+					value += " " + strings.TrimSpace(trimmed)
+				}
+			} else if colon := strings.IndexByte(trimmed, ':'); colon > 0 {
+				flush()
+				name = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(trimmed[:colon]))
+				value = trimmed[colon+1:]
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	flush()
+	return h
+}
+
+// Match looks the header's In-Reply-To and References up in idx, then the
+// thread (when account and threadID are given), then the bounce and
+// auto-reply hints. A lookup error other than ErrNotFound is returned: the
+// caller must not advance its cursor past a message it could not judge.
+func Match(ctx context.Context, h textproto.MIMEHeader, idx provider.SentIndex, account, threadID string) (Verdict, error) {
+	if idx == nil {
+		return Verdict{Candidate: Candidate(h)}, nil
+	}
+	for _, id := range provider.ParseMessageIDs(h.Get("In-Reply-To")) {
+		rec, err := lookup(ctx, idx, id)
+		if err != nil || rec != nil {
+			return Verdict{Record: rec, MatchedBy: "in-reply-to"}, err
+		}
+	}
+	refs := provider.ParseMessageIDs(h.Get("References"))
+	for i := len(refs) - 1; i >= 0 && i >= len(refs)-50; i-- { // newest first, bounded
+		rec, err := lookup(ctx, idx, refs[i])
+		if err != nil || rec != nil {
+			return Verdict{Record: rec, MatchedBy: "references"}, err
+		}
+	}
+	if threadID != "" {
+		rec, err := idx.ByThread(ctx, account, threadID)
+		switch {
+		case err == nil && rec != nil:
+			return Verdict{Record: rec, MatchedBy: "thread"}, nil
+		case err != nil && !errors.Is(err, provider.ErrNotFound):
+			return Verdict{}, err
+		}
+	}
+	return Verdict{Candidate: Candidate(h)}, nil
+}
+
+func lookup(ctx context.Context, idx provider.SentIndex, id string) (*provider.SentRecord, error) {
+	rec, err := idx.ByMessageID(ctx, id)
+	if err != nil {
+		if errors.Is(err, provider.ErrNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return rec, nil
+}
+
+// bounceSenders are local parts that send delivery reports.
+var bounceSenders = []string{"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "bounce", "bounces", "mdaemon", "mail delivery"}
+
+// candidateSubjects are lower-case subject fragments of bounces, delay
+// notices, complaints and auto-replies in the common languages. A false
+// positive costs one body download; a miss loses a bounce.
+var candidateSubjects = []string{
+	"undeliver", "undelivered", "delivery status", "delivery failure", "delivery failed",
+	"delivery has failed", "delivery notification", "failure notice", "returned mail",
+	"mail delivery", "could not be delivered", "not delivered", "delivery problem",
+	"nondeliverable", "non-deliverable", "delayed mail", "delivery delayed", "warning: message",
+	"unzustellbar", "nicht zugestellt", "non remis", "non distribuable", "no se puede entregar",
+	"non recapitabile", "onbestelbaar", "kan inte levereras", "abuse report", "complaint",
+	"out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
+	"autosvar", "automatisch", "abwesend", "abwesenheit", "absence", "absent", "réponse automatique",
+	"respuesta automática", "fuera de la oficina", "risposta automatica", "fuori ufficio",
+	"resposta automática", "ausente", "afwezig", "automatisch antwoord", "frånvaro", "fravær",
+	"odpowiedź automatyczna", "nieobecn", "automatická odpověď", "nepřítomn", "vacation", "away from",
+	"自動返信", "不在", "自动回复", "自動回覆", "外出",
+}
+
+// Candidate reports whether a header looks like a bounce (RFC 3464 report,
+// a mailer-daemon sender, an empty Return-Path, X-Failed-Recipients), a
+// complaint (RFC 5965 feedback report) or an auto-reply (RFC 3834
+// Auto-Submitted, vendor headers, out-of-office subjects).
+func Candidate(h textproto.MIMEHeader) bool {
+	ct := strings.ToLower(h.Get("Content-Type"))
+	if strings.Contains(ct, "multipart/report") || strings.Contains(ct, "message/feedback-report") {
+		return true
+	}
+	if h.Get("X-Failed-Recipients") != "" || h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" {
+		return true
+	}
+	if as := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); as != "" && as != "no" {
+		return true
+	}
+	if p := strings.ToLower(h.Get("Precedence")); strings.Contains(p, "auto_reply") {
+		return true
+	}
+	if rp := strings.TrimSpace(h.Get("Return-Path")); rp == "<>" {
+		return true
+	}
+	from := strings.ToLower(h.Get("From"))
+	for _, s := range bounceSenders {
+		if strings.Contains(from, s) {
+			return true
+		}
+	}
+	subject := strings.ToLower(decodeWords(h.Get("Subject")))
+	for _, s := range candidateSubjects {
+		if strings.Contains(subject, s) {
+			return true
+		}
+	}
+	return false
+}

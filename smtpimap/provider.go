@@ -1,0 +1,256 @@
+package smtpimap
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/provider"
+)
+
+// Provider is one mailbox over SMTP (and optionally IMAP). It is safe for
+// concurrent use: sends share one SMTP connection in turn, and IMAP work
+// shares one IMAP connection in turn.
+type Provider struct {
+	cfg     Config
+	account provider.Account
+	log     *slog.Logger
+	dedup   provider.Deduper
+	smtp    smtpConn
+	imap    imapConn
+	closed  atomic.Bool
+
+	sentMu     sync.Mutex
+	sentFolder string   // found once, then cached
+	folders    []string // folders Fetch reads, found once
+}
+
+var (
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Watcher  = (*Provider)(nil)
+)
+
+// New checks cfg and returns a Provider; it does not touch the network
+// (call Verify for that). Missing ports or security are inferred (see
+// Server.Resolve); anything unusable is a provider.ErrInvalid naming the
+// field.
+func New(cfg Config) (*Provider, error) {
+	if err := provider.ValidEmail(cfg.Email); err != nil {
+		return nil, provider.Invalid("Email", err.Error())
+	}
+	if strings.ContainsAny(cfg.FromName, "\r\n\x00") {
+		return nil, provider.Invalid("FromName", "contains CR, LF or NUL")
+	}
+	for i, a := range cfg.Aliases {
+		if err := provider.ValidEmail(a); err != nil {
+			return nil, provider.Invalid("Aliases["+itoa(i)+"]", err.Error())
+		}
+	}
+	if strings.ContainsAny(cfg.Username, "\r\n\x00") {
+		return nil, provider.Invalid("Username", "contains CR, LF or NUL")
+	}
+	if cfg.Password.Empty() && cfg.TokenSource == nil {
+		return nil, provider.Invalid("Password", "empty, and no TokenSource")
+	}
+	var err error
+	if cfg.SMTP, err = cfg.SMTP.Resolve(false, "SMTP"); err != nil {
+		return nil, err
+	}
+	if cfg.IMAP != nil {
+		imapSrv, err := cfg.IMAP.Resolve(true, "IMAP")
+		if err != nil {
+			return nil, err
+		}
+		cfg.IMAP = &imapSrv
+	}
+	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
+		return nil, provider.Invalid("Auth", "unknown mechanism")
+	}
+	if cfg.Auth == AuthXOAUTH2 && cfg.TokenSource == nil {
+		return nil, provider.Invalid("TokenSource", "XOAUTH2 needs a TokenSource")
+	}
+	if cfg.SentFolder != "" && strings.ContainsAny(cfg.SentFolder, "\r\n\x00") {
+		return nil, provider.Invalid("SentFolder", "contains CR, LF or NUL")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sendLog := cfg.SendLog
+	if sendLog == nil {
+		sendLog = provider.NewMemorySendLog()
+	}
+	p := &Provider{
+		cfg: cfg,
+		account: provider.Account{
+			Email:   cfg.Email,
+			Name:    cfg.FromName,
+			Aliases: append([]string(nil), cfg.Aliases...),
+		},
+		log:   log.With("provider", "smtpimap", "account", cfg.Email),
+		dedup: provider.Deduper{Log: sendLog, Now: cfg.Now},
+	}
+	p.smtp.p = p
+	p.imap.p = p
+	return p, nil
+}
+
+// Kind returns provider.KindSMTPIMAP.
+func (p *Provider) Kind() provider.Kind { return provider.KindSMTPIMAP }
+
+// Account returns the mailbox's address, name and aliases.
+func (p *Provider) Account() provider.Account { return p.account }
+
+// Close closes the SMTP and IMAP connections. Later calls fail with
+// provider.ErrClosed.
+func (p *Provider) Close() error {
+	if p.closed.Swap(true) {
+		return nil
+	}
+	return errors.Join(p.smtp.close(), p.imap.close())
+}
+
+// Verify signs in to SMTP and, when receiving is on, to IMAP. A rejected
+// password is provider.ErrAuth; a server without TLS is provider.ErrInsecure.
+// The connections it opens are kept for later sends and fetches.
+func (p *Provider) Verify(ctx context.Context) error {
+	if p.closed.Load() {
+		return provider.ErrClosed
+	}
+	p.smtp.mu.Lock()
+	err := p.smtp.dial(ctx)
+	p.smtp.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if p.cfg.IMAP == nil {
+		return nil
+	}
+	return p.imap.do(ctx, func(s *imapSession) error { return nil })
+}
+
+// Send validates m, sends it over SMTP as the account and appends the
+// exact bytes sent to the Sent folder. From must be the account or one of
+// its aliases (provider.ErrNotAllowed otherwise). With an IdempotencyKey,
+// a retry after an ambiguous failure finds the earlier copy in the Sent
+// folder instead of delivering twice.
+//
+// When SMTP accepted the message but the copy to Sent failed, Send returns
+// the *Sent together with an error: the message was delivered.
+func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	if p.closed.Load() {
+		return nil, provider.ErrClosed
+	}
+	if m == nil {
+		return nil, provider.Invalid("Message", "is nil")
+	}
+	if m.From.Email != "" && !p.account.MaySendAs(m.From.Email) {
+		return nil, &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrNotAllowed, Field: "From.Email",
+			Err: errors.New("smtpimap: " + m.From.Email + " is neither the account nor one of its aliases")}
+	}
+	msg := *m
+	sent, err := p.dedup.Send(ctx, p.cfg.Email, &msg, p.sendOnce, p.lookupSent)
+	m.MessageID = msg.MessageID
+	return sent, err
+}
+
+func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	built, err := compose.Build(m, compose.Options{Account: p.cfg.Email, FromName: p.cfg.FromName, Now: p.now()})
+	if err != nil {
+		return nil, err
+	}
+	sendErr := p.smtp.send(ctx, built)
+	if sendErr != nil && !errors.Is(sendErr, errAmbiguous) {
+		return nil, sendErr
+	}
+	// Delivered, or transferred whole with the reply lost. At most once:
+	// the latter counts as delivered and is saved to Sent, so that a retry
+	// with the same key finds it and the user sees what recipients
+	// probably got.
+	sent := &provider.Sent{MessageID: built.MessageID, ThreadID: threadRoot(m), SentAt: built.Date}
+	if p.saveSent() {
+		uid, err := p.appendSent(ctx, built)
+		if err != nil {
+			p.log.Warn("message sent, but saving the copy to Sent failed", "message_id", built.MessageID, "error", err)
+			return sent, errors.Join(sendErr, err)
+		}
+		sent.ProviderID = uid
+	}
+	return sent, sendErr
+}
+
+// threadRoot is the Message-ID of the thread's first message: the first
+// References entry, else In-Reply-To, else the given ThreadID, else the
+// message itself.
+func threadRoot(m *provider.Message) string {
+	switch {
+	case len(m.References) > 0:
+		return m.References[0]
+	case m.InReplyTo != "":
+		return m.InReplyTo
+	case m.ThreadID != "":
+		return m.ThreadID
+	}
+	return m.MessageID
+}
+
+func (p *Provider) saveSent() bool {
+	if p.cfg.IMAP == nil {
+		return false
+	}
+	switch p.cfg.SaveSent {
+	case SaveSentAlways:
+		return true
+	case SaveSentNever:
+		return false
+	}
+	return !savesSentItself(p.cfg.SMTP.Host)
+}
+
+// savesSentItself reports hosts whose SMTP service files a copy of every
+// message in Sent on its own (Gmail; Outlook / Office 365), where an
+// APPEND would make a second copy.
+func savesSentItself(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, h := range []string{"smtp.gmail.com", "smtp.googlemail.com", "smtp.office365.com", "smtp-mail.outlook.com", "outlook.office365.com"} {
+		if host == h {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Provider) timeout() time.Duration {
+	if p.cfg.Timeout > 0 {
+		return p.cfg.Timeout
+	}
+	return 30 * time.Second
+}
+
+func (p *Provider) now() time.Time {
+	if p.cfg.Now != nil {
+		return p.cfg.Now()
+	}
+	return time.Now()
+}
+
+func (p *Provider) helloName() string {
+	if p.cfg.HelloName != "" {
+		return p.cfg.HelloName
+	}
+	at := strings.LastIndexByte(p.cfg.Email, '@')
+	return p.cfg.Email[at+1:]
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
