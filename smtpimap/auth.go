@@ -139,4 +139,3 @@ func isSMTPReply(err error) bool {
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
-

@@ -122,4 +122,3 @@ func rateLimited(op string, err error) error {
 	}
 	return e
 }
-

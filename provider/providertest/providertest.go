@@ -323,4 +323,3 @@ func (x *index) ByThread(_ context.Context, account, thread string) (*provider.S
 	}
 	return nil, provider.ErrNotFound
 }
-
