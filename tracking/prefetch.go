@@ -55,10 +55,12 @@ type Detector struct {
 // does not allocate.
 func (d *Detector) Detect(userAgent string, ip netip.Addr) Automation {
 	ip = ip.Unmap()
+	var buf [512]byte // User-Agents are short; a longer one is judged by its start
+	ua := lowerUA(buf[:], userAgent)
 	switch {
-	case containsFold(userAgent, "GoogleImageProxy") || containsFold(userAgent, "ggpht.com"):
+	case containsLower(ua, "googleimageproxy") || containsLower(ua, "ggpht.com"):
 		return AutomationGoogleProxy
-	case containsFold(userAgent, "YahooMailProxy"):
+	case containsLower(ua, "yahoomailproxy"):
 		return AutomationYahooProxy
 	case userAgent == "Mozilla/5.0" || isAppleNet(ip) || inPrefixes(d.apple(), ip):
 		return AutomationAppleMPP
@@ -66,7 +68,7 @@ func (d *Detector) Detect(userAgent string, ip netip.Addr) Automation {
 		return AutomationScanner
 	}
 	for i := 0; i < scannerTokenCount; i++ {
-		if containsFold(userAgent, scannerToken(i)) {
+		if containsLower(ua, scannerToken(i)) {
 			return AutomationScanner
 		}
 	}

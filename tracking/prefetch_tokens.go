@@ -1,7 +1,8 @@
 package tracking
 
-// scannerToken returns the i-th User-Agent fragment (matched
-// case-insensitively) that marks a link scanner, previewer or script. The
+import "bytes"
+
+// scannerToken returns the i-th lower-case User-Agent fragment that marks a link scanner, previewer or script. The
 // list is a switch rather than a package variable so it cannot be changed
 // at run time.
 //
@@ -13,45 +14,45 @@ package tracking
 func scannerToken(i int) string {
 	switch i {
 	case 0:
-		return "Barracuda"
+		return "barracuda"
 	case 1:
-		return "Mimecast"
+		return "mimecast"
 	case 2:
-		return "Proofpoint"
+		return "proofpoint"
 	case 3:
 		return "urldefense"
 	case 4:
-		return "BingPreview"
+		return "bingpreview"
 	case 5:
-		return "Microsoft Office Existence Discovery"
+		return "microsoft office existence discovery"
 	case 6:
 		return "ms-office"
 	case 7:
-		return "SafeLinks"
+		return "safelinks"
 	case 8:
-		return "IronPort"
+		return "ironport"
 	case 9:
-		return "MessageLabs"
+		return "messagelabs"
 	case 10:
-		return "Symantec"
+		return "symantec"
 	case 11:
-		return "Trend Micro"
+		return "trend micro"
 	case 12:
-		return "Sophos"
+		return "sophos"
 	case 13:
-		return "Forcepoint"
+		return "forcepoint"
 	case 14:
-		return "FireEye"
+		return "fireeye"
 	case 15:
-		return "HeadlessChrome"
+		return "headlesschrome"
 	case 16:
 		return "python-requests"
 	case 17:
-		return "Go-http-client"
+		return "go-http-client"
 	case 18:
 		return "curl/"
 	case 19:
-		return "Wget"
+		return "wget"
 	case 20:
 		return "bot"
 	case 21:
@@ -61,9 +62,9 @@ func scannerToken(i int) string {
 	case 23:
 		return "facebookexternalhit"
 	case 24:
-		return "Slack"
+		return "slack"
 	case 25:
-		return "WhatsApp"
+		return "whatsapp"
 	case 26:
 		return "scanner"
 	}
@@ -72,6 +73,35 @@ func scannerToken(i int) string {
 
 const scannerTokenCount = 27
 
+// lowerUA copies up to len(buf) bytes of ua into buf, ASCII-lower-cased.
+func lowerUA(buf []byte, ua string) []byte {
+	n := copy(buf, ua)
+	for i, c := range buf[:n] {
+		if c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	return buf[:n]
+}
+
+// containsLower reports whether b contains sub, without allocating.
+func containsLower(b []byte, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(b); i++ {
+		j := bytes.IndexByte(b[i:], sub[0])
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+len(sub) <= len(b) && string(b[i:i+len(sub)]) == sub {
+			return true
+		}
+	}
+	return false
+}
+
 // containsFold reports whether s contains sub, ASCII case-insensitively,
 // without allocating.
 func containsFold(s, sub string) bool {
@@ -79,8 +109,9 @@ func containsFold(s, sub string) bool {
 	if n == 0 {
 		return true
 	}
+	first := sub[0] | 0x20
 	for i := 0; i+n <= len(s); i++ {
-		if equalFoldASCII(s[i:i+n], sub) {
+		if s[i]|0x20 == first && equalFoldASCII(s[i:i+n], sub) {
 			return true
 		}
 	}

@@ -1,7 +1,6 @@
 package tracking
 
 import (
-	"html"
 	"net/url"
 	"strings"
 
@@ -23,6 +22,7 @@ type rewriter struct {
 	maxLinks    int
 	links       int
 	seen        map[string]string
+	attrs       [][2][]byte // scratch for linkTag
 }
 
 // rewrite returns src with links rewritten and the pixel inserted before
@@ -30,6 +30,9 @@ type rewriter struct {
 // rewrite is copied unchanged, so broken markup stays as broken as it was
 // and non-UTF-8 text is preserved.
 func (rw *rewriter) rewrite(src string) string {
+	if !strings.Contains(src, UnsubscribePlaceholder) {
+		rw.unsubscribe = ""
+	}
 	z := xhtml.NewTokenizer(strings.NewReader(src))
 	out := make([]byte, 0, len(src)+len(src)/4+len(rw.pixel)+64)
 	pixelDone := rw.pixel == ""
@@ -44,9 +47,11 @@ func (rw *rewriter) rewrite(src string) string {
 		switch tt {
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			if name := tagName(raw); name == "a" || name == "area" {
-				if tag, ok := rw.linkTag(z, name, tt == xhtml.SelfClosingTagToken); ok {
-					out = append(out, tag...)
-					continue
+				if rw.link != nil || rw.unsubscribe != "" {
+					var ok bool
+					if out, ok = rw.linkTag(out, z, name, tt == xhtml.SelfClosingTagToken); ok {
+						continue
+					}
 				}
 			}
 		case xhtml.EndTagToken:
@@ -92,10 +97,11 @@ func tagName(raw []byte) string {
 	return ""
 }
 
-// linkTag rebuilds an <a> or <area> start tag with its href replaced, or
-// reports false to keep the tag as it was.
-func (rw *rewriter) linkTag(z *xhtml.Tokenizer, name string, selfClosing bool) (string, bool) {
-	var attrs []xhtml.Attribute
+// linkTag appends an <a> or <area> start tag with its href replaced to
+// out, or reports false (out unchanged) to keep the tag as it was.
+func (rw *rewriter) linkTag(out []byte, z *xhtml.Tokenizer, name string, selfClosing bool) ([]byte, bool) {
+	// TagAttr returns fresh copies, so they can be kept until the rebuild.
+	attrs := rw.attrs[:0]
 	href := -1
 	for more := true; more; {
 		var k, v []byte
@@ -103,51 +109,76 @@ func (rw *rewriter) linkTag(z *xhtml.Tokenizer, name string, selfClosing bool) (
 		if k == nil {
 			break
 		}
-		key := string(k)
 		switch {
-		case key == "href" && href < 0:
+		case string(k) == "href" && href < 0:
 			href = len(attrs)
-		case key == "data-inboxkit-notrack", key == "clicktracking" && strings.EqualFold(string(v), "off"):
-			return "", false
+		case string(k) == "data-inboxkit-notrack", string(k) == "clicktracking" && equalFoldASCII(string(v), "off"):
+			return out, false
 		}
-		attrs = append(attrs, xhtml.Attribute{Key: key, Val: string(v)})
+		attrs = append(attrs, [2][]byte{k, v})
 	}
+	rw.attrs = attrs
 	if href < 0 {
-		return "", false
+		return out, false
 	}
-	u := strings.Trim(attrs[href].Val, " \t\n\f\r")
+	u := strings.Trim(string(attrs[href][1]), " \t\n\f\r")
+	var repl string
 	switch {
 	case u == UnsubscribePlaceholder && rw.unsubscribe != "":
-		attrs[href].Val = rw.unsubscribe
+		repl = rw.unsubscribe
 	case rw.link != nil && rw.links < rw.maxLinks && trackable(u, rw.skip):
 		target := escapeURLBytes(u)
 		click, ok := rw.seen[target]
 		if !ok {
 			if click, ok = rw.link(target); !ok {
-				return "", false
+				return out, false
 			}
 			rw.seen[target] = click
 		}
 		rw.links++
-		attrs[href].Val = click
+		repl = click
 	default:
-		return "", false
+		return out, false
 	}
-	var b strings.Builder
-	b.WriteByte('<')
-	b.WriteString(name)
-	for _, a := range attrs {
-		b.WriteByte(' ')
-		b.WriteString(a.Key)
-		b.WriteString(`="`)
-		b.WriteString(html.EscapeString(a.Val))
-		b.WriteByte('"')
+	out = append(out, '<')
+	out = append(out, name...)
+	for i, a := range attrs {
+		out = append(out, ' ')
+		out = append(out, a[0]...)
+		out = append(out, '=', '"')
+		if i == href {
+			out = appendEscaped(out, repl)
+		} else {
+			out = appendEscaped(out, string(a[1]))
+		}
+		out = append(out, '"')
 	}
 	if selfClosing {
-		b.WriteString(" /")
+		out = append(out, ' ', '/')
 	}
-	b.WriteByte('>')
-	return b.String(), true
+	return append(out, '>'), true
+}
+
+// appendEscaped appends s escaped for a double-quoted attribute value
+// (the characters html.EscapeString escapes).
+func appendEscaped(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			out = append(out, "&amp;"...)
+		case '<':
+			out = append(out, "&lt;"...)
+		case '>':
+			out = append(out, "&gt;"...)
+		case '"':
+			out = append(out, "&#34;"...)
+		case '\'':
+			out = append(out, "&#39;"...)
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // trackable reports whether u is an absolute http(s) link that may be
