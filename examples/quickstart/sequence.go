@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/inboxkit/inboxkit/crypto"
+	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/provider/providertest"
+	"github.com/inboxkit/inboxkit/smtpimap"
+	"github.com/inboxkit/inboxkit/tracking"
+)
+
+const campaign = "q4-outreach"
+
+// sequence is what the host keeps: the SentIndex of what it sent and the
+// ledger of events per recipient.
+type sequence struct {
+	sender  *smtpimap.Provider
+	tracked *tracked          // the sender wrapped for open/click tracking
+	index   *tracking.MemoryIndex
+	ledger  *tracking.Ledger
+	step1   map[string]*provider.Sent // by prospect address
+	outcome map[string]string         // by prospect address
+}
+
+func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.Provider) (*sequence, error) {
+	ledger := tracking.NewLedger(nil)
+	tr, err := newTracked(sender, ledger)
+	if err != nil {
+		return nil, err
+	}
+	seq := &sequence{
+		sender:  sender,
+		tracked: tr,
+		index:   tracking.NewMemoryIndex(0),
+		ledger:  ledger,
+		step1:   map[string]*provider.Sent{},
+		outcome: map[string]string{},
+	}
+
+	wd.srv.ResetCounters()
+	// Step 1 to everyone. The idempotency key makes a retry after a
+	// timeout safe: the same key never delivers twice.
+	for _, p := range prospects {
+		m, err := stepOne(p)
+		if err != nil {
+			return nil, err
+		}
+		sent, err := seq.tracked.provider.Send(ctx, m)
+		if err != nil {
+			return nil, fmt.Errorf("step 1 to %s: %w", p.Email, err)
+		}
+		rec := provider.RecordOf(senderEmail, m, sent)
+		rec.Meta = map[string]string{tracking.MetaCampaign: campaign, "step": "1"}
+		if err := seq.index.Add(*rec); err != nil {
+			return nil, err
+		}
+		seq.step1[p.Email] = sent
+	}
+	// A retry of the first send, as after a timeout: not delivered again.
+	retry, err := stepOne(prospects[0])
+	if err != nil {
+		return nil, err
+	}
+	again, err := seq.tracked.provider.Send(ctx, retry)
+	if err != nil {
+		return nil, err
+	}
+	sentCopies, _ := wd.srv.Mailbox(senderEmail, "Sent")
+	fmt.Fprintf(w, "4. Step 1         sent to %d prospects over one SMTP connection (%d opened); %d copies in Ada's Sent folder\n",
+		len(prospects), wd.srv.SMTPConnections(), len(sentCopies))
+	fmt.Fprintf(w, "                  retry with the same idempotency key → duplicate=%v, nothing delivered twice\n", again.Duplicate)
+
+	if err := prospectsAct(ctx, w, wd, seq); err != nil {
+		return nil, err
+	}
+	if err := fetchAndClassify(ctx, w, wd, seq); err != nil {
+		return nil, err
+	}
+	return seq, stepTwo(ctx, w, seq)
+}
+
+func stepOne(p prospect) (*provider.Message, error) {
+	first := strings.Fields(p.Name)[0]
+	m := &provider.Message{
+		To:             []provider.Address{{Name: p.Name, Email: p.Email}},
+		Subject:        "Go engineers for your platform team",
+		Text:           "Hi " + first + ",\n\nWe place senior Go engineers in two weeks. Worth a call?\n\nAda\n",
+		HTML:           "<p>Hi " + first + ",</p><p>We place senior Go engineers in two weeks. <a href=\"https://acme.test/go\">See how</a>. Worth a call?</p><p>Ada</p>",
+		IdempotencyKey: campaign + "/step-1/" + p.Email,
+	}
+	// Opt in to open, click and one-click unsubscribe tracking.
+	return m, tracking.Track(m, tracking.All(campaign))
+}
+
+// prospectsAct plays the prospects: Bob replies from his own mailbox,
+// Cyd's mailbox answers with an out-of-office, Dan's server bounces, a
+// newsletter arrives that has nothing to do with the sequence.
+func prospectsAct(ctx context.Context, w io.Writer, wd *world, seq *sequence) error {
+	for _, p := range prospects {
+		sent := seq.step1[p.Email]
+		switch p.Behaviour {
+		case "reply", "ooo":
+			cfg := wd.config(p.Email)
+			cfg.IMAP = nil // a sender that only sends
+			cfg.Password = crypto.Secret(prospectPass)
+			mailbox, err := smtpimap.New(cfg)
+			if err != nil {
+				return err
+			}
+			m := &provider.Message{
+				To:         []provider.Address{{Email: senderEmail}},
+				Subject:    "Re: Go engineers for your platform team",
+				Text:       "Hi Ada, yes — Tuesday at 10?\n\n> We place senior Go engineers in two weeks.\n",
+				InReplyTo:  sent.MessageID,
+				References: []string{sent.MessageID},
+			}
+			if p.Behaviour == "ooo" {
+				m.Subject = "Automatic reply: Go engineers for your platform team"
+				m.Text = "I am out of the office until " + time.Now().AddDate(0, 0, 7).Format("2 January 2006") + " with limited access to email.\n"
+				m.Headers = []provider.Header{{Name: "Auto-Submitted", Value: "auto-replied"}, {Name: "X-Autoreply", Value: "yes"}}
+			}
+			_, err = mailbox.Send(ctx, m)
+			mailbox.Close()
+			if err != nil {
+				return fmt.Errorf("%s answering: %w", p.Email, err)
+			}
+		case "bounce":
+			dsn := providertest.Bounce(senderEmail, p.Email, "Go engineers for your platform team", sent.MessageID)
+			if err := wd.srv.Deliver(senderEmail, dsn); err != nil {
+				return err
+			}
+		}
+	}
+	if err := wd.srv.Deliver(senderEmail, providertest.Unrelated("deals@shop.test", senderEmail)); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "5. Prospects      Bob replies, Cyd's mailbox sends an out-of-office, Dan's server bounces; a newsletter arrives too")
+	return nil
+}
+
+// fetchAndClassify reads back only the related mail and classifies it.
+func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence) error {
+	inbox, _ := wd.srv.Mailbox(senderEmail, "INBOX")
+	wd.srv.ResetCounters()
+	batch, err := seq.sender.Fetch(ctx, "", seq.index)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "6. Fetch          %d related of %d messages in Ada's INBOX (%d IMAP commands)\n", len(batch.Messages), len(inbox), wd.srv.IMAPCommands())
+	for _, in := range batch.Messages {
+		res, err := tracking.Classify(ctx, in.Raw, seq.index)
+		if err != nil {
+			return err
+		}
+		for _, e := range tracking.EventsOf(res, res.Record, in.ReceivedAt) {
+			if err := seq.ledger.Record(ctx, e); err != nil {
+				return err
+			}
+		}
+		who := res.From
+		if res.Kind == tracking.KindBounce && len(res.Recipients) > 0 {
+			who = res.Recipients[0].Address
+		}
+		desc := string(res.Kind)
+		if res.Kind == tracking.KindBounce {
+			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
+		}
+		seq.outcome[strings.ToLower(addressOf(who))] = desc
+	}
+	wd.srv.ResetCounters()
+	idle, err := seq.sender.Fetch(ctx, batch.Cursor, seq.index)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "                  fetching again from the cursor: %d new, %d IMAP command(s)\n", len(idle.Messages), wd.srv.IMAPCommands())
+	return nil
+}
+
+// stepTwo asks the ledger who may get the follow-up and sends it in the
+// same thread.
+func stepTwo(ctx context.Context, w io.Writer, seq *sequence) error {
+	fmt.Fprintln(w, "7. Per prospect")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "   prospect\tstep 1\twhat came back\tnext step")
+	now := time.Now()
+	for _, p := range prospects {
+		got := seq.outcome[p.Email]
+		if got == "" {
+			got = "nothing"
+		}
+		d := seq.ledger.MayContinue(p.Email, now)
+		next := "stop: " + d.Reason
+		switch {
+		case d.Continue && !d.NotBefore.IsZero() && d.NotBefore.After(now):
+			next = "wait until " + d.NotBefore.Format("2 Jan") + " (" + d.Reason + ")"
+		case d.Continue:
+			first := seq.step1[p.Email]
+			m := &provider.Message{
+				To:             []provider.Address{{Name: p.Name, Email: p.Email}},
+				Subject:        "Re: Go engineers for your platform team",
+				Text:           "Hi again — a short case study: https://acme.test/case\n",
+				InReplyTo:      first.MessageID,
+				References:     []string{first.MessageID},
+				ThreadID:       first.ThreadID,
+				IdempotencyKey: campaign + "/step-2/" + p.Email,
+			}
+			sent, err := seq.tracked.provider.Send(ctx, m)
+			if err != nil {
+				return err
+			}
+			next = fmt.Sprintf("step 2 sent in the same thread (%v)", sent.ThreadID == first.ThreadID)
+		}
+		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", p.Email, "sent", got, next)
+	}
+	return tw.Flush()
+}
+
+func addressOf(s string) string {
+	if i := strings.LastIndexByte(s, '<'); i >= 0 {
+		if j := strings.IndexByte(s[i:], '>'); j > 0 {
+			return s[i+1 : i+j]
+		}
+	}
+	return strings.TrimSpace(s)
+}
