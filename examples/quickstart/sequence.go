@@ -21,7 +21,7 @@ const campaign = "q4-outreach"
 // ledger of events per recipient.
 type sequence struct {
 	sender  *smtpimap.Provider
-	tracked *tracked          // the sender wrapped for open/click tracking
+	tracked *tracked // the sender wrapped for open/click tracking
 	index   *tracking.MemoryIndex
 	ledger  *tracking.Ledger
 	step1   map[string]*provider.Sent // by prospect address
