@@ -33,8 +33,9 @@ func NewLedger(policy *StopPolicy) *Ledger {
 	return l
 }
 
-// Record applies e. Events without a recipient only count toward nothing
-// per recipient; they are accepted and ignored.
+// Record applies e to its recipient's state and its campaign's rates. An
+// event without a recipient (an open of a message sent to several
+// people) is counted by Len but cannot be attributed to anyone.
 func (l *Ledger) Record(_ context.Context, e Event) error {
 	rcpt := strings.ToLower(e.Recipient)
 	l.mu.Lock()

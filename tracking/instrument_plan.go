@@ -3,6 +3,7 @@ package tracking
 import (
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/inboxkit/inboxkit/provider"
@@ -84,7 +85,7 @@ func PlanOf(m *provider.Message) (p Plan, ok bool, err error) {
 				}
 				p.Campaign = c
 			default:
-				return Plan{}, false, provider.Invalid("Headers", TrackHeader+": unknown item "+strconvQuote(k))
+				return Plan{}, false, provider.Invalid("Headers", TrackHeader+": unknown item "+strconv.Quote(k))
 			}
 		}
 	}
@@ -100,11 +101,4 @@ func withoutTrackHeader(hs []provider.Header) []provider.Header {
 		}
 	}
 	return out
-}
-
-func strconvQuote(s string) string {
-	if len(s) > 32 {
-		s = s[:32]
-	}
-	return "\"" + strings.ToValidUTF8(s, "?") + "\""
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"html"
+	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/tracking"
@@ -283,5 +286,37 @@ func TestWrap_errors(t *testing.T) {
 				t.Errorf("Wrap err = %v; want a tracking: error", err)
 			}
 		})
+	}
+}
+
+func TestProvider_Send_textOnly(t *testing.T) {
+	r := newTrackRig(t, nil)
+	m := trackedMessage(t, "")
+	if _, err := r.p.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	out := r.box.last(t)
+	lu, _ := headerValue(out, "List-Unsubscribe")
+	if out.HTML != "" || lu == "" || strings.Contains(out.Text, tracking.UnsubscribePlaceholder) || !strings.Contains(out.Text, "https://example.org/plan\n") {
+		t.Errorf("text-only message: HTML %q, List-Unsubscribe %q, Text %q", out.HTML, lu, out.Text)
+	}
+}
+
+func TestHandler_clickEvent(t *testing.T) {
+	var got []tracking.Event
+	h, err := tracking.NewHandler(testSigner(t), tracking.SinkFunc(func(_ context.Context, e tracking.Event) error {
+		got = append(got, e)
+		return nil
+	}), &tracking.HandlerOptions{Now: func() time.Time { return trackNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &trackRig{handler: h}
+	const target = "https://example.org/x?y=1"
+	r.do("GET", signedURL(t, tracking.TokenClick, target, trackNow.Add(time.Hour)), humanUA, "[2001:db8::1]:443")
+	want := tracking.Event{Type: tracking.EventClicked, At: trackNow, Account: "me@example.com", MessageID: "m1@example.com",
+		Recipient: "ann@example.org", Campaign: "c", IP: netip.MustParseAddr("2001:db8::1"), UserAgent: humanUA, URL: target}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Errorf("events = %+v; want %+v", got, want)
 	}
 }
