@@ -72,7 +72,7 @@ func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.P
 		return nil, err
 	}
 	sentCopies, _ := wd.srv.Mailbox(senderEmail, "Sent")
-	fmt.Fprintf(w, "4. Step 1         sent to %d prospects over one SMTP connection (%d opened); %d copies in Ada's Sent folder\n",
+	fmt.Fprintf(w, "4. Step 1         sent to %d prospects on the SMTP connection Verify opened (%d new connections); %d copies in Ada's Sent folder\n",
 		len(prospects), wd.srv.SMTPConnections(), len(sentCopies))
 	fmt.Fprintf(w, "                  retry with the same idempotency key → duplicate=%v, nothing delivered twice\n", again.Duplicate)
 
