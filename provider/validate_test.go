@@ -47,7 +47,9 @@ func TestMessage_Validate(t *testing.T) {
 		{"reserved header", func(m *provider.Message) { m.Headers = []provider.Header{{Name: "message-id", Value: "x"}} }, "Headers[0].Name"},
 		{"header name colon", func(m *provider.Message) { m.Headers = []provider.Header{{Name: "X-A:b", Value: "x"}} }, "Headers[0].Name"},
 		{"header name space", func(m *provider.Message) { m.Headers = []provider.Header{{Name: "X A", Value: "x"}} }, "Headers[0].Name"},
-		{"header value CRLF", func(m *provider.Message) { m.Headers = []provider.Header{{Name: "X-A", Value: "1\r\nBcc: v@example.com"}} }, "Headers[0].Value"},
+		{"header value CRLF", func(m *provider.Message) {
+			m.Headers = []provider.Header{{Name: "X-A", Value: "1\r\nBcc: v@example.com"}}
+		}, "Headers[0].Value"},
 		{"good header", func(m *provider.Message) { m.Headers = []provider.Header{{Name: "X-Campaign", Value: "42"}} }, ""},
 		{"message id brackets", func(m *provider.Message) { m.MessageID = "<a@b>" }, "MessageID"},
 		{"message id space", func(m *provider.Message) { m.MessageID = "a b@c" }, "MessageID"},
