@@ -135,11 +135,12 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 	if at.IsZero() {
 		at = p.opts.Now()
 	}
+	account := strings.ToLower(p.inner.Account().Email)
 	for _, r := range out.Recipients() {
 		e := Event{
 			Type:      EventSent,
 			At:        at,
-			Account:   p.inner.Account().Email,
+			Account:   account,
 			MessageID: sent.MessageID,
 			Recipient: strings.ToLower(r.Email),
 			Campaign:  plan.Campaign,

@@ -320,3 +320,20 @@ func TestHandler_clickEvent(t *testing.T) {
 		t.Errorf("events = %+v; want %+v", got, want)
 	}
 }
+
+func TestRecordOf(t *testing.T) {
+	r := newTrackRig(t, nil)
+	m := trackedMessage(t, "<p>x</p>")
+	sent, err := r.p.Send(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := tracking.RecordOf("me@example.com", m, sent)
+	if rec.MessageID != sent.MessageID || rec.Meta[tracking.MetaCampaign] != "spring" || len(rec.Recipients) != 1 {
+		t.Errorf("RecordOf = %+v", rec)
+	}
+	plain := &provider.Message{To: []provider.Address{{Email: "a@example.org"}}, Text: "x"}
+	if rec := tracking.RecordOf("me@example.com", plain, sent); rec.Meta != nil {
+		t.Errorf("untracked RecordOf Meta = %v; want nil", rec.Meta)
+	}
+}
