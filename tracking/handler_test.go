@@ -273,3 +273,29 @@ func TestNewHandler_errors(t *testing.T) {
 		t.Error("nil sink accepted")
 	}
 }
+
+func TestHandler_concurrent(t *testing.T) {
+	r := newTrackRig(t, nil)
+	pixel := signedURL(t, tracking.TokenOpen, "", time.Time{})
+	click := signedURL(t, tracking.TokenClick, "https://example.org/", time.Time{})
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 25 {
+				if w := r.do("GET", pixel, humanUA, ""); w.Code != 200 {
+					t.Errorf("pixel = %d", w.Code)
+				}
+				if w := r.do("GET", click, humanUA, ""); w.Code != 302 {
+					t.Errorf("click = %d", w.Code)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if s, _ := r.ledger.State("ann@example.org"); s.Opens != 200 || s.Clicks != 200 {
+		t.Errorf("opens %d, clicks %d; want 200 each", s.Opens, s.Clicks)
+	}
+}
