@@ -45,7 +45,9 @@ type Event struct {
 
 	// Opened, Clicked, Unsubscribed: Automation is set when the request
 	// looks like a proxy or link scanner rather than the person (recorded
-	// and flagged, never dropped). IP and UserAgent are the request's.
+	// and flagged, never dropped). IP and UserAgent are the request's;
+	// they are personal data in many jurisdictions, so a sink that does
+	// not need them should not store them.
 	Automation Automation
 	IP         netip.Addr
 	UserAgent  string
