@@ -46,15 +46,6 @@ var daemonSenders = [...]string{
 	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
 }
 
-func containsAnyOf(s string, list []string) bool {
-	for _, p := range list {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // delayPhrases mark a warning that delivery is still being tried.
 var delayPhrases = [...]string{
 	"delivery delayed", "delayed mail", "delivery delay", "warning: could not send message for past",
@@ -93,14 +84,13 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 			return nil
 		}
 		// Reports sent as text that still carry RFC 3464 fields.
-		if strings.Contains(strings.ToLower(text), "final-recipient:") {
+		if indexFold(text, "final-recipient:") >= 0 {
 			rs, mta := dsnRecipients([]byte(text))
 			rep.rcpts, rep.reportingMTA = rs, mta
 		}
 	}
-	low := strings.ToLower(text)
 	rep.text = text
-	rep.ctx.command = sessionCommand(low)
+	rep.ctx.command = sessionCommand(text)
 	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {
 		rep.rcpts = textRecipients(m, text, exclude)
@@ -138,8 +128,8 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 		rep.success = true
 	case failed == 0 && hasAction(rep.rcpts, "delayed"):
 		rep.delayed = true
-	case !hasDS && failed > 0 && containsAnyOf(strings.ToLower(subject)+" "+low, delayPhrases[:]) &&
-		!strings.Contains(low, "permanent") && !strings.Contains(low, "failed") && !strings.Contains(low, "gave up"):
+	case !hasDS && failed > 0 && (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
+		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0:
 		rep.delayed = true
 	}
 	return rep
@@ -163,17 +153,16 @@ func looksLikeBounce(h textproto.Header, subject, from, text string, hasOriginal
 	if h.Get("X-Failed-Recipients") != "" {
 		return true
 	}
-	subj := strings.ToLower(subject)
-	daemon := containsAnyOf(strings.ToLower(from), daemonSenders[:]) ||
+	daemon := daemonMatcher.contains(from) ||
 		(hasOriginal && strings.TrimSpace(h.Get("Return-Path")) == "<>")
-	bounceSubj := containsAnyOf(subj, bounceSubjects[:])
+	bounceSubj := bounceSubjectMatcher.contains(subject)
 	if !daemon && !bounceSubj {
 		return false
 	}
 	if !daemon && isAutoReplySubject(subject) {
 		return false
 	}
-	return hasFailureSignal(text) || containsAnyOf(strings.ToLower(text), failurePhrases[:])
+	return hasFailureSignal(text) || failureMatcher.contains(text)
 }
 
 // failurePhrases are generic words of a failure notice.
@@ -227,7 +216,7 @@ func paragraphFor(text, addr string) string {
 	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		if strings.Contains(strings.ToLower(l), addr) {
+		if indexFold(l, addr) >= 0 {
 			return paragraphAfter(lines, i, addr)
 		}
 	}
@@ -238,12 +227,21 @@ func paragraphFor(text, addr string) string {
 // content-filtering gateway (see filterGatewayMarks), judged by its
 // header fields.
 func isFilterGateway(m *parsedMessage) bool {
-	var b strings.Builder
-	for f := m.header.Fields(); f.Next() && b.Len() < 16<<10; {
-		b.WriteString(f.Key())
-		b.WriteString(": ")
-		b.WriteString(f.Value())
-		b.WriteByte('\n')
+	for _, g := range filterGatewayMarks {
+		for _, v := range m.header.Values(g.field) {
+			if indexFold(v, g.mark) >= 0 {
+				return true
+			}
+		}
 	}
-	return containsAnyOf(asciiLower(b.String()), filterGatewayMarks[:])
+	return false
 }
+
+// The phrase lists compiled once for single-pass, case-insensitive
+// matching; never modified after.
+var (
+	delayMatcher         = newPhraseMatcher(delayPhrases[:])
+	daemonMatcher        = newPhraseMatcher(daemonSenders[:])
+	bounceSubjectMatcher = newPhraseMatcher(bounceSubjects[:])
+	failureMatcher       = newPhraseMatcher(failurePhrases[:])
+)

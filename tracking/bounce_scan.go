@@ -177,3 +177,32 @@ func asciiLower(s string) string {
 	}
 	return s
 }
+
+// indexFold returns the offset of the first occurrence of sub in s,
+// ignoring ASCII case, or -1; sub must be lower-case.
+func indexFold(s, sub string) int {
+	n := len(sub)
+	if n == 0 {
+		return 0
+	}
+	c0 := sub[0]
+	u0 := c0
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - ('a' - 'A')
+	}
+	for i := 0; i+n <= len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		j := 1
+		for ; j < n; j++ {
+			if lowerByte(s[i+j]) != sub[j] {
+				break
+			}
+		}
+		if j == n {
+			return i
+		}
+	}
+	return -1
+}

@@ -15,7 +15,12 @@ var originalMarkers = [...]string{
 	"the header of the original message is following", "included is the original message", "--- below is a copy",
 	"content-type: message/rfc822", "content-type: text/rfc822-headers", "original-message-id", "---original message---",
 	"text of the original message",
+	// An embedded header block: a quoted message usually follows.
+	"\nreceived: from ", "\nreturn-path: <",
 }
+
+// originalMatcher is originalMarkers compiled; never modified after.
+var originalMatcher = newPhraseMatcher(originalMarkers[:])
 
 // humanText returns the MTA's own human-readable text: text/plain parts
 // (HTML with tags removed when there is no plain text) outside returned
@@ -45,26 +50,17 @@ func humanText(m *parsedMessage) string {
 	return cutOriginal(b.String())
 }
 
-// cutOriginal cuts s before the first original-message marker, and
-// before an embedded header block (a line starting "Received:" or
+// cutOriginal cuts s before the first original-message marker,
+// including an embedded header block (a line starting "Received:" or
 // "Return-Path:" after which a quoted message usually follows).
 func cutOriginal(s string) string {
 	if len(s) > 64<<10 {
 		s = s[:64<<10]
 	}
-	low := asciiLower(s)
-	cut := len(s)
-	for _, m := range originalMarkers {
-		if i := strings.Index(low, m); i >= 0 && i < cut {
-			cut = i
-		}
+	if i := originalMatcher.index(s); i >= 0 {
+		return s[:i]
 	}
-	for _, m := range [...]string{"\nreceived: from ", "\nreturn-path: <"} {
-		if i := strings.Index(low, m); i >= 0 && i < cut {
-			cut = i
-		}
-	}
-	return s[:cut]
+	return s
 }
 
 // stripTags removes HTML tags and decodes the few entities bounces use.
@@ -158,7 +154,7 @@ func hasRecipient(rs []bounceRecipient, a string) bool {
 // paragraph is added too.
 func paragraphAfter(lines []string, i int, addr string) string {
 	first := lines[i]
-	if k := strings.Index(asciiLower(first), addr); k >= 0 {
+	if k := indexFold(first, addr); k >= 0 {
 		first = first[k+len(addr):]
 	}
 	var b strings.Builder

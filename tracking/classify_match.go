@@ -170,9 +170,8 @@ func originalIDs(m *parsedMessage) []string {
 }
 
 func scanMessageIDLines(s string, add func(string)) {
-	low := asciiLower(s)
-	for off := 0; off < len(low); {
-		i := strings.Index(low[off:], "message-id:")
+	for off := 0; off < len(s); {
+		i := indexFold(s[off:], "message-id:")
 		if i < 0 {
 			return
 		}

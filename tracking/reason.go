@@ -2,22 +2,6 @@ package tracking
 
 import "strings"
 
-// matchRule reports whether lower-cased text d contains one of the
-// rule's phrases.
-func (r *reasonRule) match(d string) bool {
-	for _, p := range r.any {
-		if strings.Contains(d, p) {
-			return true
-		}
-	}
-	for _, seq := range r.all {
-		if containsInOrder(d, seq) {
-			return true
-		}
-	}
-	return false
-}
-
 func containsInOrder(d string, seq []string) bool {
 	for _, p := range seq {
 		i := strings.Index(d, p)
@@ -29,19 +13,16 @@ func containsInOrder(d string, seq []string) bool {
 	return true
 }
 
-// textReason returns the first reason whose phrases occur in the
-// diagnostic text, or "".
+// reasons is textRules compiled once; it is never modified after.
+var reasons, reasonsOK = newReasonMatcher(textRules[:])
+
+// textReason returns the reason of the first rule in textRules whose
+// phrases occur in the diagnostic text (case-insensitive), or "".
 func textReason(diag string) string {
 	if diag == "" {
 		return ""
 	}
-	d := strings.ToLower(diag)
-	for i := range textRules {
-		if textRules[i].match(d) {
-			return textRules[i].reason
-		}
-	}
-	return ""
+	return reasons.reason(diag)
 }
 
 // findReason decides the reason of one failed recipient: a decisive
@@ -157,47 +138,97 @@ type reasonContext struct {
 	filterGateway bool   // the notice comes from a content-filtering gateway
 }
 
-// filterGatewayMarks are lower-cased header or text fragments naming
-// content-filtering gateways (appliances that accept mail, then relay
-// the verdict of the server behind them).
-var filterGatewayMarks = [...]string{
-	"x-nai-header: modified by mcafee", "x-mailer: m-filter", "x-mailer: surfcontrol", "_active!hunter_",
-	"(mailfoundry)", "mxlogic.net", "mxl_mta-",
+// filterGatewayMarks are header fields and lower-cased fragments of
+// their values that name content-filtering gateways (appliances that
+// accept mail, then relay the verdict of the server behind them).
+var filterGatewayMarks = [...]struct{ field, mark string }{
+	{"X-NAI-Header", "modified by mcafee"}, {"X-Mailer", "m-filter"}, {"X-Mailer", "surfcontrol"},
+	{"Content-Type", "_active!hunter_"}, {"Received", "(mailfoundry)"}, {"From", "mxlogic.net"},
+	{"Received", "mxl_mta-"},
+}
+
+// SMTP commands as bits of a commandMask.
+const (
+	cmdDATA = 1 << iota
+	cmdRCPT
+	cmdMAIL
+	cmdEHLO
+	cmdCONN
+)
+
+// commandPhrases name the SMTP command a refusal answered, as MTAs
+// write it ("in reply to RCPT TO command", "after end of data", …).
+var commandPhrases = [...]struct {
+	phrase string
+	cmd    uint8
+}{
+	{"end of data", cmdDATA}, {"after data", cmdDATA}, {"data command", cmdDATA}, {"for text command", cmdDATA},
+	{"after end of", cmdDATA}, {"in reply to data", cmdDATA},
+	{"rcpt to", cmdRCPT}, {"after rcpt", cmdRCPT}, {"[rcpt_to]", cmdRCPT},
+	{"mail from", cmdMAIL}, {"after mail", cmdMAIL},
+	{"after ehlo", cmdEHLO}, {"after helo", cmdEHLO}, {"ehlo command", cmdEHLO}, {"helo command", cmdEHLO},
+	{"after initial connection", cmdCONN}, {"refused to talk to me", cmdCONN}, {"greeting", cmdCONN},
+}
+
+// commandMatcher is commandPhrases compiled; never modified after.
+var commandMatcher = newPhraseMatcher(func() []string {
+	out := make([]string, len(commandPhrases))
+	for i, c := range commandPhrases {
+		out[i] = c.phrase
+	}
+	return out
+}())
+
+// commandMask returns the commands s names, as cmd bits.
+func commandMask(s string) uint8 {
+	var mask uint8
+	pm := commandMatcher
+	s = foldText(s)
+	state := int32(0)
+	nc := int32(pm.nclass)
+	for i := 0; i < len(s); i++ {
+		state = pm.next[state*nc+int32(pm.class[s[i]])]
+		for _, id := range pm.outs[pm.outAt[state]:pm.outAt[state+1]] {
+			mask |= commandPhrases[id].cmd
+		}
+	}
+	return mask
+}
+
+// commandName returns the first command in mask, in the order DATA,
+// RCPT, MAIL, EHLO, CONN, or "".
+func commandName(mask uint8) string {
+	switch {
+	case mask&cmdDATA != 0:
+		return "DATA"
+	case mask&cmdRCPT != 0:
+		return "RCPT"
+	case mask&cmdMAIL != 0:
+		return "MAIL"
+	case mask&cmdEHLO != 0:
+		return "EHLO"
+	case mask&cmdCONN != 0:
+		return "CONN"
+	}
+	return ""
 }
 
 // sessionCommand is smtpCommand for a bounce's whole human text, which
 // may hold a session transcript: a recipient refused at RCPT TO is
 // followed by a DATA the server then refuses for want of recipients, so
 // RCPT wins over DATA here.
-func sessionCommand(low string) string {
-	c := smtpCommand(low)
-	if c == "DATA" && (strings.Contains(low, "rcpt to") || strings.Contains(low, "after rcpt")) {
+func sessionCommand(text string) string {
+	mask := commandMask(text)
+	if mask&cmdRCPT != 0 {
 		return "RCPT"
 	}
-	return c
+	return commandName(mask)
 }
 
 // smtpCommand returns the SMTP command a diagnostic says the failure
 // answered: "CONN" (the greeting), "EHLO", "MAIL", "RCPT", "DATA" or "".
 func smtpCommand(diag string) string {
-	d := strings.ToLower(diag)
-	switch {
-	case strings.Contains(d, "end of data") || strings.Contains(d, "after data") || strings.Contains(d, "data command") ||
-		strings.Contains(d, "for text command") || strings.Contains(d, "after end of") ||
-		strings.Contains(d, "in reply to data"):
-		return "DATA"
-	case strings.Contains(d, "rcpt to") || strings.Contains(d, "after rcpt") || strings.Contains(d, "[rcpt_to]"):
-		return "RCPT"
-	case strings.Contains(d, "mail from") || strings.Contains(d, "after mail"):
-		return "MAIL"
-	case strings.Contains(d, "after ehlo") || strings.Contains(d, "after helo") || strings.Contains(d, "ehlo command") ||
-		strings.Contains(d, "helo command"):
-		return "EHLO"
-	case strings.Contains(d, "after initial connection") || strings.Contains(d, "refused to talk to me") ||
-		strings.Contains(d, "greeting"):
-		return "CONN"
-	}
-	return ""
+	return commandName(commandMask(diag))
 }
 
 // emptyAddressReply reports whether diag holds an SMTP reply whose
