@@ -384,7 +384,9 @@ func containsSecret(s, secret string) bool {
 	return false
 }
 
-type memIndex struct{ recs map[string]*provider.SentRecord }
+type memIndex struct {
+	recs map[string]*provider.SentRecord
+}
 
 func (x *memIndex) ByMessageID(_ context.Context, id string) (*provider.SentRecord, error) {
 	if r, ok := x.recs[id]; ok {
