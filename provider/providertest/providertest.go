@@ -193,7 +193,9 @@ func testFollowUp(t *testing.T, h *Harness) {
 func testIdempotency(t *testing.T, h *Harness) {
 	ctx := ctxFor(t)
 	m := message(h, 0, "Only once")
-	m.IdempotencyKey = "campaign-7/step-1/contact-42"
+	// Unique per run: a real server keeps its mailboxes between runs.
+	run := strings.SplitN(provider.NewMessageID("x@example.com"), "@", 2)[0]
+	m.IdempotencyKey = "campaign-7/step-1/contact-42/" + run
 	s1 := send(t, ctx, h, m)
 	again := message(h, 0, "Only once")
 	again.IdempotencyKey = m.IdempotencyKey
@@ -208,7 +210,7 @@ func testIdempotency(t *testing.T, h *Harness) {
 		t.Errorf("Deliveries = %d, %v; want 1", n, err)
 	}
 	other := message(h, 0, "Only once")
-	other.IdempotencyKey = "campaign-7/step-1/contact-43"
+	other.IdempotencyKey = "campaign-7/step-1/contact-43/" + run
 	s3 := send(t, ctx, h, other)
 	if s3.MessageID == s1.MessageID {
 		t.Errorf("a different key reused Message-ID %s", s1.MessageID)
