@@ -1,0 +1,142 @@
+package smtpimap_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/inboxkit/inboxkit/internal/mailserver"
+	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/provider/providertest"
+)
+
+// BenchmarkSend_reused sends over the one kept SMTP connection (plus the
+// APPEND to Sent, as in real use, turned off here to measure SMTP alone).
+func BenchmarkSend_reused(b *testing.B) {
+	srv := testServer(b, nil)
+	cfg := configFor(srv)
+	cfg.IMAP = nil
+	p := newProvider(b, cfg)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.Send(ctx, hello("bob@inboxkit.test")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if n := srv.SMTPConnections(); n != 1 {
+		b.Fatalf("%d connections; want 1", n)
+	}
+}
+
+// BenchmarkSend_dialPerMessage dials, secures, authenticates and quits
+// for every message.
+func BenchmarkSend_dialPerMessage(b *testing.B) {
+	srv := testServer(b, nil)
+	cfg := configFor(srv)
+	cfg.IMAP = nil
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := newProvider(b, cfg)
+		if _, err := p.Send(ctx, hello("bob@inboxkit.test")); err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+	}
+}
+
+// fetchMailbox fills the sender's INBOX with n messages, every
+// (n/related)th of them a reply to mail in the returned index.
+func fetchMailbox(tb testing.TB, srv *mailserver.Server, n, related int) (*memIndex, int) {
+	tb.Helper()
+	idx := &memIndex{recs: map[string]*provider.SentRecord{}}
+	size := 0
+	for i := 0; i < n; i++ {
+		var raw []byte
+		if i%(n/related) == 0 {
+			id := fmt.Sprintf("sent-%d@inboxkit.test", i)
+			idx.recs[id] = &provider.SentRecord{Account: sender, MessageID: id}
+			raw = providertest.Reply(fmt.Sprintf("p%d@client.test", i), sender, "Offer", id)
+		} else {
+			raw = providertest.Unrelated(fmt.Sprintf("news%d@shop.test", i), sender)
+			raw = append(raw, make([]byte, 2000)...) // a typical newsletter body
+		}
+		size += len(raw)
+		if err := srv.Deliver(sender, raw); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return idx, size
+}
+
+// TestFetch_tenThousand checks the first Fetch of a 10,000-message INBOX
+// returns exactly the 100 replies and downloads only their bodies.
+func TestFetch_tenThousand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a 10,000-message mailbox")
+	}
+	srv := testServer(t, nil)
+	idx, size := fetchMailbox(t, srv, 10000, 100)
+	p := newProvider(t, configFor(srv))
+	srv.ResetCounters()
+	batch, err := p.Fetch(context.Background(), "", idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch.Messages) != 100 {
+		t.Fatalf("first Fetch returned %d messages; want the 100 replies", len(batch.Messages))
+	}
+	body := 0
+	for _, in := range batch.Messages {
+		body += len(in.Raw)
+	}
+	t.Logf("mailbox %d bytes; bodies downloaded %d bytes (%.2f%%); %d IMAP commands", size, body, 100*float64(body)/float64(size), srv.IMAPCommands())
+	srv.ResetCounters()
+	idle, err := p.Fetch(context.Background(), batch.Cursor, idx)
+	if err != nil || len(idle.Messages) != 0 {
+		t.Fatalf("idle Fetch = %v, %v; want nothing", idle, err)
+	}
+	if n := srv.IMAPCommands(); n > 2 {
+		t.Errorf("idle Fetch on 10,000 messages sent %d IMAP commands; want ≤ 2", n)
+	}
+}
+
+// BenchmarkFetch_first10k measures a first Fetch of a 10,000-message
+// INBOX holding 100 related replies.
+func BenchmarkFetch_first10k(b *testing.B) {
+	srv := testServer(b, nil)
+	idx, _ := fetchMailbox(b, srv, 10000, 100)
+	p := newProvider(b, configFor(srv))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		batch, err := p.Fetch(ctx, "", idx)
+		if err != nil || len(batch.Messages) != 100 {
+			b.Fatalf("Fetch = %d messages, %v", len(batch.Messages), err)
+		}
+	}
+}
+
+// BenchmarkFetch_idle10k measures a Fetch with nothing new.
+func BenchmarkFetch_idle10k(b *testing.B) {
+	srv := testServer(b, nil)
+	idx, _ := fetchMailbox(b, srv, 10000, 100)
+	p := newProvider(b, configFor(srv))
+	ctx := context.Background()
+	batch, err := p.Fetch(ctx, "", idx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.Fetch(ctx, batch.Cursor, idx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
