@@ -94,7 +94,7 @@ func TestServer_sendAndThreads(t *testing.T) {
 		msg    *gmailapi.Message
 		status int
 	}{
-		{"standard base64", &gmailapi.Message{Raw: base64.StdEncoding.EncodeToString([]byte(raw(account, "b@x.test", "s??>", "c@x", "")+"\xfb\xff"))}, 400},
+		{"standard base64", &gmailapi.Message{Raw: base64.StdEncoding.EncodeToString([]byte(raw(account, "b@x.test", "s??>", "c@x", "") + "\xfb\xff"))}, 400},
 		{"not base64", &gmailapi.Message{Raw: "%%%"}, 400},
 		{"no raw", &gmailapi.Message{}, 400},
 		{"no recipient", &gmailapi.Message{Raw: b64("From: " + account + "\r\nSubject: x\r\n\r\nhi\r\n")}, 400},

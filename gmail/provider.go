@@ -1,0 +1,193 @@
+package gmail
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inboxkit/inboxkit/provider"
+	"golang.org/x/oauth2"
+	gmailapi "google.golang.org/api/gmail/v1"
+	"google.golang.org/api/option"
+)
+
+// Options configure a Provider. The zero value (with Email set) talks to
+// Google.
+type Options struct {
+	// Email is the mailbox's address (required).
+	Email string
+	// Name is the display name used in From when a message gives none.
+	Name string
+	// Endpoint is the API's base URL; empty means Google's. Tests point it
+	// at a fake (see internal/fakegmail).
+	Endpoint string
+	// HTTPClient is the client whose transport carries the requests; the
+	// Bearer token from the TokenSource is added on top. Nil means
+	// http.DefaultClient.
+	HTTPClient *http.Client
+	// LookBack is how far an empty cursor looks back; zero means 30 days.
+	LookBack time.Duration
+	// SendLog remembers idempotency keys; nil keeps them in memory.
+	SendLog provider.SendLog
+	// Backoff is the retry policy for rate limits and transient failures.
+	Backoff provider.Backoff
+	// UploadThreshold is the raw size above which a message is sent
+	// through the media upload endpoint instead of as a JSON "raw" field;
+	// zero means 4 MiB.
+	UploadThreshold int
+	// DailyLimit caps sends per UTC day as counted by this Provider (see
+	// SendsToday); zero means LimitWorkspace. A negative value disables
+	// the check.
+	DailyLimit int
+	// Logger receives debug records; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Provider is one Gmail or Google Workspace mailbox. It is safe for
+// concurrent use.
+type Provider struct {
+	svc      *gmailapi.Service
+	tokens   *tokenCache
+	email    string
+	name     string
+	lookBack time.Duration
+	upload   int
+	backoff  provider.Backoff
+	dedup    provider.Deduper
+	log      *slog.Logger
+	now      func() time.Time
+	closed   atomic.Bool
+	daily    dailyCounter
+
+	aliasMu sync.Mutex
+	aliases []string // accepted send-as addresses, nil until listed
+}
+
+var _ provider.Provider = (*Provider)(nil)
+
+// New returns a Provider for the mailbox opts.Email, signing requests with
+// tokens from ts. It does not touch the network; call Verify for that.
+func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if err := provider.ValidEmail(opts.Email); err != nil {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Email", Err: err}
+	}
+	if ts == nil {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "TokenSource", Err: errNilTokenSource}
+	}
+	if strings.ContainsAny(opts.Name, "\r\n\x00") {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Name", Err: errBadName}
+	}
+	p := &Provider{
+		tokens:   &tokenCache{src: ts},
+		email:    opts.Email,
+		name:     opts.Name,
+		lookBack: opts.LookBack,
+		upload:   opts.UploadThreshold,
+		backoff:  opts.Backoff,
+		log:      opts.Logger,
+		now:      opts.Now,
+	}
+	if p.lookBack <= 0 {
+		p.lookBack = 30 * 24 * time.Hour
+	}
+	if p.upload <= 0 {
+		p.upload = 4 << 20
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	p.daily = dailyCounter{limit: opts.DailyLimit}
+	if p.daily.limit == 0 {
+		p.daily.limit = LimitWorkspace
+	}
+	log := opts.SendLog
+	if log == nil {
+		log = provider.NewMemorySendLog()
+	}
+	p.dedup = provider.Deduper{Log: log, Now: p.now}
+
+	base := opts.HTTPClient
+	if base == nil {
+		base = http.DefaultClient
+	}
+	hc := &http.Client{
+		Transport:     &oauth2.Transport{Source: p.tokens, Base: base.Transport},
+		CheckRedirect: base.CheckRedirect,
+		Jar:           base.Jar,
+		Timeout:       base.Timeout,
+	}
+	copts := []option.ClientOption{option.WithHTTPClient(hc)}
+	if opts.Endpoint != "" {
+		copts = append(copts, option.WithEndpoint(opts.Endpoint))
+	}
+	svc, err := gmailapi.NewService(ctx, copts...)
+	if err != nil {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Endpoint", Err: err}
+	}
+	p.svc = svc
+	return p, nil
+}
+
+// Kind returns provider.KindGmail.
+func (p *Provider) Kind() provider.Kind { return provider.KindGmail }
+
+// Account describes the mailbox; Aliases holds the accepted send-as
+// addresses once Verify or a Send from an alias has listed them.
+func (p *Provider) Account() provider.Account {
+	p.aliasMu.Lock()
+	defer p.aliasMu.Unlock()
+	return provider.Account{Email: p.email, Name: p.name, Aliases: append([]string(nil), p.aliases...)}
+}
+
+// Verify reads the profile (users.getProfile, 1 quota unit) and checks the
+// token belongs to the expected address: ErrAccountMismatch otherwise,
+// ErrAuth when the token is rejected.
+func (p *Provider) Verify(ctx context.Context) error {
+	if err := p.checkOpen("verify"); err != nil {
+		return err
+	}
+	prof, err := p.profile(ctx, "verify")
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(prof.EmailAddress, p.email) {
+		return &provider.Error{Op: "verify", Provider: provider.KindGmail, Code: provider.ErrAccountMismatch,
+			Err: mismatchError(p.email, prof.EmailAddress)}
+	}
+	return nil
+}
+
+// Close marks the Provider closed; later calls fail with provider.ErrClosed.
+func (p *Provider) Close() error {
+	p.closed.Store(true)
+	return nil
+}
+
+func (p *Provider) checkOpen(op string) error {
+	if p.closed.Load() {
+		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrClosed}
+	}
+	return nil
+}
+
+func (p *Provider) profile(ctx context.Context, op string) (*gmailapi.Profile, error) {
+	var prof *gmailapi.Profile
+	err := p.call(ctx, op, func(ctx context.Context) error {
+		var err error
+		prof, err = p.svc.Users.GetProfile("me").Context(ctx).Do()
+		return err
+	})
+	return prof, err
+}

@@ -1,0 +1,185 @@
+package gmail
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/provider"
+	gmailapi "google.golang.org/api/gmail/v1"
+	"google.golang.org/api/googleapi"
+)
+
+// Send composes m as raw RFC 5322 with our own Message-ID and sends it
+// through users.messages.send (100 quota units): as the JSON "raw" field,
+// or through the media upload endpoint when it is larger than
+// Options.UploadThreshold. A follow-up with ThreadID (and
+// InReplyTo/References, and the same subject) stays in Gmail's thread.
+//
+// From may be empty, the account, or one of its send-as aliases whose
+// verification is accepted (users.settings.sendAs, which needs a read or
+// settings scope); any other address is provider.ErrNotAllowed, since
+// Gmail would silently rewrite it.
+//
+// With an IdempotencyKey the same key never delivers twice: after an
+// ambiguous failure (5xx, timeout) the Message-ID is looked up with an
+// rfc822msgid: search of Sent before sending again.
+func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	if err := p.checkOpen("send"); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, p.tag("send", err)
+	}
+	if from := m.From.Email; from != "" && !strings.EqualFold(from, p.email) {
+		ok, err := p.maySendAs(ctx, from)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrNotAllowed, Field: "From.Email",
+				Err: fmt.Errorf("gmail: %s is not an accepted send-as alias of %s", from, p.email)}
+		}
+	}
+	if err := p.daily.check(p.now()); err != nil {
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrRateLimited, Err: err}
+	}
+	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
+	if sent != nil && !sent.Duplicate {
+		p.daily.record(sent.SentAt)
+	}
+	return sent, err
+}
+
+// tag fills Op and Provider of a *provider.Error from shared code.
+func (p *Provider) tag(op string, err error) error {
+	var pe *provider.Error
+	if errors.As(err, &pe) && pe.Provider == "" {
+		cp := *pe
+		cp.Op, cp.Provider = op, provider.KindGmail
+		return &cp
+	}
+	return err
+}
+
+func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	if err != nil {
+		return nil, p.tag("send", err)
+	}
+	var (
+		resp      *gmailapi.Message
+		found     *provider.Sent
+		maybeSent bool
+	)
+	err = p.call(ctx, "send", func(ctx context.Context) error {
+		if maybeSent {
+			// The last attempt may have been delivered: look before
+			// sending again.
+			s, lerr := p.lookupOnce(ctx, built.MessageID)
+			if lerr == nil {
+				found = s
+				return nil
+			}
+			if !errors.Is(lerr, provider.ErrNotFound) {
+				return lerr
+			}
+		}
+		msg := &gmailapi.Message{ThreadId: m.ThreadID}
+		call := p.svc.Users.Messages.Send("me", msg)
+		if len(built.Raw) > p.upload {
+			call.Media(bytes.NewReader(built.Raw), googleapi.ContentType("message/rfc822"), googleapi.ChunkSize(0))
+		} else {
+			msg.Raw = base64.URLEncoding.EncodeToString(built.Raw)
+		}
+		var err error
+		resp, err = call.Context(ctx).Do()
+		if err != nil && ambiguous(err) {
+			maybeSent = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found != nil {
+		return found, nil
+	}
+	p.log.DebugContext(ctx, "gmail: sent", "id", resp.Id, "thread", resp.ThreadId, "bytes", len(built.Raw))
+	return &provider.Sent{MessageID: built.MessageID, ProviderID: resp.Id, ThreadID: resp.ThreadId, SentAt: p.now()}, nil
+}
+
+// lookup finds a message we sent by Message-ID (messages.list with
+// rfc822msgid: in Sent, 5 units, then messages.get minimal, 5 units), or
+// ErrNotFound.
+func (p *Provider) lookup(ctx context.Context, messageID string) (*provider.Sent, error) {
+	var s *provider.Sent
+	err := p.call(ctx, "lookup", func(ctx context.Context) error {
+		var err error
+		s, err = p.lookupOnce(ctx, messageID)
+		if errors.Is(err, provider.ErrNotFound) {
+			return err // final: do not retry
+		}
+		return err
+	})
+	return s, err
+}
+
+func (p *Provider) lookupOnce(ctx context.Context, messageID string) (*provider.Sent, error) {
+	list, err := p.svc.Users.Messages.List("me").Q("rfc822msgid:" + messageID + " in:sent").MaxResults(1).Context(ctx).Do()
+	if err != nil {
+		return nil, p.classify("lookup", err)
+	}
+	if len(list.Messages) == 0 {
+		return nil, &provider.Error{Op: "lookup", Provider: provider.KindGmail, Code: provider.ErrNotFound}
+	}
+	ref := list.Messages[0]
+	msg, err := p.svc.Users.Messages.Get("me", ref.Id).Format("minimal").Context(ctx).Do()
+	if err != nil {
+		return nil, p.classify("lookup", err)
+	}
+	return &provider.Sent{MessageID: messageID, ProviderID: msg.Id, ThreadID: msg.ThreadId, SentAt: time.UnixMilli(msg.InternalDate)}, nil
+}
+
+// maySendAs reports whether address is an accepted send-as alias, listing
+// them (1 quota unit) the first time and again when address is not among
+// the known ones, since an alias may have been accepted since.
+func (p *Provider) maySendAs(ctx context.Context, address string) (bool, error) {
+	if p.Account().MaySendAs(address) {
+		return true, nil
+	}
+	if err := p.refreshAliases(ctx); err != nil {
+		return false, err
+	}
+	return p.Account().MaySendAs(address), nil
+}
+
+func (p *Provider) refreshAliases(ctx context.Context) error {
+	var list *gmailapi.ListSendAsResponse
+	err := p.call(ctx, "send-as", func(ctx context.Context) error {
+		var err error
+		list, err = p.svc.Users.Settings.SendAs.List("me").Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var aliases []string
+	for _, sa := range list.SendAs {
+		if strings.EqualFold(sa.SendAsEmail, p.email) {
+			continue
+		}
+		if sa.VerificationStatus == "accepted" {
+			aliases = append(aliases, sa.SendAsEmail)
+		}
+	}
+	p.aliasMu.Lock()
+	p.aliases = aliases
+	p.aliasMu.Unlock()
+	return nil
+}
