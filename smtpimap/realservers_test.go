@@ -3,6 +3,7 @@ package smtpimap_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/crypto"
 	"github.com/inboxkit/inboxkit/internal/realservers"
+	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/smtpimap"
 )
@@ -128,4 +130,69 @@ func realCount(env *realservers.Env, u realservers.User, mailbox, id string, wai
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// BenchmarkFetch_dovecot10k measures a first and an idle Fetch against
+// Dovecot with 10,000 messages in INBOX, 100 of them replies to our mail
+// (the last user's mailbox, filled once per run).
+func BenchmarkFetch_dovecot10k(b *testing.B) {
+	env, err := realservers.FromEnv(nil)
+	if err != nil {
+		b.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\"")
+	}
+	u := env.Users[len(env.Users)-1]
+	c, err := realClient(env, u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx := &memIndex{recs: map[string]*provider.SentRecord{}}
+	for i := 0; i < 10000; i++ {
+		var raw []byte
+		if i%100 == 0 {
+			id := fmt.Sprintf("sent-%d-%d@inboxkit.test", time.Now().UnixNano(), i)
+			idx.recs[id] = &provider.SentRecord{Account: u.Email, MessageID: id}
+			raw = providertest.Reply(fmt.Sprintf("p%d@client.test", i), u.Email, "Offer", id)
+		} else {
+			raw = append(providertest.Unrelated(fmt.Sprintf("news%d@shop.test", i), u.Email), make([]byte, 2000)...)
+		}
+		cmd := c.Append("INBOX", int64(len(raw)), nil)
+		if _, err := cmd.Write(raw); err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.Close()
+	tlsCfg, err := env.TLSConfig(env.IMAPHost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := newProvider(b, smtpimap.Config{
+		Email: u.Email, Password: crypto.Secret(u.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
+		IMAP:      &smtpimap.Server{Host: env.IMAPHost, Port: env.IMAPPort, Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+	})
+	ctx := context.Background()
+	var cursor string
+	b.Run("first", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			batch, err := p.Fetch(ctx, "", idx)
+			if err != nil || len(batch.Messages) < 100 {
+				b.Fatalf("Fetch = %v; want ≥ 100 related", err)
+			}
+			cursor = batch.Cursor
+		}
+	})
+	b.Run("idle", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Fetch(ctx, cursor, idx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
