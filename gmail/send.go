@@ -72,6 +72,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		return nil, p.tag("send", err)
 	}
+	raw := withBcc(built.Raw, m.Bcc)
 	var (
 		resp      *gmailapi.Message
 		found     *provider.Sent
@@ -92,10 +93,10 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		}
 		msg := &gmailapi.Message{ThreadId: m.ThreadID}
 		call := p.svc.Users.Messages.Send("me", msg)
-		if len(built.Raw) > p.upload {
-			call.Media(bytes.NewReader(built.Raw), googleapi.ContentType("message/rfc822"), googleapi.ChunkSize(0))
+		if len(raw) > p.upload {
+			call.Media(bytes.NewReader(raw), googleapi.ContentType("message/rfc822"), googleapi.ChunkSize(0))
 		} else {
-			msg.Raw = base64.URLEncoding.EncodeToString(built.Raw)
+			msg.Raw = base64.URLEncoding.EncodeToString(raw)
 		}
 		var err error
 		resp, err = call.Context(ctx).Do()
@@ -110,7 +111,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if found != nil {
 		return found, nil
 	}
-	p.log.DebugContext(ctx, "gmail: sent", "id", resp.Id, "thread", resp.ThreadId, "bytes", len(built.Raw))
+	p.log.DebugContext(ctx, "gmail: sent", "id", resp.Id, "thread", resp.ThreadId, "bytes", len(raw))
 	return &provider.Sent{MessageID: built.MessageID, ProviderID: resp.Id, ThreadID: resp.ThreadId, SentAt: p.now()}, nil
 }
 

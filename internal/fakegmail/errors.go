@@ -16,6 +16,9 @@ type Fault struct {
 	Reason string
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
+	// Served makes the fake carry the call out before answering with the
+	// error: a send that was delivered although the client saw a failure.
+	Served bool
 }
 
 // Common faults.

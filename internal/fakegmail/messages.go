@@ -53,7 +53,7 @@ func (s *Server) sendJSON(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalidArgument", err.Error(), "")
 		return
 	}
-	s.send(w, raw, in.ThreadId)
+	s.send(w, raw, in.ThreadId, false)
 }
 
 // sendUpload serves the media upload: uploadType=multipart is a
@@ -105,10 +105,10 @@ func (s *Server) sendUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "uploadTooLarge", "Request too large.", "")
 		return
 	}
-	s.send(w, raw, meta.ThreadId)
+	s.send(w, raw, meta.ThreadId, true)
 }
 
-func (s *Server) send(w http.ResponseWriter, raw []byte, threadID string) {
+func (s *Server) send(w http.ResponseWriter, raw []byte, threadID string, upload bool) {
 	h, err := parseRaw(raw)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "invalidArgument", "Invalid RFC822 message.", "")
@@ -127,7 +127,7 @@ func (s *Server) send(w http.ResponseWriter, raw []byte, threadID string) {
 	raw = s.fixFrom(raw, h)
 	h, _ = parseRaw(raw)
 	m := s.insert(raw, h, []string{"SENT"}, threadID)
-	s.sends = append(s.sends, Sent{ID: m.id, ThreadID: m.threadID, Raw: raw, MessageID: m.messageID})
+	s.sends = append(s.sends, Sent{ID: m.id, ThreadID: m.threadID, Raw: raw, MessageID: m.messageID, Upload: upload})
 	writeJSON(w, &gmailapi.Message{Id: m.id, ThreadId: m.threadID, LabelIds: m.labels})
 }
 

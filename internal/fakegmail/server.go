@@ -62,6 +62,7 @@ type Server struct {
 	units      int
 	calls      map[string]int
 	sends      []Sent
+	onCall     func(method string)
 }
 
 type pendingFault struct {
@@ -80,6 +81,9 @@ type Sent struct {
 	ID, ThreadID string
 	Raw          []byte
 	MessageID    string // without angle brackets
+	// Upload is true when the message came through the media upload
+	// endpoint rather than the JSON raw field.
+	Upload bool
 }
 
 // New starts a fake mailbox. Close it when done.
@@ -160,15 +164,22 @@ func (s *Server) handle(method string, fn func(w http.ResponseWriter, r *http.Re
 		}
 		s.calls[method]++
 		s.units += quotaUnits[method]
+		hook := s.onCall
 		for i, f := range s.faults {
 			if f.method == "" || f.method == method {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
 				s.mu.Unlock()
+				if f.fault.Served {
+					fn(httptest.NewRecorder(), r)
+				}
 				writeError(w, f.fault.Status, f.fault.Reason, faultMessage(f.fault), f.fault.RetryAfter)
 				return
 			}
 		}
 		s.mu.Unlock()
+		if hook != nil {
+			hook(method)
+		}
 		fn(w, r)
 	}
 }
@@ -181,6 +192,16 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	for range n {
 		s.faults = append(s.faults, pendingFault{method: method, fault: f})
 	}
+}
+
+// OnCall sets a function called with the method name before each
+// authenticated call is served (nil: none), for tests that need something
+// to happen between two calls. It must not call back into the fake's
+// HTTP API.
+func (s *Server) OnCall(fn func(method string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onCall = fn
 }
 
 // SetTokens replaces the accepted access tokens (revoking the others).
