@@ -55,3 +55,30 @@ func BenchmarkMemoryIndexLookup(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMemoryIndexLookupParallel is BenchmarkMemoryIndexLookup with
+// every available core reading at once (the sharded locks at work).
+func BenchmarkMemoryIndexLookupParallel(b *testing.B) {
+	const n = 1_000_000
+	idx := tracking.NewMemoryIndex(n)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%016x.%d@mail.example.com", i*7919, i)
+		if err := idx.Add(provider.SentRecord{MessageID: ids[i], Account: "me@example.com"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := idx.ByMessageID(ctx, ids[(i*104729)%n]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}

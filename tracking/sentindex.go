@@ -2,6 +2,7 @@ package tracking
 
 import (
 	"context"
+	"hash/maphash"
 	"sort"
 	"strings"
 	"sync"
@@ -10,16 +11,37 @@ import (
 )
 
 // MemoryIndex is an in-memory provider.SentIndex that also implements
-// RecipientIndex. It is safe for concurrent use; lookups take a read
-// lock and a map access, so millions of records cost memory, not time.
-// Records are copied on Add; the records lookups return are shared and
-// must not be modified.
+// RecipientIndex. It is safe for concurrent use; a Message-ID lookup
+// takes the read lock of one of idShards shards (chosen by a seeded
+// hash) and one map access, so concurrent readers do not contend on
+// one lock word and millions of records cost memory, not time. Records
+// are copied on Add; the records lookups return are shared and must not
+// be modified. The zero value is an empty index.
 type MemoryIndex struct {
-	mu      sync.RWMutex
-	byID    map[string]*provider.SentRecord
-	byTh    map[threadKey]*provider.SentRecord
-	byRcpt  map[string][]*provider.SentRecord
-	sizeCap int
+	seedOnce sync.Once
+	seed     maphash.Seed
+	ids      [idShards]idShard
+
+	mu     sync.RWMutex // guards byTh and byRcpt
+	byTh   map[threadKey]*provider.SentRecord
+	byRcpt map[string][]*provider.SentRecord
+}
+
+// idShards is the number of Message-ID shards (a power of two).
+const idShards = 64
+
+// idShard is one shard of the Message-ID map, padded to its own cache
+// line so that readers of neighbouring shards do not false-share.
+type idShard struct {
+	mu sync.RWMutex
+	m  map[string]*provider.SentRecord
+	_  [64 - 24 - 8]byte
+}
+
+// shard returns the shard holding id.
+func (x *MemoryIndex) shard(id string) *idShard {
+	x.seedOnce.Do(func() { x.seed = maphash.MakeSeed() })
+	return &x.ids[maphash.String(x.seed, id)&(idShards-1)]
 }
 
 type threadKey struct{ account, thread string }
@@ -35,11 +57,14 @@ func NewMemoryIndex(sizeHint int) *MemoryIndex {
 	if sizeHint < 0 {
 		sizeHint = 0
 	}
-	return &MemoryIndex{
-		byID:   make(map[string]*provider.SentRecord, sizeHint),
+	x := &MemoryIndex{
 		byTh:   make(map[threadKey]*provider.SentRecord, sizeHint),
 		byRcpt: make(map[string][]*provider.SentRecord, sizeHint),
 	}
+	for i := range x.ids {
+		x.ids[i].m = make(map[string]*provider.SentRecord, sizeHint/idShards)
+	}
+	return x
 }
 
 // Add stores a copy of rec. Its MessageID is required (angle brackets
@@ -52,14 +77,19 @@ func (x *MemoryIndex) Add(rec provider.SentRecord) error {
 	}
 	rec.Recipients = append([]string(nil), rec.Recipients...)
 	r := &rec
+	sh := x.shard(r.MessageID)
+	sh.mu.Lock()
+	if sh.m == nil {
+		sh.m = map[string]*provider.SentRecord{}
+	}
+	sh.m[r.MessageID] = r
+	sh.mu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.byID == nil {
-		x.byID = map[string]*provider.SentRecord{}
+	if x.byTh == nil {
 		x.byTh = map[threadKey]*provider.SentRecord{}
 		x.byRcpt = map[string][]*provider.SentRecord{}
 	}
-	x.byID[r.MessageID] = r
 	if r.ThreadID != "" {
 		k := threadKey{strings.ToLower(r.Account), r.ThreadID}
 		if old, ok := x.byTh[k]; !ok || !r.SentAt.Before(old.SentAt) {
@@ -83,9 +113,14 @@ func (x *MemoryIndex) Add(rec provider.SentRecord) error {
 
 // Len returns the number of distinct Message-IDs stored.
 func (x *MemoryIndex) Len() int {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	return len(x.byID)
+	n := 0
+	for i := range x.ids {
+		sh := &x.ids[i]
+		sh.mu.RLock()
+		n += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return n
 }
 
 // ByMessageID implements provider.SentIndex.
@@ -103,9 +138,10 @@ func (x *MemoryIndex) ByMessageID(_ context.Context, messageID string) (*provide
 }
 
 func (x *MemoryIndex) get(id string) *provider.SentRecord {
-	x.mu.RLock()
-	r := x.byID[id]
-	x.mu.RUnlock()
+	sh := x.shard(id)
+	sh.mu.RLock()
+	r := sh.m[id]
+	sh.mu.RUnlock()
 	return r
 }
 
