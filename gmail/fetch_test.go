@@ -45,7 +45,9 @@ func (x *index) ByMessageID(_ context.Context, id string) (*provider.SentRecord,
 }
 
 func (x *index) ByThread(_ context.Context, account, thread string) (*provider.SentRecord, error) {
-	return x.find(func(r *provider.SentRecord) bool { return r.ThreadID == thread && strings.EqualFold(r.Account, account) })
+	return x.find(func(r *provider.SentRecord) bool {
+		return r.ThreadID == thread && strings.EqualFold(r.Account, account)
+	})
 }
 
 type world struct {
