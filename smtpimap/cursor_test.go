@@ -32,9 +32,9 @@ func TestParseCursor_invalid(t *testing.T) {
 		{"no prefix", "eyJmIjp7fX0"},
 		{"bad base64", cursorPrefix + "!!!"},
 		{"padded base64", cursorPrefix + "e30="},
-		{"not json", cursorPrefix + "bm90IGpzb24"},                         // "not json"
+		{"not json", cursorPrefix + "bm90IGpzb24"},                           // "not json"
 		{"wrong types", cursorPrefix + "eyJmIjp7IklOQk9YIjp7InYiOiJ4In19fQ"}, // {"f":{"INBOX":{"v":"x"}}}
-		{"negative uid", cursorPrefix + "eyJmIjp7IklOQk9YIjp7InUiOi0xfX19"}, // {"f":{"INBOX":{"u":-1}}}
+		{"negative uid", cursorPrefix + "eyJmIjp7IklOQk9YIjp7InUiOi0xfX19"},  // {"f":{"INBOX":{"u":-1}}}
 		{"huge", cursorPrefix + string(make([]byte, 1<<20))},
 	}
 	for _, tc := range tests {
