@@ -217,7 +217,9 @@ var groupDomains = [...]string{"googlegroups.com"}
 // and a refusal from a group host is a rejection of our post.
 func undecidedReason(reason, status, reply, addr string, rep *bounceReport, action Action) string {
 	if rep.text != "" {
-		if r := findReason(status, reply, oneLine(rep.text, 8<<10), rep.ctx, action); r != ReasonOnHold && r != ReasonUndefined {
+		rc := rep.ctx
+		rc.wholeNotice = true
+		if r := findReason(status, reply, oneLine(rep.text, 8<<10), rc, action); r != ReasonOnHold && r != ReasonUndefined {
 			return r
 		}
 	}

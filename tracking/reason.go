@@ -43,7 +43,7 @@ func findReason(status, replyCode, diag string, rc reasonContext, action Action)
 			// after DATA: it refused the message, not an address.
 			return ReasonFiltered
 		}
-		return adjustTextReason(r, status, cmd, rc.filterGateway)
+		return adjustTextReason(r, status, cmd, rc)
 	}
 	if cmd == "EHLO" || cmd == "CONN" {
 		return ReasonBlocked
@@ -86,23 +86,35 @@ func findReason(status, replyCode, diag string, rc reasonContext, action Action)
 //     so is one relayed by a content-filtering gateway (McAfee, m-FILTER,
 //     SurfControl, Active!Hunter, MailFoundry, MXLogic), which reports
 //     the refusal of the server behind it for mail it already accepted,
-//     and one with a policy (x.7.x) or mailbox-state (x.2.x but 5.2.1,
-//     which Sendmail-style servers pair with "User unknown") status;
+//     and one with a policy (x.7.x) or mailbox-state (x.2.x: the
+//     mailbox exists) status without RCPT TO evidence;
+//   - with neither a status code nor an SMTP stage, a relayed "user
+//     unknown" is a filter's answer too, unless it is the notice's own
+//     prose or a directory system's native phrase (reasonUserUnknownNative);
 //   - a non-existent domain answered to MAIL FROM is our sender domain:
 //     rejected; a temporary DNS failure is a network error.
-func adjustTextReason(r, status, cmd string, gateway bool) string {
+func adjustTextReason(r, status, cmd string, rc reasonContext) string {
 	switch r {
+	case reasonUserUnknownNative:
+		if cmd == "MAIL" {
+			return ReasonRejected
+		}
+		return ReasonUserUnknown
 	case ReasonUserUnknown:
 		switch {
 		case cmd == "MAIL":
 			return ReasonRejected
 		case len(status) > 3 && status[1:3] == ".1", cmd == "RCPT":
 			return ReasonUserUnknown
-		case cmd == "DATA" || gateway:
+		case cmd == "DATA" || rc.filterGateway:
 			return ReasonFiltered
-		case len(status) > 3 && (status[1:3] == ".7" || (status[1:3] == ".2" && status[1:] != ".2.1")):
+		case len(status) > 3 && (status[1:3] == ".7" || status[1:3] == ".2"):
 			// A policy (x.7.x) or mailbox (x.2.x) status: the mailbox
 			// exists, a rule refused the mail.
+			return ReasonFiltered
+		case status == "" && cmd == "" && !rc.wholeNotice:
+			// No status code and no stage: a relayed "user unknown"
+			// may be a filter's answer (sisimai's reading).
 			return ReasonFiltered
 		}
 		return ReasonUserUnknown
@@ -119,9 +131,14 @@ func adjustTextReason(r, status, cmd string, gateway bool) string {
 
 // isHard reports whether a failure means "never mail this address
 // again": the address or domain does not exist or accepts no mail, and
-// the failure is permanent.
+// the failure is final and permanent (a failed, not delayed, "no such
+// mailbox" with an address status 4.1.x counts as permanent, as sisimai
+// reads it).
 func isHard(reason, status string, action Action) bool {
-	if action == ActionDelayed || strings.HasPrefix(status, "4.") {
+	if action == ActionDelayed {
+		return false
+	}
+	if strings.HasPrefix(status, "4.") && !(reason == ReasonUserUnknown && strings.HasPrefix(status, "4.1.")) {
 		return false
 	}
 	switch reason {
@@ -136,6 +153,7 @@ func isHard(reason, status string, action Action) bool {
 type reasonContext struct {
 	command       string // the SMTP command the notice's text names
 	filterGateway bool   // the notice comes from a content-filtering gateway
+	wholeNotice   bool   // the text reasoned on is the notice's own prose, not a relayed reply
 }
 
 // filterGatewayMarks are header fields and lower-cased fragments of

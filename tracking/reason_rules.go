@@ -35,6 +35,11 @@ const (
 	ReasonOnHold          = "onhold"          // a diagnostic exists but says nothing decisive
 	ReasonVacation        = "vacation"        // an out-of-office answer
 	ReasonUndefined       = "undefined"       // nothing to go on
+
+	// reasonUserUnknownNative marks a user-unknown phrase of a mail
+	// system's own directory lookup (see textRules); it is reported as
+	// ReasonUserUnknown.
+	reasonUserUnknownNative = "userunknown-native"
 )
 
 // reasonRule lists the diagnostic phrases that mean one reason. All
@@ -106,6 +111,15 @@ var textRules = [...]reasonRule{
 		"unauthenticated email from", "dkim signature", "spf validation failed", "failed dmarc", "dmarc check failed",
 		"does not have authentication information or fails to pass",
 	}, all: [][]string{{" is not allowed to send mail.", "_401"}, {"is not allowed to send from <", " per it's spf record"}}},
+	// The native words of mail systems that looked the recipient up in
+	// their own directory (Domino, Exchange, IMail, InterScan, Verizon):
+	// a user-unknown verdict that needs no SMTP-stage evidence.
+	{reason: reasonUserUnknownNative, any: []string{
+		"not listed in domino directory", "not listed in public name & address book", "recipient name is not recognized",
+		"invalid final delivery userid", "unknown user: ", "please check if address is correct",
+		"(and other recipients in the same domain)", "no valid recipients for this mm",
+		"wasn't found at the destination domain",
+	}},
 	{reason: ReasonUserUnknown, any: []string{
 		"#5.1.1 bad address", "550 address invalid", "5.1.0 address rejected.", "address does not exist",
 		"address not present in directory", "address unknown", "can't accept user", "does not exist.",
@@ -134,8 +148,7 @@ var textRules = [...]reasonRule{
 		"user not exist", "user not found", "user not known", "user unknown", "utilisateur inconnu",
 		"vdeliver: invalid or unknown virtual user", "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
 		"your envelope recipient is in my badrcptto list", "address couldn't be found", "adresse introuvable",
-		"the email address you entered couldn't be found", "recipient name is not recognized",
-		"not listed in domino directory", "invalid final delivery userid", "please check if address is correct", "no valid recipients for this mm", "not listed in public name & address book", "recipientnotfound",
+		"the email address you entered couldn't be found", "recipientnotfound",
 	}, all: [][]string{
 		{"<", "> not found"}, {"account ", " does not exist at the organization"}, {"bad", "recipient"},
 		{"mailbox ", "does not exist"}, {"no ", " in name directory"}, {"non", "existent user"},
