@@ -61,6 +61,12 @@ type reasonRule struct {
 // wins. Specific reasons come before generic ones: "mailbox full" must
 // win over "mailbox unavailable", and "relay" over "rejected".
 var textRules = [...]reasonRule{
+	// A local delivery program's failure names the program: it comes
+	// first, before the words of its error output.
+	{reason: ReasonMailerError, any: []string{
+		" || exit ", "procmail: ", "bin/procmail", "bin/maidrop", "command failed: ", "command died with status ",
+		"command output:", "mailer error", "pipe to |/", "x-unix; ",
+	}},
 	{reason: ReasonMailboxFull, any: []string{
 		"as their mailbox is full",
 		"account disabled temporarly for exceeding receiving limits",
@@ -377,10 +383,6 @@ var textRules = [...]reasonRule{
 	}},
 	{reason: ReasonSyntaxError, any: []string{
 		"recipient addresses that were incorrectly constructed", "syntax error in parameters", "command unrecognized",
-	}},
-	{reason: ReasonMailerError, any: []string{
-		" || exit ", "procmail: ", "bin/procmail", "bin/maidrop", "command failed: ", "command died with status ",
-		"command output:", "mailer error", "pipe to |/", "x-unix; ",
 	}},
 }
 
