@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
@@ -15,6 +16,7 @@ import (
 var (
 	errNilTokenSource = errors.New("gmail: nil oauth2.TokenSource")
 	errBadName        = errors.New("gmail: display name contains CR, LF or NUL")
+	errNoToken        = errors.New("gmail: no token to revoke")
 )
 
 func mismatchError(want, got string) error {
@@ -66,7 +68,9 @@ func ambiguous(err error) bool {
 //
 // A *provider.Error already in the chain (from this package's token
 // source) keeps its code; a context error is returned as is.
-func (p *Provider) classify(op string, err error) error {
+func (p *Provider) classify(op string, err error) error { return classify(op, err, p.now()) }
+
+func classify(op string, err error, now time.Time) error {
 	if err == nil {
 		return nil
 	}
@@ -85,7 +89,7 @@ func (p *Provider) classify(op string, err error) error {
 			return wrap(provider.ErrAuth)
 		case g.Code == http.StatusTooManyRequests || (g.Code == http.StatusForbidden && rateLimitReason(r)):
 			return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrRateLimited,
-				Err: &provider.RateLimitError{RetryAfter: provider.ParseRetryAfter(g.Header.Get("Retry-After"), p.now()), Err: err}}
+				Err: &provider.RateLimitError{RetryAfter: provider.ParseRetryAfter(g.Header.Get("Retry-After"), now), Err: err}}
 		case g.Code == http.StatusForbidden:
 			return wrap(provider.ErrPermission)
 		case g.Code == http.StatusNotFound:
@@ -99,10 +103,7 @@ func (p *Provider) classify(op string, err error) error {
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		if re.ErrorCode == "invalid_grant" || re.ErrorCode == "unauthorized_client" || re.ErrorCode == "invalid_client" {
-			return wrap(provider.ErrAuth)
-		}
-		return wrap(provider.ErrTemporary)
+		return tokenError(op, err)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

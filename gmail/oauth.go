@@ -1,0 +1,83 @@
+package gmail
+
+import (
+	"golang.org/x/oauth2"
+)
+
+// OAuth 2.0 scopes of the Gmail API
+// (https://developers.google.com/workspace/gmail/api/auth/scopes).
+const (
+	// ScopeSend: send mail only. Google classes it "sensitive" (app
+	// verification, no security assessment). It cannot read anything,
+	// not even the profile, so Fetch, Verify, the Message-ID look-up
+	// that makes retries idempotent, and send-as aliases are unavailable.
+	ScopeSend = "https://www.googleapis.com/auth/gmail.send"
+	// ScopeReadonly: read all messages and settings. "Restricted": a
+	// public app needs Google's security assessment. Enough for Fetch
+	// (history, metadata, raw, q search), the rfc822msgid: look-up and
+	// send-as aliases.
+	ScopeReadonly = "https://www.googleapis.com/auth/gmail.readonly"
+	// ScopeMetadata: ids, labels and header fields only. Also
+	// "restricted", yet it forbids the q parameter of messages.list and
+	// format=raw or full, so Fetch could spot a reply by header but
+	// could not return its raw bytes, settle a bounce (its tie to our mail
+	// is in the body), look back by date, or find a sent message by
+	// Message-ID. inboxkit therefore does not offer it as a set.
+	ScopeMetadata = "https://www.googleapis.com/auth/gmail.metadata"
+	// ScopeModify: read, and change labels (never delete for good).
+	// "Restricted". Needed only to label sent mail and replies.
+	ScopeModify = "https://www.googleapis.com/auth/gmail.modify"
+	// ScopeOpenID and ScopeEmail add an ID token with the signed-in
+	// address, which is how Exchange checks the account when no read
+	// scope is granted. Not sensitive.
+	ScopeOpenID = "openid"
+	ScopeEmail  = "email"
+)
+
+// The scope sets a host asks for, least first.
+var (
+	// ScopesSend sends only: no Fetch, no idempotent retry look-up, no
+	// aliases.
+	ScopesSend = []string{ScopeOpenID, ScopeEmail, ScopeSend}
+	// ScopesSendRead sends and reads replies: everything a Provider does
+	// except labels. The usual choice.
+	ScopesSendRead = []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeReadonly}
+	// ScopesSendLabel adds labelling of sent mail and replies: modify
+	// includes read access, so readonly is not asked for.
+	ScopesSendLabel = []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeModify}
+)
+
+// Google's OAuth 2.0 endpoints.
+const (
+	AuthURL   = "https://accounts.google.com/o/oauth2/v2/auth"
+	TokenURL  = "https://oauth2.googleapis.com/token"
+	RevokeURL = "https://oauth2.googleapis.com/revoke"
+)
+
+// Config returns the oauth2.Config for a Google OAuth client (a "Web
+// application" client of the host's Google Cloud project) asking for
+// scopes, such as ScopesSendRead. A copy of scopes is kept.
+func Config(clientID, clientSecret, redirectURL string, scopes []string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		RedirectURL:  redirectURL,
+		Scopes:       append([]string(nil), scopes...),
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   AuthURL,
+			TokenURL:  TokenURL,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+	}
+}
+
+// readScope reports whether scopes let the app read the profile.
+func readScope(scopes []string) bool {
+	for _, s := range scopes {
+		switch s {
+		case ScopeReadonly, ScopeModify, ScopeMetadata, "https://mail.google.com/":
+			return true
+		}
+	}
+	return false
+}
