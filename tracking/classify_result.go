@@ -46,9 +46,13 @@ type Recipient struct {
 	Action          Action
 	Status          string // enhanced status code such as "5.1.1"; empty when the message gives none
 	Reason          string // sisimai vocabulary, see ReasonUserUnknown …
-	Hard            bool   // never mail this address again
-	Diagnostic      string // the remote server's words, one line
-	RemoteMTA       string
+	// Hard means never mail this address again: a final (not delayed)
+	// failure whose reason is userunknown, hostunknown, hasmoved or
+	// notaccept with a permanent 5.x.x status (or none), or userunknown
+	// with an address status 4.1.x; the rule the sisimai labels follow.
+	Hard       bool
+	Diagnostic string // the remote server's words, one line
+	RemoteMTA  string
 }
 
 // Result is what Classify found out about one message.
