@@ -180,6 +180,7 @@ func (p *Provider) judge(ctx context.Context, refs []ref, idx provider.SentIndex
 			return nil, err
 		}
 		if in != nil {
+			p.applyLabel(ctx, in.ProviderID)
 			out = append(out, *in)
 		}
 	}
@@ -211,8 +212,11 @@ func (p *Provider) judgeOne(ctx context.Context, r ref, idx provider.SentIndex, 
 	if err != nil {
 		return nil, err
 	}
-	if own(meta.LabelIds) || slices.Contains(meta.LabelIds, "TRASH") || (unchangedBefore != 0 && meta.HistoryId <= unchangedBefore) {
+	if own(meta.LabelIds) || slices.Contains(meta.LabelIds, "TRASH") {
 		return nil, nil
+	}
+	if unchangedBefore != 0 && (meta.HistoryId <= unchangedBefore || p.labelled(meta.LabelIds)) {
+		return nil, nil // seen before the expired cursor
 	}
 	var raw []byte
 	if knownTh {

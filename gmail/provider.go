@@ -43,6 +43,12 @@ type Options struct {
 	// SendsToday); zero means LimitWorkspace. A negative value disables
 	// the check.
 	DailyLimit int
+	// Watch configures push notifications for the Watch method.
+	Watch WatchOptions
+	// Label, when set, is a label (created when missing) put on sent
+	// mail and on fetched related mail. It needs ScopeModify; without it
+	// labelling fails quietly (logged) and sending and fetching go on.
+	Label string
 	// Logger receives debug records; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -64,6 +70,10 @@ type Provider struct {
 	now      func() time.Time
 	closed   atomic.Bool
 	daily    dailyCounter
+	watch    WatchOptions
+	pushes   chan struct{}
+	lastPush atomic.Uint64
+	label    labeler
 
 	aliasMu sync.Mutex
 	aliases []string // accepted send-as addresses, nil until listed
@@ -95,6 +105,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		backoff:  opts.Backoff,
 		log:      opts.Logger,
 		now:      opts.Now,
+		watch:    opts.Watch,
+		pushes:   make(chan struct{}, 1),
+		label:    labeler{name: opts.Label},
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour

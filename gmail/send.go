@@ -52,6 +52,7 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
 	if sent != nil && !sent.Duplicate {
 		p.daily.record(sent.SentAt)
+		p.applyLabel(ctx, sent.ProviderID)
 	}
 	return sent, err
 }

@@ -1,0 +1,148 @@
+package gmail
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/inboxkit/inboxkit/provider"
+	gmailapi "google.golang.org/api/gmail/v1"
+)
+
+var _ provider.Watcher = (*Provider)(nil)
+
+// WatchOptions configure push notifications (Options.Watch).
+type WatchOptions struct {
+	// Topic is the Cloud Pub/Sub topic Gmail publishes to, as
+	// "projects/PROJECT/topics/TOPIC"; gmail-api-push@system.gserviceaccount.com
+	// must be allowed to publish to it. Empty means polling only.
+	Topic string
+	// LabelIDs limit notifications to changes of these labels; nil means
+	// INBOX.
+	LabelIDs []string
+	// Renew is how long before the watch expires (Gmail: 7 days) it is
+	// renewed; zero means 24 hours (Google asks for a daily renewal).
+	Renew time.Duration
+	// PollInterval is how often Watch calls notify without a push, as the
+	// fallback for lost notifications; zero means 5 minutes with a Topic,
+	// 1 minute without.
+	PollInterval time.Duration
+}
+
+// Watch implements provider.Watcher. With a Topic it calls users.watch
+// (100 quota units), renews it before it expires, and calls notify when
+// Notify reports a push for this mailbox; without one, and in any case
+// every PollInterval, it calls notify so the caller polls with Fetch. It
+// returns when ctx is done (after users.stop) or when users.watch fails
+// with an error that is not temporary.
+func (p *Provider) Watch(ctx context.Context, notify func()) error {
+	if err := p.checkOpen("watch"); err != nil {
+		return err
+	}
+	w := p.watch
+	poll := w.PollInterval
+	if poll <= 0 {
+		poll = time.Minute
+		if w.Topic != "" {
+			poll = 5 * time.Minute
+		}
+	}
+	renewBefore := w.Renew
+	if renewBefore <= 0 {
+		renewBefore = 24 * time.Hour
+	}
+	var renewC <-chan time.Time
+	if w.Topic != "" {
+		exp, err := p.startWatch(ctx)
+		if err != nil {
+			return err
+		}
+		defer p.stopWatch(ctx)
+		renew := time.NewTimer(p.untilRenew(exp, renewBefore))
+		defer renew.Stop()
+		renewC = renew.C
+		return p.watchLoop(ctx, notify, poll, renewC, func() {
+			exp, err := p.startWatch(ctx)
+			next := time.Hour // retry a failed renewal within the hour
+			if err == nil {
+				next = p.untilRenew(exp, renewBefore)
+			}
+			renew.Reset(next)
+		})
+	}
+	return p.watchLoop(ctx, notify, poll, nil, nil)
+}
+
+func (p *Provider) untilRenew(exp time.Time, before time.Duration) time.Duration {
+	return max(exp.Sub(p.now())-before, 10*time.Millisecond)
+}
+
+func (p *Provider) watchLoop(ctx context.Context, notify func(), poll time.Duration, renewC <-chan time.Time, renew func()) error {
+	pollT := time.NewTimer(poll)
+	defer pollT.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-p.pushes:
+			notify()
+			pollT.Reset(poll)
+		case <-pollT.C:
+			notify()
+			pollT.Reset(poll)
+		case <-renewC:
+			renew()
+		}
+	}
+}
+
+func (p *Provider) startWatch(ctx context.Context) (time.Time, error) {
+	labels := p.watch.LabelIDs
+	if labels == nil {
+		labels = []string{"INBOX"}
+	}
+	var resp *gmailapi.WatchResponse
+	err := p.call(ctx, "watch", func(ctx context.Context) error {
+		var err error
+		resp, err = p.svc.Users.Watch("me", &gmailapi.WatchRequest{
+			TopicName: p.watch.Topic, LabelIds: labels, LabelFilterBehavior: "include",
+		}).Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	p.log.DebugContext(ctx, "gmail: watching", "topic", p.watch.Topic, "expiration", resp.Expiration)
+	return time.UnixMilli(resp.Expiration), nil
+}
+
+func (p *Provider) stopWatch(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_ = p.call(ctx, "watch", func(ctx context.Context) error {
+		return p.svc.Users.Stop("me").Context(ctx).Do()
+	})
+}
+
+// Notify hands a parsed push to the Provider: when it is for this mailbox
+// and newer than the last one seen, a running Watch calls notify. It
+// reports whether the push was for this mailbox. Never blocks.
+func (p *Provider) Notify(push *Push) bool {
+	if push == nil || !strings.EqualFold(push.Email, p.email) {
+		return false
+	}
+	for {
+		last := p.lastPush.Load()
+		if push.HistoryID <= last {
+			return true // an older or repeated notification: nothing new
+		}
+		if p.lastPush.CompareAndSwap(last, push.HistoryID) {
+			break
+		}
+	}
+	select {
+	case p.pushes <- struct{}{}:
+	default: // a notification is already pending
+	}
+	return true
+}
