@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -14,6 +15,9 @@ import (
 type byteCounter struct {
 	ln   net.Listener
 	down atomic.Int64
+
+	mu    sync.Mutex
+	conns []net.Conn
 }
 
 // countBytes starts a relay to host:port and returns it; its Port is
@@ -37,6 +41,9 @@ func countBytes(tb testing.TB, host string, port int) *byteCounter {
 				c.Close()
 				continue
 			}
+			bc.mu.Lock()
+			bc.conns = append(bc.conns, c, s)
+			bc.mu.Unlock()
 			go func() {
 				_, _ = io.Copy(s, c)
 				s.Close()
@@ -51,6 +58,17 @@ func countBytes(tb testing.TB, host string, port int) *byteCounter {
 		ln.Close()
 	})
 	return bc
+}
+
+// DropAll cuts every connection relayed so far, as a NAT timeout or a
+// server restart would.
+func (bc *byteCounter) DropAll() {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	for _, c := range bc.conns {
+		c.Close()
+	}
+	bc.conns = nil
 }
 
 // Port is the relay's local port.
