@@ -30,7 +30,7 @@ func withBcc(raw []byte, bcc []provider.Address) []byte {
 
 // hasField reports whether the header block of raw has the named field.
 func hasField(raw []byte, name string) bool {
-	for len(raw) > 0 {
+	for len(raw) > 0 && name != "" {
 		line := raw
 		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
 			line, raw = raw[:i], raw[i+1:]
