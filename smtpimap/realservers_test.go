@@ -214,3 +214,48 @@ func BenchmarkFetch_dovecot10k(b *testing.B) {
 		b.ReportMetric(float64(wire.Down())/float64(b.N), "wire-B/op")
 	})
 }
+
+// TestRealServers_faults checks the security and auth failures against
+// Dovecot and Postfix: a wrong password is ErrAuth (Postfix refuses it first),
+// a certificate the client does not trust is ErrInsecure, and a good login
+// verifies both servers.
+func TestRealServers_faults(t *testing.T) {
+	env, err := realservers.FromEnv(nil)
+	if errors.Is(err, realservers.ErrNotEnabled) {
+		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := env.Users[0]
+	tlsCfg, err := env.TLSConfig(env.SMTPHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := smtpimap.Config{
+		Email:     u.Email,
+		Password:  crypto.Secret(u.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
+		IMAP:      &smtpimap.Server{Host: env.IMAPHost, Port: env.IMAPPort, Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+	}
+	if err := newProvider(t, cfg).Verify(ctxT(t)); err != nil {
+		t.Fatalf("Verify with the right password = %v", err)
+	}
+
+	bad := cfg
+	bad.Password = crypto.Secret("not-" + u.Password)
+	err = newProvider(t, bad).Verify(ctxT(t))
+	if !errors.Is(err, provider.ErrAuth) || !provider.NeedsReconnect(err) {
+		t.Errorf("Verify with a wrong password = %v; want ErrAuth", err)
+	}
+	if err != nil && containsSecret(err.Error(), string(bad.Password)) {
+		t.Errorf("the error %q shows the password", err)
+	}
+
+	untrusted := cfg
+	untrusted.TLSConfig = nil // system roots: the self-signed certificate is not among them
+	if err := newProvider(t, untrusted).Verify(ctxT(t)); !errors.Is(err, provider.ErrInsecure) {
+		t.Errorf("Verify against an untrusted certificate = %v; want ErrInsecure", err)
+	}
+}
