@@ -158,3 +158,27 @@ func TestNew_invalid(t *testing.T) {
 		}
 	}
 }
+
+func TestProvider_sendOnly(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, &gmail.Options{SendOnly: true})
+	srv.Fail("getProfile", 1, fakegmail.InsufficientPermissions)
+	if err := p.Verify(context.Background()); err != nil {
+		t.Errorf("send-only Verify with the profile refused = %v; want nil", err)
+	}
+	srv.Fail("getProfile", 1, fakegmail.Fault{Status: 401})
+	srv.SetTokens("other")
+	if err := p.Verify(context.Background()); !errors.Is(err, provider.ErrAuth) {
+		t.Errorf("send-only Verify with a revoked token = %v; want ErrAuth", err)
+	}
+	before := srv.Stats().Requests
+	if _, err := p.Fetch(context.Background(), "", nil); !errors.Is(err, provider.ErrPermission) {
+		t.Errorf("send-only Fetch = %v; want ErrPermission", err)
+	}
+	if err := p.Watch(context.Background(), func() {}); !errors.Is(err, provider.ErrPermission) {
+		t.Errorf("send-only Watch = %v; want ErrPermission", err)
+	}
+	if got := srv.Stats().Requests; got != before {
+		t.Errorf("send-only Fetch/Watch made %d requests; want 0", got-before)
+	}
+}

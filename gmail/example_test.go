@@ -1,12 +1,17 @@
 package gmail_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"time"
 
+	"github.com/inboxkit/inboxkit/crypto"
 	"github.com/inboxkit/inboxkit/gmail"
 	"github.com/inboxkit/inboxkit/internal/fakegmail"
 	"github.com/inboxkit/inboxkit/provider"
@@ -120,4 +125,44 @@ func ExampleParsePush() {
 	}
 	fmt.Println(push.Email, push.HistoryID)
 	// Output: ada@inboxkit.test 9876543210
+}
+
+// Keep a connected mailbox's token sealed: every refreshed (and rotated)
+// token goes through Save into the crypto package's credential store.
+func ExampleNewTokenSource() {
+	ctx := context.Background()
+	// Google's token endpoint, played by a test server that rotates the
+	// refresh token.
+	google := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"ya29.new","refresh_token":"1//rotated","expires_in":3599,"token_type":"Bearer"}`)
+	}))
+	defer google.Close()
+
+	ring, err := crypto.NewKeyring("k1", map[string][]byte{"k1": bytes.Repeat([]byte{7}, 64)}) // a host loads its key from its secret manager
+	if err != nil {
+		log.Fatal(err)
+	}
+	creds, err := crypto.NewCredentialStore(crypto.NewMemoryStore(), ring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := gmail.Config("CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/google", gmail.ScopesSendRead)
+	cfg.Endpoint.TokenURL = google.URL
+	stored := &oauth2.Token{AccessToken: "ya29.old", RefreshToken: "1//first", Expiry: time.Now().Add(-time.Minute)}
+	ts := gmail.NewTokenSource(cfg, stored, &gmail.TokenSourceOptions{
+		Save: func(ctx context.Context, tok *oauth2.Token) error {
+			return creds.Save(ctx, &crypto.Credentials{Kind: "gmail", Account: "ada@inboxkit.test", Token: tok})
+		},
+	})
+	tok, err := ts.Token() // expired: refreshes once and saves
+	if err != nil {
+		log.Fatal(err)
+	}
+	saved, err := creds.Load(ctx, "gmail", "ada@inboxkit.test")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tok.AccessToken, ts.Refreshes(), saved.Token.RefreshToken)
+	// Output: ya29.new 1 1//rotated
 }

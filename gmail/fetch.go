@@ -42,7 +42,7 @@ type ref struct {
 // way from the cursor's time, skipping messages unchanged since the
 // cursor, so nothing is lost or returned twice.
 func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex) (*provider.Batch, error) {
-	if err := p.checkOpen("fetch"); err != nil {
+	if err := p.checkRead("fetch"); err != nil {
 		return nil, err
 	}
 	now := p.now()

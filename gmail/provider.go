@@ -2,6 +2,7 @@ package gmail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -43,6 +44,14 @@ type Options struct {
 	// SendsToday); zero means LimitWorkspace. A negative value disables
 	// the check.
 	DailyLimit int
+	// SendOnly says the grant is ScopesSend, with no read scope: Verify
+	// then takes a 403 for the profile as proof that the token works (it
+	// cannot check the address; Exchange did, from the ID token), and
+	// Fetch and Watch fail with ErrPermission without calling Google.
+	// Without a read scope an IdempotencyKey cannot be looked up after an
+	// ambiguous failure, so such a key stays blocked rather than risk a
+	// second delivery.
+	SendOnly bool
 	// Watch configures push notifications for the Watch method.
 	Watch WatchOptions
 	// Label, when set, is a label (created when missing) put on sent
@@ -74,6 +83,7 @@ type Provider struct {
 	pushes   chan struct{}
 	lastPush atomic.Uint64
 	label    labeler
+	sendOnly bool
 
 	aliasMu sync.Mutex
 	aliases []string // accepted send-as addresses, nil until listed
@@ -108,6 +118,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		watch:    opts.Watch,
 		pushes:   make(chan struct{}, 1),
 		label:    labeler{name: opts.Label},
+		sendOnly: opts.SendOnly,
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour
@@ -172,6 +183,9 @@ func (p *Provider) Verify(ctx context.Context) error {
 		return err
 	}
 	prof, err := p.profile(ctx, "verify")
+	if p.sendOnly && errors.Is(err, provider.ErrPermission) {
+		return nil // the token works; it just may not read
+	}
 	if err != nil {
 		return err
 	}
@@ -185,6 +199,18 @@ func (p *Provider) Verify(ctx context.Context) error {
 // Close marks the Provider closed; later calls fail with provider.ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	return nil
+}
+
+var errSendOnly = errors.New("gmail: the grant has no read scope (Options.SendOnly)")
+
+func (p *Provider) checkRead(op string) error {
+	if err := p.checkOpen(op); err != nil {
+		return err
+	}
+	if p.sendOnly {
+		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrPermission, Err: errSendOnly}
+	}
 	return nil
 }
 

@@ -36,7 +36,7 @@ type WatchOptions struct {
 // returns when ctx is done (after users.stop) or when users.watch fails
 // with an error that is not temporary.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
-	if err := p.checkOpen("watch"); err != nil {
+	if err := p.checkRead("watch"); err != nil {
 		return err
 	}
 	w := p.watch
