@@ -32,6 +32,25 @@ func BenchmarkSend_reused(b *testing.B) {
 	}
 }
 
+// BenchmarkSend_reusedWithSentCopy is the real-use path: SMTP on the kept
+// connection plus the APPEND to Sent on the kept IMAP connection.
+func BenchmarkSend_reusedWithSentCopy(b *testing.B) {
+	srv := testServer(b, nil)
+	p := newProvider(b, configFor(srv))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.Send(ctx, hello("bob@inboxkit.test")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if n := srv.SMTPConnections(); n != 1 {
+		b.Fatalf("%d connections; want 1", n)
+	}
+}
+
 // BenchmarkSend_dialPerMessage dials, secures, authenticates and quits
 // for every message.
 func BenchmarkSend_dialPerMessage(b *testing.B) {
