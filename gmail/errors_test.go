@@ -24,15 +24,15 @@ func TestProvider_errorMapping(t *testing.T) {
 		calls     int // getProfile calls made
 		retryWait time.Duration
 	}{
-		{"403 insufficientPermissions", fakegmail.InsufficientPermissions, 1, provider.ErrPermission, 1, 0},
+		{"403 insufficientPermissions", fakegmail.InsufficientPermissions(), 1, provider.ErrPermission, 1, 0},
 		{"403 forbidden", fakegmail.Fault{Status: 403, Reason: "forbidden"}, 1, provider.ErrPermission, 1, 0},
-		{"403 rateLimitExceeded retried", fakegmail.RateLimit, 1, nil, 2, 0},
-		{"403 userRateLimitExceeded retried", fakegmail.UserRateLimit, 1, nil, 2, 0},
-		{"429 retried", fakegmail.TooManyRequests, 2, nil, 3, 0},
-		{"429 exhausted", fakegmail.TooManyRequests, 4, provider.ErrRateLimited, 4, 2 * time.Second},
-		{"403 rate limit exhausted", fakegmail.UserRateLimit, 4, provider.ErrRateLimited, 4, 0},
-		{"500 retried", fakegmail.BackendError, 3, nil, 4, 0},
-		{"503 exhausted", fakegmail.Unavailable, 4, provider.ErrTemporary, 4, 0},
+		{"403 rateLimitExceeded retried", fakegmail.RateLimit(), 1, nil, 2, 0},
+		{"403 userRateLimitExceeded retried", fakegmail.UserRateLimit(), 1, nil, 2, 0},
+		{"429 retried", fakegmail.TooManyRequests(), 2, nil, 3, 0},
+		{"429 exhausted", fakegmail.TooManyRequests(), 4, provider.ErrRateLimited, 4, 2 * time.Second},
+		{"403 rate limit exhausted", fakegmail.UserRateLimit(), 4, provider.ErrRateLimited, 4, 0},
+		{"500 retried", fakegmail.BackendError(), 3, nil, 4, 0},
+		{"503 exhausted", fakegmail.Unavailable(), 4, provider.ErrTemporary, 4, 0},
 		{"404", fakegmail.Fault{Status: 404}, 1, provider.ErrNotFound, 1, 0},
 		{"400", fakegmail.Fault{Status: 400}, 1, provider.ErrInvalid, 1, 0},
 	}
@@ -162,7 +162,7 @@ func TestNew_invalid(t *testing.T) {
 func TestProvider_sendOnly(t *testing.T) {
 	srv := startFake(t)
 	p := newProvider(t, srv, nil, &gmail.Options{SendOnly: true})
-	srv.Fail("getProfile", 1, fakegmail.InsufficientPermissions)
+	srv.Fail("getProfile", 1, fakegmail.InsufficientPermissions())
 	if err := p.Verify(context.Background()); err != nil {
 		t.Errorf("send-only Verify with the profile refused = %v; want nil", err)
 	}

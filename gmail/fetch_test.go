@@ -257,7 +257,7 @@ func TestProvider_Fetch_errors(t *testing.T) {
 		t.Errorf("Fetch with a failing index = %v; want its error", err)
 	}
 	w.idx.err = nil
-	w.srv.Fail("messages.get", 4, fakegmail.Unavailable)
+	w.srv.Fail("messages.get", 4, fakegmail.Unavailable())
 	if _, err := w.p.Fetch(context.Background(), c, w.idx); !errors.Is(err, provider.ErrTemporary) {
 		t.Errorf("Fetch with messages.get failing = %v; want ErrTemporary", err)
 	}

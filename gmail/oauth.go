@@ -22,7 +22,7 @@ const (
 	// format=raw or full, so Fetch could spot a reply by header but
 	// could not return its raw bytes, settle a bounce (its tie to our mail
 	// is in the body), look back by date, or find a sent message by
-	// Message-ID. inboxkit therefore does not offer it as a set.
+	// Message-ID. inboxkit therefore offers no Access with it.
 	ScopeMetadata = "https://www.googleapis.com/auth/gmail.metadata"
 	// ScopeModify: read, and change labels (never delete for good).
 	// "Restricted". Needed only to label sent mail and replies.
@@ -34,18 +34,48 @@ const (
 	ScopeEmail  = "email"
 )
 
-// The scope sets a host asks for, least first.
-var (
-	// ScopesSend sends only: no Fetch, no idempotent retry look-up, no
-	// aliases.
-	ScopesSend = []string{ScopeOpenID, ScopeEmail, ScopeSend}
-	// ScopesSendRead sends and reads replies: everything a Provider does
-	// except labels. The usual choice.
-	ScopesSendRead = []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeReadonly}
-	// ScopesSendLabel adds labelling of sent mail and replies: modify
-	// includes read access, so readonly is not asked for.
-	ScopesSendLabel = []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeModify}
+// Access is a named set of scopes a host asks for, least first. The zero
+// value is AccessSendRead, the usual choice.
+type Access int
+
+// The scope sets.
+const (
+	// AccessSendRead sends and reads replies: everything a Provider does
+	// except labels (ScopeSend, ScopeReadonly, openid, email).
+	AccessSendRead Access = iota
+	// AccessSend sends only (ScopeSend, openid, email): no Fetch, no
+	// idempotent-retry look-up, no aliases; set Options.SendOnly.
+	AccessSend
+	// AccessSendLabel adds labelling of sent mail and replies (ScopeSend,
+	// ScopeModify, openid, email); modify includes read access, so
+	// readonly is not asked for.
+	AccessSendLabel
 )
+
+// Scopes returns the OAuth scopes of the set; an unknown value is taken
+// as AccessSendRead.
+func (a Access) Scopes() []string {
+	switch a {
+	case AccessSend:
+		return []string{ScopeOpenID, ScopeEmail, ScopeSend}
+	case AccessSendLabel:
+		return []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeModify}
+	default:
+		return []string{ScopeOpenID, ScopeEmail, ScopeSend, ScopeReadonly}
+	}
+}
+
+// String returns "send", "send+read" or "send+label".
+func (a Access) String() string {
+	switch a {
+	case AccessSend:
+		return "send"
+	case AccessSendLabel:
+		return "send+label"
+	default:
+		return "send+read"
+	}
+}
 
 // Google's OAuth 2.0 endpoints.
 const (
@@ -55,14 +85,14 @@ const (
 )
 
 // Config returns the oauth2.Config for a Google OAuth client (a "Web
-// application" client of the host's Google Cloud project) asking for
-// scopes, such as ScopesSendRead. A copy of scopes is kept.
-func Config(clientID, clientSecret, redirectURL string, scopes []string) *oauth2.Config {
+// application" client of the host's Google Cloud project) asking for the
+// scopes of access.
+func Config(clientID, clientSecret, redirectURL string, access Access) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
 		RedirectURL:  redirectURL,
-		Scopes:       append([]string(nil), scopes...),
+		Scopes:       access.Scopes(),
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   AuthURL,
 			TokenURL:  TokenURL,

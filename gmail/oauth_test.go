@@ -89,10 +89,10 @@ func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (ts *tokenServer) config(scopes []string) *oauth2.Config {
-	cfg := gmail.Config("client-id", "client-secret", "https://app.example/callback", scopes)
+func (ts *tokenServer) config(access gmail.Access) *oauth2.Config {
+	cfg := gmail.Config("client-id", "client-secret", "https://app.example/callback", access)
 	cfg.Endpoint.TokenURL = ts.URL + "/token"
-	ts.scope = strings.Join(scopes, " ")
+	ts.scope = strings.Join(access.Scopes(), " ")
 	return cfg
 }
 
@@ -114,7 +114,7 @@ func start(t *testing.T, f *gmail.Flow, ts *tokenServer, email string) *gmail.Pe
 
 func TestFlow_Start(t *testing.T) {
 	ts := newTokenServer(t)
-	f := &gmail.Flow{Config: ts.config(gmail.ScopesSendRead)}
+	f := &gmail.Flow{Config: ts.config(gmail.AccessSendRead)}
 	p1 := start(t, f, ts, account)
 	p2 := start(t, f, ts, account)
 	if p1.State == p2.State || p1.Verifier == p2.Verifier || len(p1.State) < 32 {
@@ -125,7 +125,7 @@ func TestFlow_Start(t *testing.T) {
 	want := map[string]string{
 		"state": p1.State, "code_challenge_method": "S256", "access_type": "offline", "login_hint": account,
 		"prompt": "consent", "response_type": "code", "client_id": "client-id",
-		"scope": strings.Join(gmail.ScopesSendRead, " "), "code_challenge": oauth2.S256ChallengeFromVerifier(p1.Verifier),
+		"scope": strings.Join(gmail.AccessSendRead.Scopes(), " "), "code_challenge": oauth2.S256ChallengeFromVerifier(p1.Verifier),
 	}
 	for k, v := range want {
 		if got := q.Get(k); got != v {
@@ -145,7 +145,7 @@ func TestFlow_Exchange(t *testing.T) {
 	t.Cleanup(api.Close)
 	tests := []struct {
 		name    string
-		scopes  []string
+		access  gmail.Access
 		expect  string // Pending.Email
 		state   string // "" means the right one
 		code    string
@@ -154,21 +154,21 @@ func TestFlow_Exchange(t *testing.T) {
 		want    error
 		field   string
 	}{
-		{"profile check", gmail.ScopesSendRead, account, "", "good-code", account, "", nil, ""},
-		{"case-insensitive", gmail.ScopesSendLabel, "ADA@InboxKit.TEST", "", "good-code", account, "", nil, ""},
-		{"profile mismatch", gmail.ScopesSendRead, "bob@inboxkit.test", "", "good-code", account, "", provider.ErrAccountMismatch, ""},
-		{"id token check", gmail.ScopesSend, account, "", "good-code", account, "", nil, ""},
-		{"id token mismatch", gmail.ScopesSend, account, "", "good-code", "eve@inboxkit.test", "", provider.ErrAccountMismatch, ""},
-		{"state mismatch", gmail.ScopesSendRead, account, "forged", "good-code", account, "", provider.ErrInvalid, "state"},
-		{"no code", gmail.ScopesSendRead, account, "", "", account, "", provider.ErrInvalid, "code"},
-		{"bad code", gmail.ScopesSendRead, account, "", "stolen-code", account, "", provider.ErrAuth, ""},
-		{"scope unticked", gmail.ScopesSendRead, account, "", "good-code", account, "openid email " + gmail.ScopeSend, provider.ErrPermission, ""},
+		{"profile check", gmail.AccessSendRead, account, "", "good-code", account, "", nil, ""},
+		{"case-insensitive", gmail.AccessSendLabel, "ADA@InboxKit.TEST", "", "good-code", account, "", nil, ""},
+		{"profile mismatch", gmail.AccessSendRead, "bob@inboxkit.test", "", "good-code", account, "", provider.ErrAccountMismatch, ""},
+		{"id token check", gmail.AccessSend, account, "", "good-code", account, "", nil, ""},
+		{"id token mismatch", gmail.AccessSend, account, "", "good-code", "eve@inboxkit.test", "", provider.ErrAccountMismatch, ""},
+		{"state mismatch", gmail.AccessSendRead, account, "forged", "good-code", account, "", provider.ErrInvalid, "state"},
+		{"no code", gmail.AccessSendRead, account, "", "", account, "", provider.ErrInvalid, "code"},
+		{"bad code", gmail.AccessSendRead, account, "", "stolen-code", account, "", provider.ErrAuth, ""},
+		{"scope unticked", gmail.AccessSendRead, account, "", "good-code", account, "openid email " + gmail.ScopeSend, provider.ErrPermission, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTokenServer(t)
 			ts.idEmail = tc.idEmail
-			f := &gmail.Flow{Config: ts.config(tc.scopes), Endpoint: api.URL()}
+			f := &gmail.Flow{Config: ts.config(tc.access), Endpoint: api.URL()}
 			if tc.granted != "" {
 				ts.scope = tc.granted
 			}
@@ -200,7 +200,7 @@ func TestTokenSource_refreshOnceAndSave(t *testing.T) {
 	ts := newTokenServer(t)
 	var mu sync.Mutex
 	var saved []*oauth2.Token
-	src := gmail.NewTokenSource(ts.config(gmail.ScopesSendRead), expired(), &gmail.TokenSourceOptions{
+	src := gmail.NewTokenSource(ts.config(gmail.AccessSendRead), expired(), &gmail.TokenSourceOptions{
 		Save: func(ctx context.Context, tok *oauth2.Token) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -237,13 +237,13 @@ func TestTokenSource_errors(t *testing.T) {
 	for _, tc := range tests {
 		ts := newTokenServer(t)
 		ts.refresh = tc.mode
-		_, err := gmail.NewTokenSource(ts.config(gmail.ScopesSendRead), expired(), nil).Token()
+		_, err := gmail.NewTokenSource(ts.config(gmail.AccessSendRead), expired(), nil).Token()
 		if !errors.Is(err, tc.want) {
 			t.Errorf("refresh %s: Token error = %v; want %v", tc.mode, err, tc.want)
 		}
 	}
 	ts := newTokenServer(t)
-	cfg := ts.config(gmail.ScopesSendRead)
+	cfg := ts.config(gmail.AccessSendRead)
 	ts.Close()
 	if _, err := gmail.NewTokenSource(cfg, expired(), nil).Token(); !errors.Is(err, provider.ErrTemporary) {
 		t.Errorf("token endpoint down: %v; want ErrTemporary", err)
@@ -258,7 +258,7 @@ func TestTokenSource_saveFailureRetried(t *testing.T) {
 	ts := newTokenServer(t)
 	fails := 1
 	var saved int
-	src := gmail.NewTokenSource(ts.config(gmail.ScopesSendRead), expired(), &gmail.TokenSourceOptions{
+	src := gmail.NewTokenSource(ts.config(gmail.AccessSendRead), expired(), &gmail.TokenSourceOptions{
 		Save: func(ctx context.Context, tok *oauth2.Token) error {
 			if fails > 0 {
 				fails--
@@ -283,7 +283,7 @@ func TestProvider_tokenSourceRefreshOn401(t *testing.T) {
 	api := startFake(t)
 	api.SetTokens("test-token")
 	fresh := &oauth2.Token{AccessToken: "revoked-access", RefreshToken: "rt1", Expiry: time.Now().Add(time.Hour)}
-	src := gmail.NewTokenSource(ts.config(gmail.ScopesSendRead), fresh, nil)
+	src := gmail.NewTokenSource(ts.config(gmail.AccessSendRead), fresh, nil)
 	p := newProvider(t, api, src, nil)
 	if err := p.Verify(context.Background()); err != nil {
 		t.Fatalf("Verify = %v; want a refresh and success", err)

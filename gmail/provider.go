@@ -44,7 +44,7 @@ type Options struct {
 	// SendsToday); zero means LimitWorkspace. A negative value disables
 	// the check.
 	DailyLimit int
-	// SendOnly says the grant is ScopesSend, with no read scope: Verify
+	// SendOnly says the grant is AccessSend, with no read scope: Verify
 	// then takes a 403 for the profile as proof that the token works (it
 	// cannot check the address; Exchange did, from the ID token), and
 	// Fetch and Watch fail with ErrPermission without calling Google.

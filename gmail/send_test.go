@@ -113,14 +113,14 @@ func TestProvider_Send_ambiguousFailure(t *testing.T) {
 		t.Fatalf("sends = %+v; want one delivery matching %+v", sends, s)
 	}
 	// Without a key, a refused (not served) 5xx is simply retried.
-	srv.Fail("messages.send", 1, fakegmail.BackendError)
+	srv.Fail("messages.send", 1, fakegmail.BackendError())
 	if _, err := p.Send(context.Background(), outgoing("Retried")); err != nil || len(srv.Sends()) != 2 {
 		t.Errorf("Send after a refused 500 = %v with %d sends; want one more", err, len(srv.Sends()))
 	}
 	// When every attempt fails ambiguously, the key is remembered as
 	// unknown and the next Send looks before sending.
 	srv.Fail("messages.send", 4, fakegmail.Fault{Status: 503, Served: true})
-	srv.Fail("messages.list", 4, fakegmail.Unavailable)
+	srv.Fail("messages.list", 4, fakegmail.Unavailable())
 	m2 := outgoing("Unclear")
 	m2.IdempotencyKey = "seq-1/step-2/contact-10"
 	if _, err := p.Send(context.Background(), m2); !errors.Is(err, provider.ErrTemporary) {

@@ -111,7 +111,7 @@ func TestProvider_Watch_pollAndErrors(t *testing.T) {
 	}
 
 	withTopic := newProvider(t, srv, nil, &gmail.Options{Watch: gmail.WatchOptions{Topic: "projects/p/topics/t"}})
-	srv.Fail("watch", 1, fakegmail.InsufficientPermissions)
+	srv.Fail("watch", 1, fakegmail.InsufficientPermissions())
 	if err := withTopic.Watch(context.Background(), func() {}); !errors.Is(err, provider.ErrPermission) {
 		t.Errorf("Watch with users.watch refused = %v; want ErrPermission", err)
 	}
@@ -167,7 +167,7 @@ func TestProvider_labels(t *testing.T) {
 		t.Errorf("resync returned %v again", messageIDs(again))
 	}
 	// Without the modify scope, labelling fails quietly.
-	srv.Fail("messages.modify", 1, fakegmail.InsufficientPermissions)
+	srv.Fail("messages.modify", 1, fakegmail.InsufficientPermissions())
 	if _, err := p.Send(context.Background(), outgoing("No scope")); err != nil {
 		t.Errorf("Send when labelling is refused = %v; want nil", err)
 	}

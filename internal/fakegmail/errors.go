@@ -21,21 +21,31 @@ type Fault struct {
 	Served bool
 }
 
-// Common faults.
-var (
-	// RateLimit is Gmail's per-project 403.
-	RateLimit = Fault{Status: http.StatusForbidden, Reason: "rateLimitExceeded"}
-	// UserRateLimit is Gmail's per-user 403.
-	UserRateLimit = Fault{Status: http.StatusForbidden, Reason: "userRateLimitExceeded"}
-	// TooManyRequests is a 429 asking to wait two seconds.
-	TooManyRequests = Fault{Status: http.StatusTooManyRequests, Reason: "rateLimitExceeded", RetryAfter: "2"}
-	// InsufficientPermissions is the 403 for a missing scope.
-	InsufficientPermissions = Fault{Status: http.StatusForbidden, Reason: "insufficientPermissions"}
-	// BackendError is Gmail's transient 500.
-	BackendError = Fault{Status: http.StatusInternalServerError, Reason: "backendError"}
-	// Unavailable is a 503.
-	Unavailable = Fault{Status: http.StatusServiceUnavailable, Reason: "backendError"}
-)
+// RateLimit is Gmail's per-project 403.
+func RateLimit() Fault { return Fault{Status: http.StatusForbidden, Reason: "rateLimitExceeded"} }
+
+// UserRateLimit is Gmail's per-user 403.
+func UserRateLimit() Fault {
+	return Fault{Status: http.StatusForbidden, Reason: "userRateLimitExceeded"}
+}
+
+// TooManyRequests is a 429 asking to wait two seconds.
+func TooManyRequests() Fault {
+	return Fault{Status: http.StatusTooManyRequests, Reason: "rateLimitExceeded", RetryAfter: "2"}
+}
+
+// InsufficientPermissions is the 403 for a missing scope.
+func InsufficientPermissions() Fault {
+	return Fault{Status: http.StatusForbidden, Reason: "insufficientPermissions"}
+}
+
+// BackendError is Gmail's transient 500.
+func BackendError() Fault {
+	return Fault{Status: http.StatusInternalServerError, Reason: "backendError"}
+}
+
+// Unavailable is a 503.
+func Unavailable() Fault { return Fault{Status: http.StatusServiceUnavailable, Reason: "backendError"} }
 
 func statusText(code int) string {
 	switch code {

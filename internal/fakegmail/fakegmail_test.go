@@ -219,12 +219,12 @@ func TestServer_faultsAndQuota(t *testing.T) {
 		reason string
 		retry  string
 	}{
-		{fakegmail.RateLimit, 403, "rateLimitExceeded", ""},
-		{fakegmail.UserRateLimit, 403, "userRateLimitExceeded", ""},
-		{fakegmail.TooManyRequests, 429, "rateLimitExceeded", "2"},
-		{fakegmail.InsufficientPermissions, 403, "insufficientPermissions", ""},
-		{fakegmail.BackendError, 500, "backendError", ""},
-		{fakegmail.Unavailable, 503, "backendError", ""},
+		{fakegmail.RateLimit(), 403, "rateLimitExceeded", ""},
+		{fakegmail.UserRateLimit(), 403, "userRateLimitExceeded", ""},
+		{fakegmail.TooManyRequests(), 429, "rateLimitExceeded", "2"},
+		{fakegmail.InsufficientPermissions(), 403, "insufficientPermissions", ""},
+		{fakegmail.BackendError(), 500, "backendError", ""},
+		{fakegmail.Unavailable(), 503, "backendError", ""},
 	}
 	for _, tc := range tests {
 		srv.Fail("getProfile", 1, tc.fault)

@@ -10,24 +10,24 @@ import (
 	gmailapi "google.golang.org/api/gmail/v1"
 )
 
-// Quota units per method, from Gmail's published table.
-var quotaUnits = map[string]int{
-	"getProfile":           1,
-	"messages.send":        100,
-	"messages.get":         5,
-	"messages.list":        5,
-	"messages.modify":      5,
-	"history.list":         2,
-	"labels.list":          1,
-	"labels.create":        5,
-	"settings.sendAs.list": 1,
-	"watch":                100,
-	"stop":                 50,
-}
-
 // Units returns the published quota units of a method such as
-// "messages.send", or 0 for one the fake does not serve.
-func Units(method string) int { return quotaUnits[method] }
+// "messages.send" (https://developers.google.com/workspace/gmail/api/reference/quota),
+// or 0 for one the fake does not serve.
+func Units(method string) int {
+	switch method {
+	case "getProfile", "labels.list", "settings.sendAs.list":
+		return 1
+	case "history.list":
+		return 2
+	case "messages.get", "messages.list", "messages.modify", "labels.create":
+		return 5
+	case "stop":
+		return 50
+	case "messages.send", "watch":
+		return 100
+	}
+	return 0
+}
 
 // Options configure a Server.
 type Options struct {
@@ -163,7 +163,7 @@ func (s *Server) handle(method string, fn func(w http.ResponseWriter, r *http.Re
 			return
 		}
 		s.calls[method]++
-		s.units += quotaUnits[method]
+		s.units += Units(method)
 		hook := s.onCall
 		for i, f := range s.faults {
 			if f.method == "" || f.method == method {
