@@ -79,6 +79,9 @@ func classify(op string, err error, now time.Time) error {
 	}
 	var pe *provider.Error
 	if errors.As(err, &pe) {
+		if pe == err {
+			return err // classified already (by a nested call)
+		}
 		return wrap(pe.Code)
 	}
 	var g *googleapi.Error

@@ -86,7 +86,7 @@ func Example() {
 	fmt.Println("quota units used:", fake.Stats().Units)
 	// Output:
 	// reply to Quick question matched by in-reply-to in the same thread: true
-	// quota units used: 119
+	// quota units used: 120
 }
 
 // Start the connect flow: send the user to the URL, keep the Pending in

@@ -168,7 +168,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 func (p *Provider) Kind() provider.Kind { return provider.KindGmail }
 
 // Account describes the mailbox; Aliases holds the accepted send-as
-// addresses once Verify or a Send from an alias has listed them.
+// addresses once Verify, or a Send from an address that is not the
+// account's, has listed them.
 func (p *Provider) Account() provider.Account {
 	p.aliasMu.Lock()
 	defer p.aliasMu.Unlock()
@@ -177,7 +178,8 @@ func (p *Provider) Account() provider.Account {
 
 // Verify reads the profile (users.getProfile, 1 quota unit) and checks the
 // token belongs to the expected address: ErrAccountMismatch otherwise,
-// ErrAuth when the token is rejected.
+// ErrAuth when the token is rejected. It then lists the send-as aliases
+// (1 unit) for Account.
 func (p *Provider) Verify(ctx context.Context) error {
 	if err := p.checkOpen("verify"); err != nil {
 		return err
@@ -192,6 +194,11 @@ func (p *Provider) Verify(ctx context.Context) error {
 	if !strings.EqualFold(prof.EmailAddress, p.email) {
 		return &provider.Error{Op: "verify", Provider: provider.KindGmail, Code: provider.ErrAccountMismatch,
 			Err: mismatchError(p.email, prof.EmailAddress)}
+	}
+	// Learn the send-as aliases for Account; a grant that may read mail
+	// may list them, and a refusal here says nothing about the mailbox.
+	if err := p.refreshAliases(ctx); err != nil && !errors.Is(err, provider.ErrPermission) {
+		return err
 	}
 	return nil
 }

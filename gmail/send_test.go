@@ -159,3 +159,20 @@ func TestProvider_Send_dailyLimit(t *testing.T) {
 		t.Errorf("SendsToday = %d/%d, fake saw %d; want 2/2 and 2", sent, limit, len(srv.Sends()))
 	}
 }
+
+func TestProvider_Verify_aliases(t *testing.T) {
+	srv := startFake(t)
+	srv.AddSendAs("sales@inboxkit.test", "Sales", "accepted")
+	srv.AddSendAs("pending@inboxkit.test", "", "pending")
+	p := newProvider(t, srv, nil, nil)
+	if err := p.Verify(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Account(); got.Email != account || len(got.Aliases) != 1 || got.Aliases[0] != "sales@inboxkit.test" {
+		t.Errorf("Account() after Verify = %+v; want the accepted alias only", got)
+	}
+	srv.Fail("settings.sendAs.list", 1, fakegmail.InsufficientPermissions())
+	if err := p.Verify(context.Background()); err != nil {
+		t.Errorf("Verify with aliases unreadable = %v; want nil", err)
+	}
+}
