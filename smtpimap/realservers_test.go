@@ -259,3 +259,43 @@ func TestRealServers_faults(t *testing.T) {
 		t.Errorf("Verify against an untrusted certificate = %v; want ErrInsecure", err)
 	}
 }
+
+// BenchmarkSend_postfix compares the kept connection with a dial per
+// message against Postfix (recipients outside the test domain, which
+// Postfix accepts and discards; no copy to Sent).
+func BenchmarkSend_postfix(b *testing.B) {
+	env, err := realservers.FromEnv(nil)
+	if err != nil {
+		b.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\"")
+	}
+	tlsCfg, err := env.TLSConfig(env.SMTPHost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := env.Users[0]
+	cfg := smtpimap.Config{
+		Email: u.Email, Password: crypto.Secret(u.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+	}
+	ctx := context.Background()
+	b.Run("reused", func(b *testing.B) {
+		p := newProvider(b, cfg)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Send(ctx, hello("prospect@example.com")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("dialPerMessage", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			p := newProvider(b, cfg)
+			if _, err := p.Send(ctx, hello("prospect@example.com")); err != nil {
+				b.Fatal(err)
+			}
+			p.Close()
+		}
+	})
+}
