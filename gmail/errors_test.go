@@ -31,6 +31,7 @@ func TestProvider_errorMapping(t *testing.T) {
 		{"429 retried", fakegmail.TooManyRequests(), 2, nil, 3, 0},
 		{"429 exhausted", fakegmail.TooManyRequests(), 4, provider.ErrRateLimited, 4, 2 * time.Second},
 		{"403 rate limit exhausted", fakegmail.UserRateLimit(), 4, provider.ErrRateLimited, 4, 0},
+		{"403 dailyLimitExceeded exhausted", fakegmail.Fault{Status: 403, Reason: "dailyLimitExceeded"}, 4, provider.ErrRateLimited, 4, 0},
 		{"500 retried", fakegmail.BackendError(), 3, nil, 4, 0},
 		{"503 exhausted", fakegmail.Unavailable(), 4, provider.ErrTemporary, 4, 0},
 		{"404", fakegmail.Fault{Status: 404}, 1, provider.ErrNotFound, 1, 0},

@@ -282,3 +282,44 @@ func TestServer_labelsAndWatch(t *testing.T) {
 		t.Errorf("Stop: %v", err)
 	}
 }
+
+func TestServer_badRequests(t *testing.T) {
+	srv, _ := start(t)
+	base := strings.TrimSuffix(srv.URL(), "/")
+	msg := raw(account, "bob@x.test", "Media", "media1@x", "")
+	tests := []struct {
+		name, method, path, ctype, body string
+		status                          int
+	}{
+		{"media upload", "POST", "/upload/gmail/v1/users/me/messages/send?uploadType=media", "message/rfc822", msg, 200},
+		{"unknown upload type", "POST", "/upload/gmail/v1/users/me/messages/send?uploadType=resumable", "message/rfc822", msg, 400},
+		{"multipart not related", "POST", "/upload/gmail/v1/users/me/messages/send?uploadType=multipart", "text/plain", msg, 400},
+		{"bad json", "POST", "/gmail/v1/users/me/messages/send", "application/json", "{", 400},
+		{"no startHistoryId", "GET", "/gmail/v1/users/me/history", "", "", 400},
+		{"bad pageToken", "GET", "/gmail/v1/users/me/messages?pageToken=zz", "", "", 400},
+		{"bad maxResults", "GET", "/gmail/v1/users/me/history?startHistoryId=1&maxResults=-1", "", "", 400},
+		{"bad format", "GET", "/gmail/v1/users/me/messages/x?format=weird", "", "", 400},
+		{"bad query", "GET", "/gmail/v1/users/me/messages?q=newer_than:xd", "", "", 400},
+		{"unknown path", "GET", "/gmail/v1/users/me/nothing", "", "", 404},
+		{"bad topic", "POST", "/gmail/v1/users/me/watch", "application/json", `{"topicName":"t"}`, 400},
+		{"empty label", "POST", "/gmail/v1/users/me/labels", "application/json", `{"name":" "}`, 400},
+	}
+	for _, tc := range tests {
+		req, _ := http.NewRequest(tc.method, base+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer test-token")
+		if tc.ctype != "" {
+			req.Header.Set("Content-Type", tc.ctype)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s: status %d; want %d", tc.name, resp.StatusCode, tc.status)
+		}
+	}
+	if s := srv.Sends(); len(s) != 1 || !s[0].Upload || s[0].MessageID != "media1@x" {
+		t.Errorf("Sends() = %+v; want the media upload", s)
+	}
+}

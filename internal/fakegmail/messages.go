@@ -170,6 +170,10 @@ func (s *Server) fixFrom(raw []byte, h mail.Header) []byte {
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if f := q.Get("format"); f != "" && f != "raw" && f != "minimal" && f != "metadata" && f != "full" {
+		writeError(w, http.StatusBadRequest, "invalidParameter", "Invalid value for format: "+f, "")
+		return
+	}
 	s.mu.Lock()
 	m := s.byID[r.PathValue("id")]
 	s.mu.Unlock()
