@@ -1,29 +1,51 @@
 // Package gmail is a provider.Provider over the Gmail API
 // (google.golang.org/api/gmail/v1) for Gmail and Google Workspace
-// mailboxes, signed in with OAuth 2.0 (golang.org/x/oauth2).
+// mailboxes, signed in with OAuth 2.0 (RFC 6749, golang.org/x/oauth2) with
+// PKCE (RFC 7636).
 //
-// Send uploads raw RFC 5322 (RFC 2045 MIME) messages built by inboxkit with
-// its own Message-ID, so replies can be matched by their In-Reply-To and
+// Send uploads raw RFC 5322 / MIME (RFC 2045) messages built by inboxkit
+// with its own Message-ID, so replies can be matched by In-Reply-To and
 // References (RFC 5322 §3.6.4). Fetch follows the mailbox history
 // (users.history.list) and returns only replies, bounces (RFC 3464) and
-// auto-replies (RFC 3834) to mail in the host's provider.SentIndex, reading
-// a few header fields before it downloads any message.
+// auto-replies (RFC 3834) to mail in the host's provider.SentIndex,
+// reading a few header fields before it downloads a message.
+//
+// # Connecting
+//
+// Config makes the oauth2.Config for one of the Access scope sets
+// (AccessSendRead is the usual one; see the Scope constants for what each
+// scope allows and how Google classes it). Flow.Start gives the consent
+// URL with state, PKCE and login_hint; Flow.Exchange redeems the callback
+// and checks the user signed in as the expected address
+// (provider.ErrAccountMismatch otherwise). NewTokenSource keeps the token
+// fresh and hands every refreshed token to the host to store (sealed by
+// the crypto package); Revoke ends the grant when the user disconnects.
 //
 // # Quota
 //
-// Gmail charges quota units per call (per user: 15,000 a minute): a send
-// is 100 units (plus 1 the first time From is an alias), an idle poll is
-// one history.list call (2 units), and each new message costs 5 units
-// (10 when related or a bounce/auto-reply candidate not in a known
-// thread). See the package tests for figures measured on the fake.
+// Gmail charges quota units per call (per user: 15,000 a minute). Measured
+// on internal/fakegmail with Google's published units: a send is 100 (1
+// more the first time From is an alias); an idle poll is one history.list
+// call, 2 units; a busy poll with a reply in a known thread, an unrelated
+// message and a bounce is 22 units in 5 calls (history 2, the reply's raw
+// 5, the unrelated message's header fields 5, the bounce's header fields
+// and raw 10). A first Fetch (empty cursor) adds getProfile (1) and
+// messages.list (5 per page of 500).
+//
+// # Push
+//
+// Provider implements provider.Watcher: with Options.Watch.Topic it
+// registers users.watch on a Cloud Pub/Sub topic and renews it daily; the
+// host's push endpoint parses each request with ParsePush and passes it to
+// Notify. Polling stays the fallback.
 //
 // # Errors
 //
 // Errors are *provider.Error values matching the provider sentinels: a
 // 401 is retried once with a refreshed token and is then ErrAuth; a 403
 // for a missing scope is ErrPermission; rate limits (403
-// rateLimitExceeded/userRateLimitExceeded, 429) are ErrRateLimited with
-// the server's Retry-After and are retried by provider.Retry, as are 5xx
-// answers, which end as ErrTemporary. The googleapi.Error underneath stays
-// reachable with errors.As.
+// rateLimitExceeded, userRateLimitExceeded, dailyLimitExceeded, and 429)
+// are ErrRateLimited with the server's Retry-After and are retried by
+// provider.Retry, as are 5xx answers, which end as ErrTemporary. The
+// googleapi.Error underneath stays reachable with errors.As.
 package gmail

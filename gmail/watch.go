@@ -29,7 +29,8 @@ type WatchOptions struct {
 	PollInterval time.Duration
 }
 
-// Watch implements provider.Watcher. With a Topic it calls users.watch
+// Watch implements provider.Watcher; run one Watch per Provider at a
+// time. With a Topic it calls users.watch
 // (100 quota units), renews it before it expires, and calls notify when
 // Notify reports a push for this mailbox; without one, and in any case
 // every PollInterval, it calls notify so the caller polls with Fetch. It
