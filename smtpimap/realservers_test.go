@@ -299,3 +299,43 @@ func BenchmarkSend_postfix(b *testing.B) {
 		}
 	})
 }
+
+// Postfix refuses an unknown local recipient at RCPT: Send says ErrInvalid
+// and the kept connection stays usable (the session was reset, not lost),
+// so a list with a few dead addresses does not cost a TLS handshake and a
+// login for each of them.
+func TestRealServers_rejectedRecipientKeepsConnection(t *testing.T) {
+	env, err := realservers.FromEnv(nil)
+	if errors.Is(err, realservers.ErrNotEnabled) {
+		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := env.TLSConfig(env.SMTPHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay := countBytes(t, env.SMTPHost, env.SMTPPort)
+	u := env.Users[0]
+	p := newProvider(t, smtpimap.Config{
+		Email: u.Email, Password: crypto.Secret(u.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: relay.Port(), Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+	})
+	ctx := ctxT(t)
+	if _, err := p.Send(ctx, hello("prospect@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Send(ctx, hello("nobody-here@inboxkit.test"))
+	var pe *provider.Error
+	if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field == "" {
+		t.Errorf("Send to an unknown local user = %v; want ErrInvalid naming the recipient", err)
+	}
+	if _, err := p.Send(ctx, hello("prospect@example.com")); err != nil {
+		t.Fatalf("Send after a refused recipient = %v", err)
+	}
+	if n := relay.Conns(); n != 1 {
+		t.Errorf("%d SMTP connections for three sends; want 1: a refused recipient should not cost a new connection", n)
+	}
+}

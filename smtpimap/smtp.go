@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/textproto"
 	"strconv"
 	"sync"
 	"time"
@@ -142,7 +143,7 @@ func (s *smtpConn) transfer(ctx context.Context, b *compose.Built) (err error) {
 		if !stop() && err != nil && ctx.Err() != nil {
 			err = fmt.Errorf("%w: %w", ctx.Err(), err)
 		}
-		if err != nil {
+		if err != nil && (ctx.Err() != nil || !sessionIntact(err)) {
 			s.closeLocked()
 		} else {
 			s.lastUsed = time.Now()
@@ -184,6 +185,17 @@ func (s *smtpConn) transfer(ctx context.Context, b *compose.Built) (err error) {
 		return rateLimited("send", err)
 	}
 	return nil
+}
+
+// sessionIntact reports whether a failed transfer left the SMTP session
+// usable for the next message: the server answered with a reply (a refused
+// sender, recipient or message) other than 421, which closes the session.
+// The transaction itself is over: a refused MAIL starts none, a refused
+// RCPT is followed by RSET, a refused DATA or final reply ends it. Should
+// the connection be gone after all, the next MAIL finds out and re-dials.
+func sessionIntact(err error) bool {
+	var tp *textproto.Error
+	return errors.As(err, &tp) && tp.Code != 421 && !errors.Is(err, errAmbiguous) && !errors.Is(err, errStale)
 }
 
 func isConnErr(err error) bool {

@@ -13,8 +13,9 @@ import (
 // the server sends to clients: what a Fetch downloads, measured on the
 // wire (TLS framing included, so a slight overcount).
 type byteCounter struct {
-	ln   net.Listener
-	down atomic.Int64
+	ln       net.Listener
+	down     atomic.Int64
+	accepted atomic.Int64
 
 	mu    sync.Mutex
 	conns []net.Conn
@@ -36,6 +37,7 @@ func countBytes(tb testing.TB, host string, port int) *byteCounter {
 			if err != nil {
 				return
 			}
+			bc.accepted.Add(1)
 			s, err := net.Dial("tcp", target)
 			if err != nil {
 				c.Close()
@@ -76,6 +78,9 @@ func (bc *byteCounter) Port() int { return bc.ln.Addr().(*net.TCPAddr).Port }
 
 // Down is the bytes sent by the server so far.
 func (bc *byteCounter) Down() int64 { return bc.down.Load() }
+
+// Conns is the number of client connections accepted so far.
+func (bc *byteCounter) Conns() int { return int(bc.accepted.Load()) }
 
 // Reset zeroes the count.
 func (bc *byteCounter) Reset() { bc.down.Store(0) }
