@@ -117,8 +117,9 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 }
 
 // lookup finds a message we sent by Message-ID (messages.list with
-// rfc822msgid: in Sent, 5 units, then messages.get minimal, 5 units), or
-// ErrNotFound.
+// rfc822msgid: in Sent, 5 units, then messages.get minimal, 5 units; when
+// the search finds nothing, the newest SENT messages by header, see
+// lookupRecent), or ErrNotFound.
 func (p *Provider) lookup(ctx context.Context, messageID string) (*provider.Sent, error) {
 	var s *provider.Sent
 	err := p.call(ctx, "lookup", func(ctx context.Context) error {
@@ -138,7 +139,9 @@ func (p *Provider) lookupOnce(ctx context.Context, messageID string) (*provider.
 		return nil, p.classify("lookup", err)
 	}
 	if len(list.Messages) == 0 {
-		return nil, &provider.Error{Op: "lookup", Provider: provider.KindGmail, Code: provider.ErrNotFound}
+		// Gmail's search index may lag behind a send that just happened:
+		// check the newest messages of the SENT label too.
+		return p.lookupRecent(ctx, messageID)
 	}
 	ref := list.Messages[0]
 	msg, err := p.svc.Users.Messages.Get("me", ref.Id).Format("minimal").Context(ctx).Do()
@@ -184,4 +187,27 @@ func (p *Provider) refreshAliases(ctx context.Context) error {
 	p.aliases = aliases
 	p.aliasMu.Unlock()
 	return nil
+}
+
+// recentSent is how many of the newest SENT messages lookupRecent reads.
+const recentSent = 10
+
+// lookupRecent looks for messageID among the newest SENT messages by their
+// Message-ID header (messages.list by label, 5 units, and a metadata get,
+// 5 units, per message), which does not depend on the search index.
+func (p *Provider) lookupRecent(ctx context.Context, messageID string) (*provider.Sent, error) {
+	list, err := p.svc.Users.Messages.List("me").LabelIds("SENT").MaxResults(recentSent).Context(ctx).Do()
+	if err != nil {
+		return nil, p.classify("lookup", err)
+	}
+	for _, ref := range list.Messages {
+		m, err := p.svc.Users.Messages.Get("me", ref.Id).Format("metadata").MetadataHeaders("Message-ID").Context(ctx).Do()
+		if err != nil {
+			return nil, p.classify("lookup", err)
+		}
+		if h := metadataHeader(m); provider.TrimMessageID(h.Get("Message-Id")) == messageID {
+			return &provider.Sent{MessageID: messageID, ProviderID: m.Id, ThreadID: m.ThreadId, SentAt: time.UnixMilli(m.InternalDate)}, nil
+		}
+	}
+	return nil, &provider.Error{Op: "lookup", Provider: provider.KindGmail, Code: provider.ErrNotFound}
 }

@@ -176,3 +176,27 @@ func TestProvider_Verify_aliases(t *testing.T) {
 		t.Errorf("Verify with aliases unreadable = %v; want nil", err)
 	}
 }
+
+// Gmail's search index may not show a message sent a moment ago; the
+// look-up after an ambiguous failure must find it all the same.
+func TestProvider_Send_ambiguousFailureSearchLag(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, nil)
+	for range 3 {
+		if _, err := p.Send(context.Background(), outgoing("Earlier")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.SetSearchLag(1)
+	srv.Fail("messages.send", 1, fakegmail.Fault{Status: 502, Served: true})
+	m := outgoing("Lagging index")
+	m.IdempotencyKey = "k-lag"
+	s, err := p.Send(context.Background(), m)
+	if err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	sends := srv.Sends()
+	if len(sends) != 4 || sends[3].MessageID != s.MessageID || sends[3].ID != s.ProviderID {
+		t.Errorf("sends = %d (last %+v); want 4 with the lagging one once, matching %+v", len(sends), sends[len(sends)-1], s)
+	}
+}

@@ -260,6 +260,9 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	var hits []*gmailapi.Message
 	for i := len(s.msgs) - 1; i >= 0; i-- {
 		m := s.msgs[i]
+		if q.Get("q") != "" && i >= len(s.msgs)-s.searchLag {
+			continue // not indexed yet
+		}
 		if !spamTrash && (m.hasLabel("SPAM") || m.hasLabel("TRASH")) {
 			continue
 		}

@@ -63,6 +63,7 @@ type Server struct {
 	calls      map[string]int
 	sends      []Sent
 	onCall     func(method string)
+	searchLag  int
 }
 
 type pendingFault struct {
@@ -192,6 +193,15 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	for range n {
 		s.faults = append(s.faults, pendingFault{method: method, fault: f})
 	}
+}
+
+// SetSearchLag makes the n newest messages invisible to q searches, as
+// when Gmail's search index has not caught up yet (label listings still
+// see them).
+func (s *Server) SetSearchLag(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.searchLag = n
 }
 
 // OnCall sets a function called with the method name before each
