@@ -265,3 +265,7 @@ func TestProvider_Fetch_errors(t *testing.T) {
 		t.Errorf("Fetch from the same cursor after failures = %v; want the reply", got)
 	}
 }
+
+func recordOf(m *provider.Message, s *provider.Sent) *provider.SentRecord {
+	return provider.RecordOf(account, m, s)
+}
