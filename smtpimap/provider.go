@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,6 +167,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	}
 	sendErr := p.smtp.send(ctx, built)
 	if sendErr != nil && !errors.Is(sendErr, errAmbiguous) {
+		nameRecipient(sendErr, m)
 		return nil, sendErr
 	}
 	// Delivered, or transferred whole with the reply lost. At most once:
@@ -182,6 +184,30 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		sent.ProviderID = uid
 	}
 	return sent, sendErr
+}
+
+// nameRecipient turns the "Recipients[i]" field of a refused RCPT into
+// the Message field it came from (To[i].Email, Cc[j].Email, Bcc[k].Email):
+// compose lists the envelope recipients as To, then Cc, then Bcc.
+func nameRecipient(err error, m *provider.Message) {
+	var pe *provider.Error
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Field, "Recipients[") {
+		return
+	}
+	i, convErr := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(pe.Field, "Recipients["), "]"))
+	if convErr != nil || i < 0 {
+		return
+	}
+	for _, list := range []struct {
+		name  string
+		addrs []provider.Address
+	}{{"To", m.To}, {"Cc", m.Cc}, {"Bcc", m.Bcc}} {
+		if i < len(list.addrs) {
+			pe.Field = list.name + "[" + strconv.Itoa(i) + "].Email"
+			return
+		}
+		i -= len(list.addrs)
+	}
 }
 
 // threadRoot is the Message-ID of the thread's first message: the first

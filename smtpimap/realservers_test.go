@@ -329,13 +329,18 @@ func TestRealServers_rejectedRecipientKeepsConnection(t *testing.T) {
 	}
 	_, err = p.Send(ctx, hello("nobody-here@inboxkit.test"))
 	var pe *provider.Error
-	if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field == "" {
-		t.Errorf("Send to an unknown local user = %v; want ErrInvalid naming the recipient", err)
+	if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field != "To[0].Email" {
+		t.Errorf("Send to an unknown local user = %v; want ErrInvalid naming To[0].Email", err)
+	}
+	m := hello("prospect@example.com")
+	m.Cc = []provider.Address{{Email: "carol@example.com"}, {Email: "nobody-either@inboxkit.test"}}
+	if _, err := p.Send(ctx, m); !errors.As(err, &pe) || pe.Field != "Cc[1].Email" {
+		t.Errorf("Send with an unknown Cc = %v; want ErrInvalid naming Cc[1].Email", err)
 	}
 	if _, err := p.Send(ctx, hello("prospect@example.com")); err != nil {
 		t.Fatalf("Send after a refused recipient = %v", err)
 	}
 	if n := relay.Conns(); n != 1 {
-		t.Errorf("%d SMTP connections for three sends; want 1: a refused recipient should not cost a new connection", n)
+		t.Errorf("%d SMTP connections for four sends; want 1: a refused recipient should not cost a new connection", n)
 	}
 }

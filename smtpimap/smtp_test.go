@@ -36,3 +36,29 @@ func TestSessionIntact(t *testing.T) {
 		}
 	}
 }
+
+func TestNameRecipient(t *testing.T) {
+	m := &provider.Message{
+		To:  []provider.Address{{Email: "a@x.test"}, {Email: "b@x.test"}},
+		Cc:  []provider.Address{{Email: "c@x.test"}},
+		Bcc: []provider.Address{{Email: "d@x.test"}, {Email: "e@x.test"}},
+	}
+	tests := []struct{ in, want string }{
+		{"Recipients[0]", "To[0].Email"},
+		{"Recipients[1]", "To[1].Email"},
+		{"Recipients[2]", "Cc[0].Email"},
+		{"Recipients[4]", "Bcc[1].Email"},
+		{"Recipients[5]", "Recipients[5]"}, // out of range: left alone
+		{"Recipients[x]", "Recipients[x]"},
+		{"Subject", "Subject"},
+	}
+	for _, tc := range tests {
+		err := fmt.Errorf("context: %w", &provider.Error{Op: "send", Code: provider.ErrInvalid, Field: tc.in})
+		nameRecipient(err, m)
+		var pe *provider.Error
+		if !errors.As(err, &pe) || pe.Field != tc.want {
+			t.Errorf("nameRecipient(%s) = %s; want %s", tc.in, pe.Field, tc.want)
+		}
+	}
+	nameRecipient(errors.New("not a provider error"), m) // must not panic
+}
