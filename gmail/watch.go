@@ -34,8 +34,9 @@ type WatchOptions struct {
 // (100 quota units), renews it before it expires, and calls notify when
 // Notify reports a push for this mailbox; without one, and in any case
 // every PollInterval, it calls notify so the caller polls with Fetch. It
-// returns when ctx is done (after users.stop) or when users.watch fails
-// with an error that is not temporary.
+// returns nil when ctx is done (after users.stop), or the error when
+// users.watch fails with one that is not temporary, at the start or at a
+// renewal; a temporary renewal failure is retried within the hour.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkRead("watch"); err != nil {
 		return err
@@ -52,33 +53,35 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if renewBefore <= 0 {
 		renewBefore = 24 * time.Hour
 	}
-	var renewC <-chan time.Time
-	if w.Topic != "" {
+	if w.Topic == "" {
+		return p.watchLoop(ctx, notify, poll, nil, nil)
+	}
+	exp, err := p.startWatch(ctx)
+	if err != nil {
+		return err
+	}
+	defer p.stopWatch(ctx)
+	renew := time.NewTimer(p.untilRenew(exp, renewBefore))
+	defer renew.Stop()
+	return p.watchLoop(ctx, notify, poll, renew.C, func() error {
 		exp, err := p.startWatch(ctx)
-		if err != nil {
+		switch {
+		case err == nil:
+			renew.Reset(p.untilRenew(exp, renewBefore))
+		case provider.IsTemporary(err) || ctx.Err() != nil:
+			renew.Reset(time.Hour) // try again within the hour; polling goes on
+		default:
 			return err
 		}
-		defer p.stopWatch(ctx)
-		renew := time.NewTimer(p.untilRenew(exp, renewBefore))
-		defer renew.Stop()
-		renewC = renew.C
-		return p.watchLoop(ctx, notify, poll, renewC, func() {
-			exp, err := p.startWatch(ctx)
-			next := time.Hour // retry a failed renewal within the hour
-			if err == nil {
-				next = p.untilRenew(exp, renewBefore)
-			}
-			renew.Reset(next)
-		})
-	}
-	return p.watchLoop(ctx, notify, poll, nil, nil)
+		return nil
+	})
 }
 
 func (p *Provider) untilRenew(exp time.Time, before time.Duration) time.Duration {
 	return max(exp.Sub(p.now())-before, 10*time.Millisecond)
 }
 
-func (p *Provider) watchLoop(ctx context.Context, notify func(), poll time.Duration, renewC <-chan time.Time, renew func()) error {
+func (p *Provider) watchLoop(ctx context.Context, notify func(), poll time.Duration, renewC <-chan time.Time, renew func() error) error {
 	pollT := time.NewTimer(poll)
 	defer pollT.Stop()
 	for {
@@ -92,7 +95,9 @@ func (p *Provider) watchLoop(ctx context.Context, notify func(), poll time.Durat
 			notify()
 			pollT.Reset(poll)
 		case <-renewC:
-			renew()
+			if err := renew(); err != nil {
+				return err
+			}
 		}
 	}
 }

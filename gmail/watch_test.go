@@ -172,3 +172,25 @@ func TestProvider_labels(t *testing.T) {
 		t.Errorf("Send when labelling is refused = %v; want nil", err)
 	}
 }
+
+func TestProvider_Watch_renewalFails(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, &gmail.Options{Watch: gmail.WatchOptions{
+		Topic: "projects/p/topics/t", PollInterval: time.Hour, Renew: 7*24*time.Hour - 50*time.Millisecond,
+	}})
+	srv.OnCall(func(method string) {
+		if method == "watch" && srv.Stats().Calls["watch"] == 2 {
+			srv.SetTokens() // the user revoked access between two renewals
+		}
+	})
+	done := make(chan error, 1)
+	go func() { done <- p.Watch(context.Background(), func() {}) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, provider.ErrAuth) {
+			t.Errorf("Watch after a refused renewal = %v; want ErrAuth", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch did not end after its renewal was refused")
+	}
+}
