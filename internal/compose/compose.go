@@ -82,7 +82,7 @@ func Build(m *provider.Message, opts Options) (*Built, error) {
 	date = date.Truncate(time.Second)
 
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent(), mail.WithEncoding(mail.EncodingQP))
-	if err := setAddresses(msg, m, from); err != nil {
+	if err := setAddresses(msg, m, from, opts); err != nil {
 		return nil, err
 	}
 	msg.Subject(m.Subject)
@@ -120,7 +120,7 @@ func Build(m *provider.Message, opts Options) (*Built, error) {
 	return b, nil
 }
 
-func setAddresses(msg *mail.Msg, m *provider.Message, from provider.Address) error {
+func setAddresses(msg *mail.Msg, m *provider.Message, from provider.Address, opts Options) error {
 	if err := msg.SetAddrHeader(mail.HeaderFrom, from.String()); err != nil {
 		return provider.Invalid("From", err.Error())
 	}
@@ -132,6 +132,13 @@ func setAddresses(msg *mail.Msg, m *provider.Message, from provider.Address) err
 		{mail.HeaderTo, "To", m.To},
 		{mail.HeaderCc, "Cc", m.Cc},
 		{mail.HeaderReplyTo, "ReplyTo", m.ReplyTo},
+	}
+	if opts.KeepBcc && len(m.Bcc) > 0 {
+		vals := make([]string, len(m.Bcc))
+		for i, a := range m.Bcc {
+			vals[i] = a.String()
+		}
+		msg.SetGenHeaderPreformatted(mail.Header("Bcc"), strings.Join(vals, ",\r\n "))
 	}
 	if len(m.To) == 0 {
 		// RFC 5322 allows no To, but many filters penalise it; an empty

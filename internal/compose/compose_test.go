@@ -157,3 +157,19 @@ func decodeWords(s string) string {
 	}
 	return out
 }
+
+func TestBuild_keepBcc(t *testing.T) {
+	m := &provider.Message{To: []provider.Address{{Email: "b@example.org"}}, Bcc: []provider.Address{{Name: "S", Email: "s@example.org"}, {Email: "t@example.org"}}, Text: "x"}
+	b, err := compose.Build(m, compose.Options{Account: "ada@example.com", KeepBcc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := mail.ReadMessage(bytes.NewReader(b.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := p.Header.AddressList("Bcc")
+	if err != nil || len(list) != 2 || list[0].Address != "s@example.org" || list[1].Address != "t@example.org" {
+		t.Errorf("Bcc header = %q (%v); want both Bcc addresses", p.Header.Get("Bcc"), err)
+	}
+}
