@@ -104,11 +104,11 @@ type Incoming struct {
 	Folder     string
 	ReceivedAt time.Time
 	// Record is the SentRecord this message was matched to while
-	// fetching, nil for bounce or auto-reply candidates whose relation
-	// is inside the body (the tracking classifier decides those).
+	// fetching. Fetch returns only messages with a Record.
 	Record *SentRecord
 	// MatchedBy says how Record was found: "in-reply-to", "references",
-	// "thread", or "" when Record is nil.
+	// "thread", "dsn-original" (the returned original inside a bounce or
+	// complaint named it), or "" when Record is nil.
 	MatchedBy string
 }
 

@@ -21,6 +21,30 @@
 // [MemoryIndex] is an in-memory [provider.SentIndex] for tests, tools and
 // small hosts; [LoadSent] fills one from JSON lines.
 //
+// # Opens, clicks and unsubscribes
+//
+// [Wrap] decorates any provider.Provider: a message opted in with [Track]
+// gets a 1×1 open pixel before </body>, every http(s) link of its HTML
+// part rewritten to a signed click URL (rewritten with the
+// golang.org/x/net/html tokenizer; mailto:, tel:, anchors and the
+// unsubscribe link left alone), and RFC 8058 one-click List-Unsubscribe
+// and List-Unsubscribe-Post headers. Tokens are compact HMAC-SHA-256
+// values under a [Signer]'s rotating keys; a click token signs its exact
+// target, so the [Handler] never redirects anywhere else. The Handler
+// serves the pixel (always the GIF, recording only valid tokens), clicks
+// and unsubscribes, and flags opens and clicks from image proxies, Apple
+// Mail Privacy Protection and link scanners ([Detector]) instead of
+// dropping them. Events go to an [EventSink].
+//
+// # Events and stop rules
+//
+// [EventsOf] turns a classifier [Result] into [Event]s; [State] (and the
+// in-memory [Ledger]) answers "may the next step go to this recipient?":
+// stop on a reply, a hard bounce, a complaint or an unsubscribe; wait for
+// an out-of-office's return date; resend after a soft bounce a bounded
+// number of times. [RatesOf] and [Ledger.Rates] give reply, bounce, open
+// and click rates per campaign.
+//
 // # Bad input
 //
 // Classify never panics on malformed mail: it reads at most a bounded
