@@ -54,6 +54,7 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 		if err != nil {
 			return err
 		}
+		scanned := false
 		for i, folder := range folders {
 			fc, known := cur.Folders[folder]
 			st := statuses[i]
@@ -61,12 +62,17 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 				next.Folders[folder] = fc
 				continue
 			}
+			scanned = true
 			msgs, nfc, err := s.scanFolder(ctx, folder, fc, known, idx)
 			if err != nil {
+				_ = s.unselect()
 				return err
 			}
 			out = append(out, msgs...)
 			next.Folders[folder] = nfc
+		}
+		if scanned {
+			return s.unselect()
 		}
 		return nil
 	})
@@ -101,6 +107,20 @@ func (s *imapSession) fetchFolders() ([]string, error) {
 	}
 	p.folders = folders
 	return folders, nil
+}
+
+// unselect leaves the folder a scan selected, so that the next Fetch's
+// STATUS is never about the selected mailbox: RFC 3501 §6.3.10 warns
+// against that, and Dovecot answers it from the session's own view — after
+// another client deleted and re-created the folder, the old UIDVALIDITY,
+// which hid the rebuild from the resync. UNSELECT where offered, else
+// CLOSE, which expunges nothing in a folder selected read-only.
+func (s *imapSession) unselect() error {
+	cmd := s.c.UnselectAndExpunge
+	if s.c.Caps().Has(imap.CapUnselect) || s.c.Caps().Has(imap.CapIMAP4rev2) {
+		cmd = s.c.Unselect
+	}
+	return wrap("unselect", cmd().Wait())
 }
 
 // statuses asks for every folder's UIDVALIDITY and UIDNEXT in one

@@ -344,3 +344,38 @@ func TestRealServers_rejectedRecipientKeepsConnection(t *testing.T) {
 		t.Errorf("%d SMTP connections for four sends; want 1: a refused recipient should not cost a new connection", n)
 	}
 }
+
+// TestRealServers_uidValidityResync rebuilds a folder on Dovecot (a new
+// UIDVALIDITY) between two Fetches: the resync returns exactly the new
+// replies.
+func TestRealServers_uidValidityResync(t *testing.T) {
+	env, err := realservers.FromEnv(nil)
+	if errors.Is(err, realservers.ErrNotEnabled) {
+		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := env.TLSConfig(env.SMTPHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := env.Users[0]
+	folder := fmt.Sprintf("Replies-%d", time.Now().UnixNano())
+	p := newProvider(t, smtpimap.Config{
+		Email: owner.Email, Password: crypto.Secret(owner.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
+		IMAP:      &smtpimap.Server{Host: env.IMAPHost, Port: env.IMAPPort, Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+		Folders:   []string{folder},
+	})
+	c, err := realClient(env, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = c.Delete(folder).Wait()
+		_ = c.Close()
+	})
+	resyncScenario(t, p, c, owner.Email, []string{env.Users[1].Email, env.Users[2].Email}, folder)
+}

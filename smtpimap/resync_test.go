@@ -13,6 +13,7 @@ import (
 	"github.com/inboxkit/inboxkit/internal/mailserver"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
+	"github.com/inboxkit/inboxkit/smtpimap"
 )
 
 // userIMAP logs in to the in-process IMAP server as the sender, the way
@@ -53,28 +54,32 @@ func TestFetch_uidValidityResync(t *testing.T) {
 	srv := testServer(t, nil)
 	cfg := configFor(srv)
 	cfg.Folders = []string{"Replies"}
-	p := newProvider(t, cfg)
+	resyncScenario(t, newProvider(t, cfg), userIMAP(t, srv), sender, []string{"bob@inboxkit.test", "cyd@inboxkit.test"}, "Replies")
+}
+
+// resyncScenario runs the rebuild on folder (which p's Config.Folders
+// names) through c, logged in as owner, with replies from prospects.
+func resyncScenario(t *testing.T, p *smtpimap.Provider, c *imapclient.Client, owner string, prospects []string, folder string) {
 	ctx := ctxT(t)
-	c := userIMAP(t, srv)
-	if err := c.Create("Replies", nil).Wait(); err != nil {
+	_ = c.Delete(folder).Wait() // left over from an earlier run on a real server
+	if err := c.Create(folder, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
-
 	idx := &memIndex{recs: map[string]*provider.SentRecord{}}
 	var sentIDs []string
-	for _, to := range []string{"bob@inboxkit.test", "cyd@inboxkit.test", "bob@inboxkit.test"} {
+	for _, to := range []string{prospects[0], prospects[1], prospects[0]} {
 		m := hello(to)
 		s, err := p.Send(ctx, m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		idx.recs[s.MessageID] = provider.RecordOf(sender, m, s)
+		idx.recs[s.MessageID] = provider.RecordOf(owner, m, s)
 		sentIDs = append(sentIDs, s.MessageID)
 	}
 	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
-	first := providertest.Reply("bob@inboxkit.test", sender, "hello", sentIDs[0])
-	appendAt(t, c, "Replies", providertest.Unrelated("x@example.net", sender), t0.Add(-time.Minute))
-	appendAt(t, c, "Replies", first, t0)
+	first := providertest.Reply(prospects[0], owner, "hello", sentIDs[0])
+	appendAt(t, c, folder, providertest.Unrelated("x@example.net", owner), t0.Add(-time.Minute))
+	appendAt(t, c, folder, first, t0)
 
 	b1, err := p.Fetch(ctx, "", idx)
 	if err != nil {
@@ -83,22 +88,22 @@ func TestFetch_uidValidityResync(t *testing.T) {
 	if got := ids(b1); fmt.Sprint(got) != fmt.Sprint([]string{providertest.MessageIDOf(first)}) {
 		t.Fatalf("first Fetch = %v; want the one reply", got)
 	}
-	before := validity(t, c, "Replies")
+	before := validity(t, c, folder)
 
 	// Another client rebuilds the folder: same old mail, new numbering.
-	if err := c.Delete("Replies").Wait(); err != nil {
+	if err := c.Delete(folder).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Create("Replies", nil).Wait(); err != nil {
+	if err := c.Create(folder, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	sameSecond := providertest.Reply("cyd@inboxkit.test", sender, "hello", sentIDs[1])
-	later := providertest.Reply("bob@inboxkit.test", sender, "hello", sentIDs[2])
-	appendAt(t, c, "Replies", providertest.Unrelated("x@example.net", sender), t0.Add(-time.Minute))
-	appendAt(t, c, "Replies", first, t0)
-	appendAt(t, c, "Replies", sameSecond, t0)
-	appendAt(t, c, "Replies", later, t0.Add(time.Minute))
-	if after := validity(t, c, "Replies"); after == before {
+	sameSecond := providertest.Reply(prospects[1], owner, "hello", sentIDs[1])
+	later := providertest.Reply(prospects[0], owner, "hello", sentIDs[2])
+	appendAt(t, c, folder, providertest.Unrelated("x@example.net", owner), t0.Add(-time.Minute))
+	appendAt(t, c, folder, first, t0)
+	appendAt(t, c, folder, sameSecond, t0)
+	appendAt(t, c, folder, later, t0.Add(time.Minute))
+	if after := validity(t, c, folder); after == before {
 		t.Fatalf("the server kept UIDVALIDITY %d across DELETE/CREATE; this test needs it to change", after)
 	}
 
