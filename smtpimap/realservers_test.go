@@ -379,3 +379,46 @@ func TestRealServers_uidValidityResync(t *testing.T) {
 	})
 	resyncScenario(t, p, c, owner.Email, []string{env.Users[1].Email, env.Users[2].Email}, folder)
 }
+
+// TestRealServers_watch: Dovecot's IDLE reports mail appended by another
+// client, and Watch ends with the context.
+func TestRealServers_watch(t *testing.T) {
+	env, err := realservers.FromEnv(nil)
+	if errors.Is(err, realservers.ErrNotEnabled) {
+		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := env.TLSConfig(env.SMTPHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := env.Users[0]
+	p := newProvider(t, smtpimap.Config{
+		Email: owner.Email, Password: crypto.Secret(owner.Password),
+		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
+		IMAP:      &smtpimap.Server{Host: env.IMAPHost, Port: env.IMAPPort, Security: smtpimap.STARTTLS},
+		TLSConfig: tlsCfg,
+	})
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	notes := make(chan struct{}, 16)
+	done := make(chan error, 1)
+	go func() { done <- p.Watch(ctx, func() { notes <- struct{}{} }) }()
+	waitNote(t, notes, "at start")
+	time.Sleep(500 * time.Millisecond) // let IDLE begin
+	if err := realAppend(env, owner, "INBOX", providertest.Unrelated("x@example.net", owner.Email)); err != nil {
+		t.Fatal(err)
+	}
+	waitNote(t, notes, "after mail was appended")
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Watch = %v; want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Watch did not return after cancel")
+	}
+}
