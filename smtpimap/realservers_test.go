@@ -133,8 +133,8 @@ func realCount(env *realservers.Env, u realservers.User, mailbox, id string, wai
 }
 
 // BenchmarkFetch_dovecot10k measures a first and an idle Fetch against
-// Dovecot with 10,000 messages in INBOX, 100 of them replies to our mail
-// (the last user's mailbox, filled once per run).
+// Dovecot with 10,000 messages in a folder, 100 of them replies to our
+// mail (a new folder of the last user's, filled once per run).
 func BenchmarkFetch_dovecot10k(b *testing.B) {
 	env, err := realservers.FromEnv(nil)
 	if err != nil {
@@ -145,6 +145,17 @@ func BenchmarkFetch_dovecot10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// A folder of its own per run, so runs do not pile up in one mailbox.
+	folder := fmt.Sprintf("Bench-%d", time.Now().UnixNano())
+	if err := c.Create(folder, nil).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if c, err := realClient(env, u); err == nil {
+			_ = c.Delete(folder).Wait()
+			_ = c.Close()
+		}
+	})
 	idx := &memIndex{recs: map[string]*provider.SentRecord{}}
 	size := 0
 	var pending []*imapclient.AppendCommand
@@ -160,7 +171,7 @@ func BenchmarkFetch_dovecot10k(b *testing.B) {
 		size += len(raw)
 		// Pipelined: up to 200 APPENDs in flight, so filling takes
 		// seconds, not 10,000 round trips.
-		cmd := c.Append("INBOX", int64(len(raw)), nil)
+		cmd := c.Append(folder, int64(len(raw)), nil)
 		if _, err := cmd.Write(raw); err != nil {
 			b.Fatal(err)
 		}
@@ -188,6 +199,7 @@ func BenchmarkFetch_dovecot10k(b *testing.B) {
 		SMTP:      smtpimap.Server{Host: env.SMTPHost, Port: env.SMTPPort, Security: smtpimap.STARTTLS},
 		IMAP:      &smtpimap.Server{Host: env.IMAPHost, Port: wire.Port(), Security: smtpimap.STARTTLS},
 		TLSConfig: tlsCfg,
+		Folders:   []string{folder},
 	})
 	ctx := context.Background()
 	var cursor string
