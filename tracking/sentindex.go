@@ -19,7 +19,7 @@ import (
 // be modified. The zero value is an empty index.
 type MemoryIndex struct {
 	seedOnce sync.Once
-	seed     maphash.Seed
+	seeds    [2]maphash.Seed
 	ids      [idShards]idShard
 
 	mu     sync.RWMutex // guards byTh and byRcpt
@@ -34,14 +34,17 @@ const idShards = 64
 // line so that readers of neighbouring shards do not false-share.
 type idShard struct {
 	mu sync.RWMutex
-	m  map[string]*provider.SentRecord
-	_  [64 - 24 - 8]byte
+	t  idTable
+	_  [64 - 24 - 32]byte
 }
 
-// shard returns the shard holding id.
-func (x *MemoryIndex) shard(id string) *idShard {
-	x.seedOnce.Do(func() { x.seed = maphash.MakeSeed() })
-	return &x.ids[maphash.String(x.seed, id)&(idShards-1)]
+// locate returns id's fingerprint (two maphash values under independent
+// random seeds) and the shard holding it.
+func (x *MemoryIndex) locate(id string) (h1, h2 uint64, sh *idShard) {
+	x.seedOnce.Do(func() { x.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()} })
+	h1 = maphash.String(x.seeds[0], id) | 1
+	h2 = maphash.String(x.seeds[1], id)
+	return h1, h2, &x.ids[(h1>>1)&(idShards-1)]
 }
 
 type threadKey struct{ account, thread string }
@@ -62,7 +65,7 @@ func NewMemoryIndex(sizeHint int) *MemoryIndex {
 		byRcpt: make(map[string][]*provider.SentRecord, sizeHint),
 	}
 	for i := range x.ids {
-		x.ids[i].m = make(map[string]*provider.SentRecord, sizeHint/idShards)
+		x.ids[i].t.reserve(sizeHint / idShards)
 	}
 	return x
 }
@@ -77,12 +80,9 @@ func (x *MemoryIndex) Add(rec provider.SentRecord) error {
 	}
 	rec.Recipients = append([]string(nil), rec.Recipients...)
 	r := &rec
-	sh := x.shard(r.MessageID)
+	h1, h2, sh := x.locate(r.MessageID)
 	sh.mu.Lock()
-	if sh.m == nil {
-		sh.m = map[string]*provider.SentRecord{}
-	}
-	sh.m[r.MessageID] = r
+	sh.t.put(h1, h2, r)
 	sh.mu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -117,7 +117,7 @@ func (x *MemoryIndex) Len() int {
 	for i := range x.ids {
 		sh := &x.ids[i]
 		sh.mu.RLock()
-		n += len(sh.m)
+		n += sh.t.n
 		sh.mu.RUnlock()
 	}
 	return n
@@ -138,9 +138,9 @@ func (x *MemoryIndex) ByMessageID(_ context.Context, messageID string) (*provide
 }
 
 func (x *MemoryIndex) get(id string) *provider.SentRecord {
-	sh := x.shard(id)
+	h1, h2, sh := x.locate(id)
 	sh.mu.RLock()
-	r := sh.m[id]
+	r := sh.t.get(h1, h2)
 	sh.mu.RUnlock()
 	return r
 }
