@@ -20,13 +20,7 @@ import (
 // TestRealServers runs the conformance suite against Dovecot and Postfix
 // started by scripts/mailservers.sh (see internal/realservers).
 func TestRealServers(t *testing.T) {
-	env, err := realservers.FromEnv(nil)
-	if errors.Is(err, realservers.ErrNotEnabled) {
-		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := realEnv(t)
 	if len(env.Users) < 3 {
 		t.Fatalf("need 3 users, have %d", len(env.Users))
 	}
@@ -232,13 +226,7 @@ func BenchmarkFetch_dovecot10k(b *testing.B) {
 // a certificate the client does not trust is ErrInsecure, and a good login
 // verifies both servers.
 func TestRealServers_faults(t *testing.T) {
-	env, err := realservers.FromEnv(nil)
-	if errors.Is(err, realservers.ErrNotEnabled) {
-		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := realEnv(t)
 	u := env.Users[0]
 	tlsCfg, err := env.TLSConfig(env.SMTPHost)
 	if err != nil {
@@ -317,13 +305,7 @@ func BenchmarkSend_postfix(b *testing.B) {
 // so a list with a few dead addresses does not cost a TLS handshake and a
 // login for each of them.
 func TestRealServers_rejectedRecipientKeepsConnection(t *testing.T) {
-	env, err := realservers.FromEnv(nil)
-	if errors.Is(err, realservers.ErrNotEnabled) {
-		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := realEnv(t)
 	tlsCfg, err := env.TLSConfig(env.SMTPHost)
 	if err != nil {
 		t.Fatal(err)
@@ -361,13 +343,7 @@ func TestRealServers_rejectedRecipientKeepsConnection(t *testing.T) {
 // UIDVALIDITY) between two Fetches: the resync returns exactly the new
 // replies.
 func TestRealServers_uidValidityResync(t *testing.T) {
-	env, err := realservers.FromEnv(nil)
-	if errors.Is(err, realservers.ErrNotEnabled) {
-		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := realEnv(t)
 	tlsCfg, err := env.TLSConfig(env.SMTPHost)
 	if err != nil {
 		t.Fatal(err)
@@ -395,13 +371,7 @@ func TestRealServers_uidValidityResync(t *testing.T) {
 // TestRealServers_watch: Dovecot's IDLE reports mail appended by another
 // client, and Watch ends with the context.
 func TestRealServers_watch(t *testing.T) {
-	env, err := realservers.FromEnv(nil)
-	if errors.Is(err, realservers.ErrNotEnabled) {
-		t.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := realEnv(t)
 	tlsCfg, err := env.TLSConfig(env.SMTPHost)
 	if err != nil {
 		t.Fatal(err)
@@ -433,4 +403,18 @@ func TestRealServers_watch(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Watch did not return after cancel")
 	}
+}
+
+// realEnv returns the real servers' environment, skipping the test when
+// scripts/mailservers.sh has not started them.
+func realEnv(tb testing.TB) *realservers.Env {
+	tb.Helper()
+	env, err := realservers.FromEnv(nil)
+	if errors.Is(err, realservers.ErrNotEnabled) {
+		tb.Skip("real servers not started: eval \"$(bash scripts/mailservers.sh start)\" sets INBOXKIT_REAL_SERVERS=1")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return env
 }
