@@ -132,7 +132,7 @@ func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Cont
 		err := fn(ctx)
 		if err != nil && unauthorized(err) && !refreshed {
 			refreshed = true
-			p.tokens.invalidate()
+			p.tokens.Invalidate()
 			err = fn(ctx)
 		}
 		return p.classify(op, err)

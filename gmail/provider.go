@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -68,7 +69,7 @@ type Options struct {
 // concurrent use.
 type Provider struct {
 	svc      *gmailapi.Service
-	tokens   *tokenCache
+	tokens   *oauthtoken.Cache
 	email    string
 	name     string
 	lookBack time.Duration
@@ -107,7 +108,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Name", Err: errBadName}
 	}
 	p := &Provider{
-		tokens:   &tokenCache{src: ts},
+		tokens:   oauthtoken.NewCache(ts),
 		email:    opts.Email,
 		name:     opts.Name,
 		lookBack: opts.LookBack,

@@ -1,0 +1,177 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
+	"github.com/inboxkit/inboxkit/provider"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"golang.org/x/oauth2"
+)
+
+// DefaultBaseURL is Microsoft Graph's v1.0 endpoint.
+const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
+
+// Options configure a Provider. The zero value (with Email set) talks to
+// Microsoft Graph.
+type Options struct {
+	// Email is the mailbox's address (required).
+	Email string
+	// Name is the display name used in From when a message gives none.
+	Name string
+	// BaseURL is the API root; empty means DefaultBaseURL. Tests point it
+	// at a fake (see internal/fakegraph).
+	BaseURL string
+	// HTTPClient's transport carries the requests (its Timeout is kept);
+	// the Bearer token from the TokenSource is added on top. Nil means
+	// http.DefaultClient.
+	HTTPClient *http.Client
+	// LookBack is how far an empty cursor looks back; zero means 30 days.
+	LookBack time.Duration
+	// SendLog remembers idempotency keys; nil keeps them in memory.
+	SendLog provider.SendLog
+	// Backoff is the retry policy for throttling and transient failures.
+	Backoff provider.Backoff
+	// Limiter bounds concurrent requests per mailbox. Share one Limiter
+	// between every Provider of a process so two Providers for the same
+	// mailbox share its budget; nil gives this Provider its own, allowing
+	// MaxConcurrent requests.
+	Limiter *Limiter
+	// SendLimits are Exchange Online's per-mailbox sending limits, checked
+	// before a send reaches Graph; the zero value means the defaults.
+	SendLimits SendLimits
+	// PageSize is the delta page size asked for with Prefer:
+	// odata.maxpagesize; zero means 50.
+	PageSize int
+	// OnBehalfOf lists mailboxes whose owners granted this account "send
+	// on behalf" in Exchange (needs ScopeSendShared). A message whose From
+	// is one of them is sent as a draft with from set to that owner.
+	OnBehalfOf []string
+	// Watch configures change notifications for the Watch method.
+	Watch WatchOptions
+	// Logger receives debug records; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Provider is one Outlook.com or Microsoft 365 mailbox over Microsoft
+// Graph. It is safe for concurrent use.
+type Provider struct {
+	api      *client
+	me       *users.UserItemRequestBuilder
+	tokens   *oauthtoken.Cache
+	email    string
+	name     string
+	onBehalf []string
+	lookBack time.Duration
+	pageSize int
+	backoff  provider.Backoff
+	dedup    provider.Deduper
+	quota    *sendQuota
+	watch    WatchOptions
+	log      *slog.Logger
+	now      func() time.Time
+	closed   atomic.Bool
+}
+
+var _ provider.Provider = (*Provider)(nil)
+
+var (
+	errNilTokenSource = errors.New("graph: nil oauth2.TokenSource")
+	errBadName        = errors.New("graph: display name contains CR, LF or NUL")
+)
+
+// New returns a Provider for the mailbox opts.Email, signing requests with
+// tokens from ts. It does not touch the network; call Verify for that.
+func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	invalid := func(field string, err error) error {
+		return &provider.Error{Op: "new", Provider: provider.KindGraph, Code: provider.ErrInvalid, Field: field, Err: err}
+	}
+	if err := provider.ValidEmail(opts.Email); err != nil {
+		return nil, invalid("Email", err)
+	}
+	if ts == nil {
+		return nil, invalid("TokenSource", errNilTokenSource)
+	}
+	if strings.ContainsAny(opts.Name, "\r\n\x00") {
+		return nil, invalid("Name", errBadName)
+	}
+	for i, a := range opts.OnBehalfOf {
+		if err := provider.ValidEmail(a); err != nil {
+			return nil, invalid("OnBehalfOf["+itoa(i)+"]", err)
+		}
+	}
+	p := &Provider{
+		tokens:   oauthtoken.NewCache(ts),
+		email:    opts.Email,
+		name:     opts.Name,
+		onBehalf: opts.OnBehalfOf,
+		lookBack: opts.LookBack,
+		pageSize: opts.PageSize,
+		backoff:  opts.Backoff,
+		watch:    opts.Watch,
+		log:      opts.Logger,
+		now:      opts.Now,
+	}
+	if p.lookBack <= 0 {
+		p.lookBack = 30 * 24 * time.Hour
+	}
+	if p.pageSize <= 0 {
+		p.pageSize = 50
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	p.quota = newSendQuota(opts.SendLimits, p.now)
+	sendLog := opts.SendLog
+	if sendLog == nil {
+		sendLog = provider.NewMemorySendLog()
+	}
+	p.dedup = provider.Deduper{Log: sendLog, Now: p.now}
+	limiter := opts.Limiter
+	if limiter == nil {
+		limiter = NewLimiter(MaxConcurrent)
+	}
+	api, err := newClient(opts.BaseURL, opts.HTTPClient, p.tokens, limiter, p.email)
+	if err != nil {
+		return nil, invalid("BaseURL", err)
+	}
+	p.api = api
+	p.me = api.users.ByUserId(meToken)
+	return p, nil
+}
+
+// Kind reports provider.KindGraph.
+func (p *Provider) Kind() provider.Kind { return provider.KindGraph }
+
+// Account describes the mailbox. Aliases are the mailboxes listed in
+// Options.OnBehalfOf.
+func (p *Provider) Account() provider.Account {
+	return provider.Account{Email: p.email, Name: p.name, Aliases: append([]string(nil), p.onBehalf...)}
+}
+
+// Close marks the Provider closed; later calls fail with ErrClosed.
+func (p *Provider) Close() error {
+	p.closed.Store(true)
+	return nil
+}
+
+func (p *Provider) checkOpen(op string) error {
+	if p.closed.Load() {
+		return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrClosed}
+	}
+	return nil
+}

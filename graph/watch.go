@@ -1,0 +1,4 @@
+package graph
+
+// WatchOptions configure change-notification subscriptions (see Watch).
+type WatchOptions struct{}
