@@ -105,9 +105,9 @@ func statusOf(err error) int {
 
 // sendDenied are Exchange's codes for a From the account may not use.
 var sendDenied = map[string]bool{
-	"ErrorSendAsDenied":            true,
-	"ErrorSendOnBehalfOfDenied":    true,
-	"SendAsDeniedException":        true,
+	"ErrorSendAsDenied":         true,
+	"ErrorSendOnBehalfOfDenied": true,
+	"SendAsDeniedException":     true,
 }
 
 // classify wraps a failure once in a *provider.Error with the sentinel
