@@ -117,7 +117,8 @@ var sendDenied = map[string]bool{
 //   - 429, and 503 with Retry-After → ErrRateLimited as a
 //     *provider.RateLimitError carrying Retry-After
 //   - 403 ErrorSendAsDenied → ErrNotAllowed; other 403 → ErrPermission
-//   - 404 → ErrNotFound; other 4xx → ErrInvalid
+//   - 404, and 410 (an expired delta token) → ErrNotFound; other 4xx →
+//     ErrInvalid
 //   - 5xx and network failures → ErrTemporary
 //   - token endpoint failures → see tokenError
 //
@@ -158,7 +159,7 @@ func classify(op string, err error, now time.Time) error {
 			return wrap(provider.ErrNotAllowed)
 		case ae.Status == http.StatusForbidden:
 			return wrap(provider.ErrPermission)
-		case ae.Status == http.StatusNotFound:
+		case ae.Status == http.StatusNotFound || ae.Status == http.StatusGone:
 			return wrap(provider.ErrNotFound)
 		case ae.Status >= 500:
 			return wrap(provider.ErrTemporary)

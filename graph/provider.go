@@ -49,6 +49,12 @@ type Options struct {
 	// PageSize is the delta page size asked for with Prefer:
 	// odata.maxpagesize; zero means 50.
 	PageSize int
+	// DirectSend sends with POST /me/sendMail (one request) instead of a
+	// draft and its send (two). sendMail answers with no body, so Sent's
+	// ProviderID and ThreadID then come from a search of the mailbox
+	// right after, and stay empty when Exchange has not filed the copy in
+	// Sent Items yet.
+	DirectSend bool
 	// OnBehalfOf lists mailboxes whose owners granted this account "send
 	// on behalf" in Exchange (needs ScopeSendShared). A message whose From
 	// is one of them is sent as a draft with from set to that owner.
@@ -64,21 +70,22 @@ type Options struct {
 // Provider is one Outlook.com or Microsoft 365 mailbox over Microsoft
 // Graph. It is safe for concurrent use.
 type Provider struct {
-	api      *client
-	me       *users.UserItemRequestBuilder
-	tokens   *oauthtoken.Cache
-	email    string
-	name     string
-	onBehalf []string
-	lookBack time.Duration
-	pageSize int
-	backoff  provider.Backoff
-	dedup    provider.Deduper
-	quota    *sendQuota
-	watch    WatchOptions
-	log      *slog.Logger
-	now      func() time.Time
-	closed   atomic.Bool
+	api        *client
+	me         *users.UserItemRequestBuilder
+	tokens     *oauthtoken.Cache
+	email      string
+	name       string
+	onBehalf   []string
+	directSend bool
+	lookBack   time.Duration
+	pageSize   int
+	backoff    provider.Backoff
+	dedup      provider.Deduper
+	quota      *sendQuota
+	watch      WatchOptions
+	log        *slog.Logger
+	now        func() time.Time
+	closed     atomic.Bool
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -112,16 +119,17 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		}
 	}
 	p := &Provider{
-		tokens:   oauthtoken.NewCache(ts),
-		email:    opts.Email,
-		name:     opts.Name,
-		onBehalf: opts.OnBehalfOf,
-		lookBack: opts.LookBack,
-		pageSize: opts.PageSize,
-		backoff:  opts.Backoff,
-		watch:    opts.Watch,
-		log:      opts.Logger,
-		now:      opts.Now,
+		tokens:     oauthtoken.NewCache(ts),
+		email:      opts.Email,
+		name:       opts.Name,
+		onBehalf:   opts.OnBehalfOf,
+		directSend: opts.DirectSend,
+		lookBack:   opts.LookBack,
+		pageSize:   opts.PageSize,
+		backoff:    opts.Backoff,
+		watch:      opts.Watch,
+		log:        opts.Logger,
+		now:        opts.Now,
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour

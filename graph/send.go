@@ -2,16 +2,252 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/inboxkit/inboxkit/internal/compose"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// Send is not written yet.
+// Send composes m as MIME with our own Message-ID and sends it from the
+// mailbox, which files the copy in Sent Items.
+//
+// The message is created as a draft from its MIME (POST /me/messages,
+// base64 text/plain), which returns its immutable id and conversationId,
+// then sent (POST /me/messages/{id}/send): two requests, and Sent carries
+// the Sent Items id and the conversation. Graph's sendMail answers 202
+// with no body, so it could only report those after a search of Sent
+// Items, which Exchange fills asynchronously; Options.DirectSend chooses
+// it anyway. A follow-up (InReplyTo, References) joins the conversation
+// through its MIME header.
+//
+// From may be empty, the account, or a mailbox in Options.OnBehalfOf: then
+// the draft's from is set to that owner before sending (MIME cannot say
+// it: Exchange keeps the signed-in user as sender), so the mail goes out
+// "on behalf of" and Exchange refuses it (ErrNotAllowed) unless the owner
+// granted Send on Behalf. Any other From is ErrNotAllowed, nothing sent.
+//
+// Exchange's sending limits (30 messages a minute, 10,000 recipients a
+// day) are checked first; over them Send returns a *provider.RateLimitError
+// with the wait. With an IdempotencyKey the same key never delivers twice:
+// after an ambiguous failure the Message-ID is looked up with an
+// internetMessageId filter before sending again, and a draft that may have
+// been sent is never sent a second time.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	return nil, p.checkOpen("send")
+	if err := p.checkOpen("send"); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, p.tag("send", err)
+	}
+	if from := m.From.Email; from != "" && !p.Account().MaySendAs(from) {
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrNotAllowed, Field: "From.Email",
+			Err: fmt.Errorf("graph: %s may not send as %s (not listed in Options.OnBehalfOf)", p.email, from)}
+	}
+	at, err := p.quota.reserve(len(m.Recipients()))
+	if err != nil {
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrRateLimited, Err: err}
+	}
+	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
+	if sent == nil || sent.Duplicate {
+		p.quota.release(at)
+	}
+	return sent, err
 }
 
-// Fetch is not written yet.
-func (p *Provider) Fetch(ctx context.Context, cursor string, idx provider.SentIndex) (*provider.Batch, error) {
-	return nil, p.checkOpen("fetch")
+// forOwner reports whether m is sent for another mailbox's owner.
+func (p *Provider) forOwner(m *provider.Message) bool {
+	return m.From.Email != "" && !strings.EqualFold(m.From.Email, p.email)
+}
+
+func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	if err != nil {
+		return nil, p.tag("send", err)
+	}
+	if p.directSend && !p.forOwner(m) {
+		return p.sendMail(ctx, built)
+	}
+	draft, err := p.createDraft(ctx, built.Raw)
+	if err != nil {
+		return nil, err
+	}
+	id := deref(draft.GetId())
+	if p.forOwner(m) {
+		if err := p.setFrom(ctx, id, m.From); err != nil {
+			p.discardDraft(ctx, id)
+			return nil, err
+		}
+	}
+	var found *provider.Sent
+	maybeSent := false
+	err = p.call(ctx, "send", func(ctx context.Context) error {
+		if maybeSent {
+			s, lerr := p.lookupOnce(ctx, built.MessageID)
+			if lerr == nil {
+				found = s
+				return nil
+			}
+			if !errors.Is(lerr, provider.ErrNotFound) {
+				return lerr
+			}
+			// Not in Sent Items: sending the same draft again cannot
+			// deliver twice, since a sent draft is no longer a draft.
+		}
+		err := p.me.Messages().ByMessageId(id).Send().Post(ctx, &users.ItemMessagesItemSendRequestBuilderPostRequestConfiguration{Headers: preferImmutableIDs()})
+		if err != nil && ambiguous(err) {
+			maybeSent = true
+		}
+		return err
+	})
+	if err != nil {
+		if !maybeSent {
+			p.discardDraft(ctx, id)
+		}
+		return nil, err
+	}
+	if found != nil {
+		return found, nil
+	}
+	p.log.DebugContext(ctx, "graph: sent", "id", id, "conversation", deref(draft.GetConversationId()), "bytes", len(built.Raw))
+	return &provider.Sent{MessageID: built.MessageID, ProviderID: id, ThreadID: deref(draft.GetConversationId()), SentAt: p.now()}, nil
+}
+
+// createDraft creates a draft from raw MIME and returns it with its
+// immutable id and conversationId. A retried creation after a lost
+// answer may leave a second draft behind; it is never sent.
+func (p *Provider) createDraft(ctx context.Context, raw []byte) (models.Messageable, error) {
+	var draft models.Messageable
+	err := p.call(ctx, "send", func(ctx context.Context) error {
+		res, err := p.api.adapter.Send(ctx, p.api.mimeRequest("messages", raw), models.CreateMessageFromDiscriminatorValue, errorMapping)
+		if err != nil {
+			return err
+		}
+		msg, ok := res.(models.Messageable)
+		if !ok || deref(msg.GetId()) == "" {
+			return errors.New("graph: draft creation returned no message id")
+		}
+		draft = msg
+		return nil
+	})
+	return draft, err
+}
+
+// setFrom makes the draft go out on behalf of owner.
+func (p *Provider) setFrom(ctx context.Context, id string, owner provider.Address) error {
+	addr := models.NewEmailAddress()
+	addr.SetAddress(&owner.Email)
+	if owner.Name != "" {
+		addr.SetName(&owner.Name)
+	}
+	from := models.NewRecipient()
+	from.SetEmailAddress(addr)
+	patch := models.NewMessage()
+	patch.SetFrom(from)
+	return p.call(ctx, "send", func(ctx context.Context) error {
+		_, err := p.me.Messages().ByMessageId(id).Patch(ctx, patch, &users.ItemMessagesMessageItemRequestBuilderPatchRequestConfiguration{Headers: preferImmutableIDs()})
+		return err
+	})
+}
+
+// discardDraft deletes a draft whose send failed, so the user's Drafts
+// folder does not fill with debris. Failing to is logged, not returned.
+func (p *Provider) discardDraft(ctx context.Context, id string) {
+	ctx = context.WithoutCancel(ctx)
+	if err := p.me.Messages().ByMessageId(id).Delete(ctx, nil); err != nil {
+		p.log.DebugContext(ctx, "graph: could not delete failed draft", "id", id, "err", err)
+	}
+}
+
+// sendMail sends built with POST /me/sendMail in MIME form (one request,
+// 202 with no body), then looks the copy up in the mailbox for its ids;
+// when Exchange has not filed it yet, Sent has only MessageID and SentAt.
+func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provider.Sent, error) {
+	var found *provider.Sent
+	maybeSent := false
+	err := p.call(ctx, "send", func(ctx context.Context) error {
+		if maybeSent {
+			s, lerr := p.lookupOnce(ctx, built.MessageID)
+			if lerr == nil {
+				found = s
+				return nil
+			}
+			if !errors.Is(lerr, provider.ErrNotFound) {
+				return lerr
+			}
+		}
+		err := p.api.adapter.SendNoContent(ctx, p.api.mimeRequest("sendMail", built.Raw), errorMapping)
+		if err != nil && ambiguous(err) {
+			maybeSent = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found != nil {
+		return found, nil
+	}
+	sent := &provider.Sent{MessageID: built.MessageID, SentAt: p.now()}
+	if s, err := p.lookupOnce(ctx, built.MessageID); err == nil {
+		sent.ProviderID, sent.ThreadID = s.ProviderID, s.ThreadID
+	}
+	return sent, nil
+}
+
+// lookup finds a message we sent by Message-ID, or ErrNotFound.
+func (p *Provider) lookup(ctx context.Context, messageID string) (*provider.Sent, error) {
+	var s *provider.Sent
+	err := p.call(ctx, "lookup", func(ctx context.Context) error {
+		var err error
+		s, err = p.lookupOnce(ctx, messageID)
+		return err
+	})
+	return s, err
+}
+
+// lookupOnce searches the whole mailbox for a sent (not draft) message
+// whose internetMessageId is messageID: GET /me/messages with
+// $filter=internetMessageId eq '<id>'.
+func (p *Provider) lookupOnce(ctx context.Context, messageID string) (*provider.Sent, error) {
+	filter := "internetMessageId eq " + odataString("<"+messageID+">")
+	top := int32(5)
+	page, err := p.me.Messages().Get(ctx, &users.ItemMessagesRequestBuilderGetRequestConfiguration{
+		Headers: preferImmutableIDs(),
+		QueryParameters: &users.ItemMessagesRequestBuilderGetQueryParameters{
+			Filter: &filter,
+			Select: []string{"id", "conversationId", "internetMessageId", "isDraft", "sentDateTime"},
+			Top:    &top,
+		},
+	})
+	if err != nil {
+		return nil, p.classify("lookup", err)
+	}
+	for _, msg := range page.GetValue() {
+		if isDraft := msg.GetIsDraft(); isDraft != nil && *isDraft {
+			continue
+		}
+		s := &provider.Sent{MessageID: messageID, ProviderID: deref(msg.GetId()), ThreadID: deref(msg.GetConversationId())}
+		if t := msg.GetSentDateTime(); t != nil {
+			s.SentAt = *t
+		}
+		return s, nil
+	}
+	return nil, &provider.Error{Op: "lookup", Provider: provider.KindGraph, Code: provider.ErrNotFound}
+}
+
+// odataString quotes s as an OData string literal: single quotes doubled.
+func odataString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func base64Std(raw []byte) []byte {
+	out := make([]byte, base64.StdEncoding.EncodedLen(len(raw)))
+	base64.StdEncoding.Encode(out, raw)
+	return out
 }

@@ -1,0 +1,76 @@
+package graph
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// cursorPrefix versions the cursor format.
+const cursorPrefix = "graph1."
+
+// cursor is where Fetch resumes: per folder, the delta (or next page) link
+// and a watermark for a resync after the delta token expires.
+type cursor struct {
+	Folders map[string]*folderState `json:"f"`
+}
+
+// folderState is one folder's position.
+type folderState struct {
+	// Link is the @odata.deltaLink (or, mid-round, @odata.nextLink) to
+	// continue from, relative to the API base URL so a cursor can never
+	// send the token to another host.
+	Link string `json:"l,omitempty"`
+	// Mark is the newest receivedDateTime judged so far, and AtMark the
+	// ids judged with exactly that time: a resync starts at Mark and
+	// skips AtMark, so nothing is lost or returned twice.
+	Mark   time.Time `json:"m"`
+	AtMark []string  `json:"a,omitempty"`
+}
+
+func (c *cursor) String() string {
+	b, _ := json.Marshal(c) // plain strings and times: cannot fail
+	return cursorPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errBadCursor = errors.New("graph: malformed cursor")
+
+func parseCursor(s string) (*cursor, error) {
+	body, ok := strings.CutPrefix(s, cursorPrefix)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown version", errBadCursor)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadCursor, err)
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadCursor, err)
+	}
+	if c.Folders == nil {
+		return nil, fmt.Errorf("%w: no folders", errBadCursor)
+	}
+	for name, f := range c.Folders {
+		if f == nil {
+			return nil, fmt.Errorf("%w: folder %q has no state", errBadCursor, name)
+		}
+		if f.Link != "" && (!strings.HasPrefix(f.Link, "/") || strings.HasPrefix(f.Link, "//") || strings.Contains(f.Link, "\\")) {
+			return nil, fmt.Errorf("%w: folder %q link is not a path under the API", errBadCursor, name)
+		}
+	}
+	return &c, nil
+}
+
+// note records a judged message's receipt time in the watermark.
+func (f *folderState) note(id string, at time.Time) {
+	switch {
+	case at.After(f.Mark):
+		f.Mark, f.AtMark = at, append(f.AtMark[:0], id)
+	case at.Equal(f.Mark):
+		f.AtMark = append(f.AtMark, id)
+	}
+}
