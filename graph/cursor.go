@@ -74,3 +74,9 @@ func (f *folderState) note(id string, at time.Time) {
 		f.AtMark = append(f.AtMark, id)
 	}
 }
+
+// encodeRaw wraps a JSON body in the cursor envelope (for tests of
+// malformed cursors).
+func (c *cursor) encodeRaw(body string) string {
+	return cursorPrefix + base64.RawURLEncoding.EncodeToString([]byte(body))
+}

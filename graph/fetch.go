@@ -286,4 +286,3 @@ func (p *Provider) mime(ctx context.Context, id string) ([]byte, error) {
 	})
 	return raw, err
 }
-

@@ -1,0 +1,86 @@
+package graph
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	mark := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+	c := &cursor{Folders: map[string]*folderState{
+		"inbox":     {Link: "/users/me/mailFolders/inbox/messages/delta()?$deltatoken=abc", Mark: mark, AtMark: []string{"m1", "m2"}},
+		"junkemail": {Mark: mark.Add(-time.Hour)},
+	}}
+	s := c.String()
+	if !strings.HasPrefix(s, cursorPrefix) {
+		t.Fatalf("cursor %q lacks prefix %q", s, cursorPrefix)
+	}
+	got, err := parseCursor(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := got.Folders["inbox"]
+	if in.Link != c.Folders["inbox"].Link || !in.Mark.Equal(mark) || len(in.AtMark) != 2 || in.AtMark[1] != "m2" {
+		t.Errorf("inbox = %+v; want %+v", in, c.Folders["inbox"])
+	}
+	if j := got.Folders["junkemail"]; j.Link != "" || !j.Mark.Equal(mark.Add(-time.Hour)) {
+		t.Errorf("junkemail = %+v", j)
+	}
+}
+
+func TestParseCursorRejects(t *testing.T) {
+	enc := func(json string) string {
+		return (&cursor{}).encodeRaw(json)
+	}
+	for name, s := range map[string]string{
+		"other version":    "graph0.e30",
+		"gmail cursor":     "12345",
+		"not base64":       cursorPrefix + "!!!",
+		"not json":         cursorPrefix + "bm90IGpzb24",
+		"no folders":       enc(`{}`),
+		"null folder":      enc(`{"f":{"inbox":null}}`),
+		"absolute link":    enc(`{"f":{"inbox":{"l":"https://evil.example/steal"}}}`),
+		"scheme-less host": enc(`{"f":{"inbox":{"l":"//evil.example/steal"}}}`),
+		"backslash":        enc(`{"f":{"inbox":{"l":"/\\evil.example"}}}`),
+	} {
+		if _, err := parseCursor(s); err == nil {
+			t.Errorf("%s: parseCursor(%q) succeeded", name, s)
+		}
+	}
+}
+
+func TestFolderStateNote(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	var f folderState
+	f.note("a", t0)
+	f.note("b", t0)
+	f.note("old", t0.Add(-time.Minute))
+	if !f.Mark.Equal(t0) || strings.Join(f.AtMark, ",") != "a,b" {
+		t.Fatalf("after same-second notes: %+v", f)
+	}
+	f.note("c", t0.Add(time.Second))
+	if !f.Mark.Equal(t0.Add(time.Second)) || strings.Join(f.AtMark, ",") != "c" {
+		t.Fatalf("after a newer note: %+v", f)
+	}
+}
+
+func FuzzParseCursor(f *testing.F) {
+	f.Add((&cursor{Folders: map[string]*folderState{"inbox": {Link: "/x?$deltatoken=1"}}}).String())
+	f.Add("graph1.")
+	f.Add("graph1.e30")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseCursor(s)
+		if err != nil {
+			return
+		}
+		for _, st := range c.Folders {
+			if st.Link != "" && (!strings.HasPrefix(st.Link, "/") || strings.HasPrefix(st.Link, "//")) {
+				t.Fatalf("accepted link %q", st.Link)
+			}
+		}
+		if _, err := parseCursor(c.String()); err != nil {
+			t.Fatalf("re-encoded cursor does not parse: %v", err)
+		}
+	})
+}
