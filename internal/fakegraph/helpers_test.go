@@ -213,6 +213,12 @@ func newWebhook(t *testing.T, tls bool) *webhook {
 	return h
 }
 
+func (h *webhook) tokens() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.validated...)
+}
+
 func (h *webhook) notifications() []map[string]any {
 	h.mu.Lock()
 	defer h.mu.Unlock()
