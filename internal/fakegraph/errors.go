@@ -170,5 +170,7 @@ func writeError(w http.ResponseWriter, e *apiError, now time.Time) {
 func writeJSONStatus(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // Graph writes "<id@host>", not "\u003cid@host\u003e"
+	_ = enc.Encode(v)
 }

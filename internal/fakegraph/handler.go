@@ -140,6 +140,8 @@ func (s *Server) operation(w http.ResponseWriter, q *req) *apiError {
 		return s.sendDraft(w, q)
 	case "getMessage":
 		return s.getMessage(w, q)
+	case "getMailFolder":
+		return s.getMailFolder(w, q)
 	case "getMessageValue":
 		return s.getMessageValue(w, q)
 	case "listMessages":
@@ -201,11 +203,12 @@ func (s *Server) authenticate(r *http.Request) (*principal, *apiError) {
 	}
 	s.mu.Lock()
 	p := s.tokens[strings.TrimSpace(tok)]
+	revoked := p != nil && p.revoked
 	s.mu.Unlock()
 	switch {
 	case p == nil:
 		return nil, unauth("IDX14100: JWT is not well formed, there are no dots (.).")
-	case p.revoked:
+	case revoked:
 		return nil, unauth("Lifetime validation failed, the token is expired.")
 	}
 	return p, nil

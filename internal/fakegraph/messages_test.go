@@ -85,7 +85,17 @@ func TestGetMessage(t *testing.T) {
 	if !found {
 		t.Errorf("headers %v lack X-Custom", hs)
 	}
+	if !strings.Contains(string(r.raw), `"<q1@example.test>"`) {
+		t.Errorf("internetMessageId is escaped in %s", r.raw)
+	}
 	want(t, "folder path", do(t, srv, "GET", "/me/mailFolders('Inbox')/messages/"+url.PathEscape(id)), 200, "")
+	f := do(t, srv, "GET", "/me/mailFolders/inbox")
+	if f.status != 200 || f.body["displayName"] != "Inbox" || f.body["totalItemCount"] != 1.0 {
+		t.Errorf("GET mailFolder = %d %v", f.status, f.body)
+	}
+	if r := do(t, srv, "GET", "/me/mailFolders/"+str(f.body["id"])); r.body["id"] != f.body["id"] {
+		t.Errorf("GET mailFolder by id = %v", r.body)
+	}
 	want(t, "wrong folder", do(t, srv, "GET", "/me/mailFolders/sentitems/messages/"+url.PathEscape(id)), 404, "ErrorItemNotFound")
 	want(t, "$select=nope", do(t, srv, "GET", path+"?$select=nope"), 400, "RequestBroker--ParseUri")
 

@@ -49,10 +49,19 @@ func (s *Server) notificationsFor(u *user, m *message) []notifyJob {
 			"clientState": nullIfEmpty(sub.clientState),
 			"tenantId":    tenantID,
 		}
-		body, _ := json.Marshal(map[string]any{"value": []any{n}})
+		body := marshal(map[string]any{"value": []any{n}})
 		jobs = append(jobs, notifyJob{url: sub.notificationURL, body: body})
 	}
 	return jobs
+}
+
+// marshal encodes v as Graph does, without escaping < > &.
+func marshal(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.Bytes()
 }
 
 func nullIfEmpty(v string) any {
@@ -175,7 +184,7 @@ func (s *Server) Lifecycle(subscriptionID, event string) error {
 	if sub.lifecycleURL == "" {
 		return fmt.Errorf("fakegraph: subscription %q has no lifecycleNotificationUrl", subscriptionID)
 	}
-	body, _ := json.Marshal(map[string]any{"value": []any{map[string]any{
+	body := marshal(map[string]any{"value": []any{map[string]any{
 		"subscriptionId":                 sub.id,
 		"subscriptionExpirationDateTime": sub.expiration.Format("2006-01-02T15:04:05.0000000Z"),
 		"tenantId":                       tenantID,

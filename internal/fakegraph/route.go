@@ -87,6 +87,9 @@ func resolve(method string, segs []string) (call, *apiError) {
 		return c, allow(method, c, "POST")
 	case seg(0) == "messages":
 		return resolveMessages(method, c, rest[1:])
+	case seg(0) == "mailfolders" && n == 2:
+		c.folder, c.route = rest[1], "getMailFolder"
+		return c, allow(method, c, "GET")
 	case seg(0) == "mailfolders" && n >= 3 && seg(2) == "messages":
 		c.folder = rest[1]
 		if n == 4 && seg(3) == "delta" {

@@ -165,6 +165,7 @@ func (s *Server) GrantSendOnBehalf(owner, delegate string) {
 // Fail makes the next n requests on route get f. Routes: "me", "user",
 // "sendMail", "createMessage", "updateMessage", "deleteMessage",
 // "sendDraft", "getMessage", "getMessageValue", "listMessages", "delta",
+// "getMailFolder",
 // "createSubscription", "getSubscription", "listSubscriptions",
 // "renewSubscription", "deleteSubscription", "reauthorizeSubscription",
 // or "*" for any.
