@@ -1,19 +1,32 @@
-// Command connect runs the real "connect your inbox" flow for Google in a
-// small local web app and prints the connected address.
+// Command connect runs the real "connect your inbox" flow for Google and
+// Microsoft in a small local web app and prints the connected address.
 //
-// Create an OAuth client of type "Web application" in a Google Cloud
-// project with the Gmail API enabled, add the redirect URI
-// http://localhost:8080/callback, then:
+// Google: create an OAuth client of type "Web application" in a Google
+// Cloud project with the Gmail API enabled, with the redirect URI
+// http://localhost:8080/callback/google.
 //
-//	export GOOGLE_CLIENT_ID=....apps.googleusercontent.com
-//	export GOOGLE_CLIENT_SECRET=...
-//	go run ./examples/connect --email you@example.com
+// Microsoft: register an app in Microsoft Entra ID (App registrations),
+// with "Accounts in any organizational directory and personal Microsoft
+// accounts" for the tenant "common", and the Web redirect URI
+// http://localhost:8080/callback/microsoft; add a client secret. (A
+// "Mobile and desktop applications" redirect URI instead makes it a public
+// client: leave MICROSOFT_CLIENT_SECRET empty.) The delegated permissions
+// offline_access, User.Read, Mail.Send and Mail.Read are asked for at
+// sign-in; listing them under "API permissions" is optional.
 //
-// and open http://localhost:8080 in a browser. The flow asks for the least
-// scopes that send and read replies (gmail.send + gmail.readonly), uses
-// state and PKCE (S256), and refuses a sign-in as any other address than
-// --email (provider.ErrAccountMismatch). Microsoft joins when the graph
-// provider lands.
+// Then, with either or both set:
+//
+//	export GOOGLE_CLIENT_ID=....apps.googleusercontent.com GOOGLE_CLIENT_SECRET=...
+//	export MICROSOFT_CLIENT_ID=00001111-aaaa-2222-bbbb-3333cccc4444 MICROSOFT_CLIENT_SECRET=...
+//	go run ./examples/connect --email you@example.com [--tenant common]
+//
+// and open http://localhost:8080 in a browser. Each flow asks for the least
+// permissions that send and read replies (Google: gmail.send +
+// gmail.readonly; Microsoft: graph.AccessSendRead), uses state and PKCE
+// (S256), and refuses a sign-in as any other address than --email
+// (provider.ErrAccountMismatch). After the Microsoft sign-in the app builds
+// a graph.Provider over a graph.TokenSource, as a host would, and checks
+// it with Verify.
 package main
 
 import (
@@ -21,100 +34,73 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
+	"io"
 	"log"
 	"net/http"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/inboxkit/inboxkit/gmail"
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/graph"
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:8080", "where the local web app listens")
-	email := flag.String("email", "", "the Google address to connect (required)")
-	flag.Parse()
-	id, secret := os.Getenv("GOOGLE_CLIENT_ID"), os.Getenv("GOOGLE_CLIENT_SECRET")
-	if *email == "" || id == "" || secret == "" {
-		fmt.Fprintln(os.Stderr, "usage: GOOGLE_CLIENT_ID=… GOOGLE_CLIENT_SECRET=… go run ./examples/connect --email you@example.com [--addr localhost:8080]")
+	a, addr, err := newApp(os.Args[1:], os.Getenv, os.Stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, err)
+		}
 		os.Exit(2)
 	}
-	app := &app{
-		flow:    &gmail.Flow{Config: gmail.Config(id, secret, "http://"+*addr+"/callback", gmail.AccessSendRead)},
-		email:   *email,
-		pending: map[string]*gmail.Pending{},
-		done:    make(chan string, 1),
-	}
-	srv := &http.Server{Addr: *addr, Handler: app.routes(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Fatal(err)
 		}
 	}()
-	fmt.Printf("open http://%s to connect %s\n", *addr, *email)
-	fmt.Println("connected:", <-app.done)
+	fmt.Printf("open http://%s to connect %s\n", addr, a.email)
+	fmt.Println("connected:", <-a.done)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(ctx)
 }
 
-// app is the host side of the flow: it keeps each pending sign-in (state
-// and PKCE verifier) until Google redirects back.
-type app struct {
-	flow    *gmail.Flow
-	email   string
-	mu      sync.Mutex
-	pending map[string]*gmail.Pending // by state
-	done    chan string
-}
+const usage = `usage: [GOOGLE_CLIENT_ID=… GOOGLE_CLIENT_SECRET=…] [MICROSOFT_CLIENT_ID=… [MICROSOFT_CLIENT_SECRET=…] [MICROSOFT_TENANT=common]]
+       go run ./examples/connect --email you@example.com [--addr localhost:8080] [--tenant common]
+At least one of GOOGLE_CLIENT_ID or MICROSOFT_CLIENT_ID must be set.`
 
-func (a *app) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", a.start)
-	mux.HandleFunc("GET /callback", a.callback)
-	return mux
-}
-
-func (a *app) start(w http.ResponseWriter, r *http.Request) {
-	p, err := a.flow.Start(a.email)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+// newApp reads the flags and the environment. It fails with the usage when
+// no address or no OAuth client is given, so the program runs without any
+// account and says what it needs.
+func newApp(args []string, getenv func(string) string, stderr io.Writer) (*app, string, error) {
+	fs := flag.NewFlagSet("connect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "localhost:8080", "where the local web app listens")
+	email := fs.String("email", "", "the address to connect (required)")
+	tenant := fs.String("tenant", getenv("MICROSOFT_TENANT"), `Microsoft tenant: "common", "organizations", "consumers", a tenant ID or domain (default "common")`)
+	fs.Usage = func() { fmt.Fprintln(stderr, usage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return nil, "", err
 	}
-	a.mu.Lock()
-	a.pending[p.State] = p
-	a.mu.Unlock()
-	http.Redirect(w, r, p.URL, http.StatusFound)
-}
-
-var page = template.Must(template.New("done").Parse(`<!doctype html><title>inboxkit</title><p>{{.}}</p>`))
-
-func (a *app) callback(w http.ResponseWriter, r *http.Request) {
-	state := r.URL.Query().Get("state")
-	a.mu.Lock()
-	p := a.pending[state]
-	delete(a.pending, state)
-	a.mu.Unlock()
-	if p == nil {
-		http.Error(w, "unknown or reused state: start again", http.StatusBadRequest)
-		return
+	gid, gsecret := getenv("GOOGLE_CLIENT_ID"), getenv("GOOGLE_CLIENT_SECRET")
+	mid, msecret := getenv("MICROSOFT_CLIENT_ID"), getenv("MICROSOFT_CLIENT_SECRET")
+	if *email == "" || (gid == "" || gsecret == "") && mid == "" {
+		return nil, "", errors.New(usage)
 	}
-	if e := r.URL.Query().Get("error"); e != "" {
-		_ = page.Execute(w, "Google said: "+e)
-		return
+	if *tenant == "" {
+		*tenant = graph.TenantCommon
 	}
-	tok, err := a.flow.Exchange(r.Context(), p, state, r.URL.Query().Get("code"))
-	switch {
-	case errors.Is(err, provider.ErrAccountMismatch):
-		_ = page.Execute(w, "You signed in as another account than "+a.email+". Try again with that one.")
-		return
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
+	if mid != "" {
+		if err := graph.ValidTenant(*tenant); err != nil {
+			return nil, "", err
+		}
 	}
-	_ = page.Execute(w, "Connected "+a.email+". You can close this tab.")
-	log.Printf("token for %s: refresh token present=%v, expires %s (store it sealed: see crypto.CredentialStore)", a.email, tok.RefreshToken != "", tok.Expiry.Format(time.RFC3339))
-	a.done <- a.email
+	a := &app{email: *email, pending: map[string]*signIn{}, done: make(chan string, 1)}
+	if gid != "" && gsecret != "" {
+		a.google = &gmail.Flow{Config: gmail.Config(gid, gsecret, "http://"+*addr+"/callback/google", gmail.AccessSendRead)}
+	}
+	if mid != "" {
+		a.microsoft = &graph.Flow{Config: graph.Config(*tenant, mid, msecret, "http://"+*addr+"/callback/microsoft", graph.AccessSendRead)}
+	}
+	return a, *addr, nil
 }
