@@ -22,7 +22,8 @@ type deltaOpts struct {
 }
 
 type deltaEntry struct {
-	id      string
+	imm     string // the message's immutable id
+	id      string // its regular id in the folder when listed
 	removed bool
 }
 
@@ -158,19 +159,23 @@ func (s *Server) delta(w http.ResponseWriter, q *req) *apiError {
 	}
 	size := preferredPageSize(q.r)
 	if size > 0 {
-		w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(size))
+		w.Header().Add("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(size))
 	} else if size = st.opts.pageSize; size == 0 {
 		size = 10
 	}
 	end := min(st.offset+size, len(st.entries))
 	vals := []any{}
 	for _, en := range st.entries[st.offset:end] {
-		m := q.target.byID[en.id]
+		m := q.target.byImm[en.imm]
 		if en.removed || m == nil || m.folder != folder {
-			vals = append(vals, map[string]any{"@odata.type": "#microsoft.graph.message", "id": en.id, "@removed": map[string]any{"reason": "deleted"}})
+			id := en.id
+			if q.immutable {
+				id = en.imm
+			}
+			vals = append(vals, map[string]any{"@odata.type": "#microsoft.graph.message", "id": id, "@removed": map[string]any{"reason": "deleted"}})
 			continue
 		}
-		v, e := s.render(q.target, m, st.opts.sel, q.p)
+		v, e := s.render(q, m, st.opts.sel)
 		if e != nil {
 			return e
 		}
@@ -220,24 +225,24 @@ func (s *Server) deltaEntries(u *user, folder string, prev *deltaState) []deltaE
 			slices.SortStableFunc(ms, func(a, b *message) int { return b.receivedAt().Compare(a.receivedAt()) })
 		}
 		for _, m := range ms {
-			out = append(out, deltaEntry{id: m.id})
+			out = append(out, deltaEntry{imm: m.immutableID, id: m.id})
 		}
 		return out
 	}
 	seen := map[string]bool{}
 	for _, c := range u.changes {
-		if c.seq <= prev.watermark || c.folder != folder || seen[c.msgID] {
+		if c.seq <= prev.watermark || c.folder != folder || seen[c.imm] {
 			continue
 		}
-		seen[c.msgID] = true
-		m := u.byID[c.msgID]
+		seen[c.imm] = true
+		m := u.byImm[c.imm]
 		kind := "deleted"
 		if m != nil && m.folder == folder {
 			kind = "updated"
 			if m.enteredSeq > prev.watermark {
 				kind = "created"
 			}
-		} else if !presentAt(u, c.msgID, folder, prev.watermark) {
+		} else if !presentAt(u, c.imm, folder, prev.watermark) {
 			continue // came and went within the interval
 		}
 		if o.changeType != "" && o.changeType != kind {
@@ -246,19 +251,20 @@ func (s *Server) deltaEntries(u *user, folder string, prev *deltaState) []deltaE
 		if kind != "deleted" && !keep(m) {
 			continue
 		}
-		out = append(out, deltaEntry{id: c.msgID, removed: kind == "deleted"})
+		out = append(out, deltaEntry{imm: c.imm, id: c.msgID, removed: kind == "deleted"})
 	}
 	return out
 }
 
-// presentAt reports whether id was in folder after change seq wm.
-func presentAt(u *user, id, folder string, wm uint64) bool {
+// presentAt reports whether the message with immutable id imm was in
+// folder after change seq wm.
+func presentAt(u *user, imm, folder string, wm uint64) bool {
 	in := false
 	for _, c := range u.changes {
 		if c.seq > wm {
 			break
 		}
-		if c.msgID == id && c.folder == folder {
+		if c.imm == imm && c.folder == folder {
 			in = c.kind != "deleted"
 		}
 	}

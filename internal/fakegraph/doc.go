@@ -53,6 +53,16 @@
 // string "false", as the reference example sends it). Sending a draft
 // moves it to Sent Items under a new id, so its draft id is then 404.
 //
+// outlook-immutable-id: an item's regular id changes when it changes
+// folder (a sent draft, a delete); with Prefer: IdType="ImmutableId" (per
+// request, echoed in Preference-Applied) ids are immutable ones that
+// stay, in answers, delta pages and the notifications of a subscription
+// created with the header; either form is accepted in paths. Message
+// carries both (ID, ImmutableID). The guide warns that the Sent Items
+// copy "is not created until the message successfully sends, which may
+// take time": SetSentItemsDelay holds sent messages back from Sent Items
+// for a number of requests (FileSentItems files them at once).
+//
 // outlook-send-mail-from-other-user: from other than the signed-in user
 // needs Send on Behalf (GrantSendOnBehalf) and Mail.Send.Shared, else 403
 // ErrorSendAsDenied; the sent message has from = the owner, sender = the
@@ -125,7 +135,7 @@
 // message with Graph's code family (subscription field errors,
 // Content-Type errors, $top ranges). It serves basic notifications only
 // (includeResourceData is refused), does not deliver mail between its
-// mailboxes, has no attachments, $search, $expand or immutable ids, and
+// mailboxes, has no attachments, $search or $expand, and
 // returns a text body as "text" rather than converting it to HTML. For
 // tests, notification URLs may be http:// on a loopback host and any
 // certificate is trusted; Graph requires public https endpoints.

@@ -46,7 +46,7 @@ func (s *Server) createMessage(w http.ResponseWriter, q *req) *apiError {
 	m.created, m.modified = now, now
 	s.insert(q.target, m, folder)
 	q.pending = append(q.pending, s.notificationsFor(q.target, m)...)
-	v, _ := s.render(q.target, m, selection{all: true}, q.p)
+	v, _ := s.render(q, m, selection{all: true})
 	v["@odata.context"] = s.URL() + "/$metadata#users('" + q.target.id + "')/messages/$entity"
 	writeJSONStatus(w, http.StatusCreated, v)
 	return nil
@@ -58,6 +58,9 @@ func (s *Server) findMessage(q *req) (*message, *apiError) {
 		return nil, newError(400, "ErrorInvalidIdMalformed", msgIDMalformed)
 	}
 	m := q.target.byID[q.msgID]
+	if m == nil {
+		m = q.target.byImm[q.msgID]
+	}
 	if q.folder != "" {
 		f, ok := q.target.resolveFolder(q.folder)
 		if !ok {
@@ -142,7 +145,7 @@ func (s *Server) updateMessage(w http.ResponseWriter, q *req) *apiError {
 	m.modified = s.now().UTC()
 	m.version++
 	s.record(q.target, m, "updated")
-	v, _ := s.render(q.target, m, selection{all: true}, q.p)
+	v, _ := s.render(q, m, selection{all: true})
 	v["@odata.context"] = s.URL() + "/$metadata#users('" + q.target.id + "')/messages/$entity"
 	writeJSONStatus(w, http.StatusOK, v)
 	return nil
@@ -182,9 +185,8 @@ func (s *Server) sendDraft(w http.ResponseWriter, q *req) *apiError {
 		sent := *m
 		if retryAfter, e = s.submit(q, &sent, "draft"); e == nil {
 			s.remove(q.target, m)
-			sent.id, sent.folder = "", ""
-			s.insert(q.target, &sent, "sentitems")
-			q.pending = append(q.pending, s.notificationsFor(q.target, &sent)...)
+			sent.id, sent.folder = "", "" // a new regular id; the immutable id stays
+			q.pending = append(q.pending, s.fileSent(q.target, &sent)...)
 		}
 	}
 	s.mu.Unlock()

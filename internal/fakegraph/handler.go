@@ -17,11 +17,11 @@ const maxBody = 64 << 20
 // req is one authenticated request being served.
 type req struct {
 	call
-	r       *http.Request
-	p       *principal
-	target  *user // the mailbox the path names
-	body    []byte
-	pending []notifyJob // change notifications to send once the request is served
+	r         *http.Request
+	p         *principal
+	target    *user       // the mailbox the path names
+	immutable bool        // Prefer: IdType="ImmutableId"
+	pending   []notifyJob // change notifications to send once the request is served
 }
 
 // serveHTTP runs every request through Graph's pipeline: request ids,
@@ -67,7 +67,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	q := &req{call: c, r: r, p: p}
+	q := &req{call: c, r: r, p: p, immutable: prefersImmutable(r)}
+	if q.immutable {
+		w.Header().Add("Preference-Applied", `IdType="ImmutableId"`)
+	}
 	out := w
 	var rec *httptest.ResponseRecorder
 	if hasFault {
@@ -101,6 +104,7 @@ func (s *Server) serveAuthenticated(w http.ResponseWriter, q *req) {
 	}
 	s.inflight[slot]++
 	s.stats.MaxConcurrent = max(s.stats.MaxConcurrent, s.inflight[slot])
+	q.pending = append(q.pending, s.tick(slot)...)
 	latency := s.latency
 	s.mu.Unlock()
 	defer func() {
@@ -267,6 +271,28 @@ func (s *Server) authorize(q *req) *apiError {
 		return denied // delegated tokens reach only their own mailbox here
 	}
 	return nil
+}
+
+// prefersImmutable reports whether the request carries
+// Prefer: IdType="ImmutableId" (which applies to that request only).
+func prefersImmutable(r *http.Request) bool {
+	for _, v := range r.Header.Values("Prefer") {
+		for _, p := range strings.Split(v, ",") {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "IdType") && strings.EqualFold(strings.Trim(strings.TrimSpace(val), `"`), "ImmutableId") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idOf is m's id in the format the request prefers.
+func (q *req) idOf(m *message) string {
+	if q.immutable {
+		return m.immutableID
+	}
+	return m.id
 }
 
 // readBody reads the request body, undoing Content-Encoding: gzip.

@@ -25,7 +25,9 @@ type user struct {
 	mailNull bool
 	folderID map[string]string // well-known name -> folder id
 	msgs     []*message
-	byID     map[string]*message
+	byID     map[string]*message // by regular id
+	byImm    map[string]*message // by immutable id
+	filing   []filing            // sent messages not yet in Sent Items
 	changes  []change
 	sendLog  []time.Time
 	rcptLog  []rcptEntry
@@ -34,7 +36,8 @@ type user struct {
 // change is one entry of a mailbox's change log, read by delta queries.
 type change struct {
 	seq    uint64
-	msgID  string
+	msgID  string // the regular id it had in that folder
+	imm    string // its immutable id
 	folder string
 	kind   string // "created" (entered the folder), "updated", "deleted" (left it)
 }
@@ -46,7 +49,8 @@ type rcptEntry struct {
 
 // message is one item in a mailbox.
 type message struct {
-	id                string
+	id                string // regular REST id: changes when the message changes folder
+	immutableID       string // Prefer: IdType="ImmutableId": kept for the message's life
 	folder            string // well-known name
 	enteredSeq        uint64 // seq of the change that put it in its folder
 	internetMessageID string // with angle brackets
@@ -78,6 +82,7 @@ func (s *Server) addUser(email, name string) *user {
 		name:     name,
 		folderID: map[string]string{},
 		byID:     map[string]*message{},
+		byImm:    map[string]*message{},
 	}
 	for i, f := range wellKnown {
 		u.folderID[f.name] = folderIDFor(u.index, i+1)
@@ -125,10 +130,14 @@ func (s *Server) newID(prefix string) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b[:]) + "AAA="
 }
 
+// immutablePrefix starts every immutable id, as Exchange's "AAkALgAA…".
+const immutablePrefix = "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A"
+
 // wellFormedID reports whether id has the shape of an id this fake
-// issues; anything else is "Id is malformed." as on Graph.
+// issues (regular "AAMk…" or immutable "AAkA…"); anything else is "Id is
+// malformed." as on Graph.
 func wellFormedID(id string) bool {
-	if !strings.HasPrefix(id, "AAMk") || len(id) < 16 {
+	if !strings.HasPrefix(id, "AAMk") && !strings.HasPrefix(id, "AAkA") || len(id) < 16 {
 		return false
 	}
 	for _, c := range strings.TrimRight(id, "=") {
@@ -142,7 +151,7 @@ func wellFormedID(id string) bool {
 // record appends a change to u's log. Caller holds s.mu.
 func (s *Server) record(u *user, m *message, kind string) uint64 {
 	s.seq++
-	u.changes = append(u.changes, change{seq: s.seq, msgID: m.id, folder: m.folder, kind: kind})
+	u.changes = append(u.changes, change{seq: s.seq, msgID: m.id, imm: m.immutableID, folder: m.folder, kind: kind})
 	return s.seq
 }
 
@@ -152,16 +161,21 @@ func (s *Server) insert(u *user, m *message, folder string) {
 	if m.id == "" {
 		m.id = s.newID("AAMkAGI2")
 	}
+	if m.immutableID == "" {
+		m.immutableID = s.newID(immutablePrefix)
+	}
 	if m.conversationID == "" {
 		m.conversationID = s.conversationFor(u, m.raw)
 	}
 	u.msgs = append(u.msgs, m)
 	u.byID[m.id] = m
+	u.byImm[m.immutableID] = m
 	m.enteredSeq = s.record(u, m, "created")
 }
 
 // move takes m out of its folder (logging the departure) and stores it in
-// folder under a new id, as Exchange does when an item changes folder.
+// folder under a new regular id, as Exchange does when an item changes
+// folder; its immutable id stays.
 // Caller holds s.mu.
 func (s *Server) move(u *user, m *message, folder string) *message {
 	s.remove(u, m)
@@ -175,6 +189,7 @@ func (s *Server) move(u *user, m *message, folder string) *message {
 func (s *Server) remove(u *user, m *message) {
 	s.record(u, m, "deleted")
 	delete(u.byID, m.id)
+	delete(u.byImm, m.immutableID)
 	for i, x := range u.msgs {
 		if x == m {
 			u.msgs = append(u.msgs[:i], u.msgs[i+1:]...)
@@ -232,6 +247,7 @@ func (s *Server) Deliver(mailbox, folder string, raw []byte) (id string, err err
 // Message is a snapshot of one stored message.
 type Message struct {
 	ID, Folder                        string
+	ImmutableID                       string // the id under Prefer: IdType="ImmutableId"
 	InternetMessageID, ConversationID string // InternetMessageID with angle brackets
 	From, Sender                      string // addresses
 	IsDraft                           bool
@@ -253,7 +269,7 @@ func (s *Server) Messages(mailbox, folder string) []Message {
 			continue
 		}
 		out = append(out, Message{
-			ID: m.id, Folder: m.folder, InternetMessageID: m.internetMessageID, ConversationID: m.conversationID,
+			ID: m.id, ImmutableID: m.immutableID, Folder: m.folder, InternetMessageID: m.internetMessageID, ConversationID: m.conversationID,
 			From: addrOf(m.from), Sender: addrOf(m.sender), IsDraft: m.isDraft, Raw: append([]byte(nil), m.raw...),
 		})
 	}

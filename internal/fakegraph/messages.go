@@ -2,6 +2,8 @@ package fakegraph
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -33,9 +35,11 @@ func recipientsJSON(l []*mail.Address) []any {
 // with only Mail.ReadBasic never sees body, bodyPreview, uniqueBody or
 // internetMessageHeaders, and asking for them is ErrorAccessDenied.
 // internetMessageHeaders is returned only when selected and, as on
-// Graph, not for messages in Sent Items or Drafts. Caller holds s.mu.
-func (s *Server) render(u *user, m *message, sel selection, p *principal) (map[string]any, *apiError) {
-	basic := !p.has("Mail.Read", "Mail.ReadWrite")
+// Graph, not for messages in Sent Items or Drafts. The id is the
+// immutable one when the request prefers it. Caller holds s.mu.
+func (s *Server) render(q *req, m *message, sel selection) (map[string]any, *apiError) {
+	u := q.target
+	basic := !q.p.has("Mail.Read", "Mail.ReadWrite")
 	if basic && !sel.all {
 		for _, d := range basicDenied {
 			if sel.has(d) {
@@ -44,7 +48,7 @@ func (s *Server) render(u *user, m *message, sel selection, p *principal) (map[s
 		}
 	}
 	changeKey := fmt.Sprintf("CQAAABYAAAD%s%04d", strings.TrimRight(m.id[len(m.id)-12:], "="), m.version)
-	v := map[string]any{"@odata.etag": `W/"` + changeKey + `"`, "id": m.id}
+	v := map[string]any{"@odata.etag": `W/"` + changeKey + `"`, "id": q.idOf(m)}
 	want := func(p string) bool { return sel.all || sel.has(p) }
 	for _, prop := range messageDefault {
 		if !want(prop) || basic && slices.Contains(basicDenied, prop) {
@@ -78,7 +82,10 @@ func (s *Server) render(u *user, m *message, sel selection, p *principal) (map[s
 		case "conversationId":
 			v[prop] = m.conversationID
 		case "conversationIndex":
-			v[prop] = "AQHZ" + strings.TrimRight(m.conversationID[len(m.conversationID)-8:], "=")
+			// Edm.Binary: base64 of a 22-byte Thread-Index header, as
+			// Exchange returns it (clients decode it).
+			idx := sha256.Sum256([]byte(m.conversationID))
+			v[prop] = base64.StdEncoding.EncodeToString(append([]byte{0x01}, idx[:21]...))
 		case "isDeliveryReceiptRequested", "isReadReceiptRequested":
 			v[prop] = false
 		case "isRead":
@@ -163,7 +170,7 @@ func (s *Server) getMessage(w http.ResponseWriter, q *req) *apiError {
 	if e != nil {
 		return e
 	}
-	v, e := s.render(q.target, m, sel, q.p)
+	v, e := s.render(q, m, sel)
 	if e != nil {
 		return e
 	}
@@ -263,7 +270,7 @@ func (s *Server) listMessages(w http.ResponseWriter, q *req) *apiError {
 	resp := map[string]any{"@odata.context": s.URL() + "/$metadata#users('" + q.target.id + "')/messages"}
 	vals := []any{}
 	for i := skip; i < len(hits) && i < skip+top; i++ {
-		v, e := s.render(q.target, hits[i], sel, q.p)
+		v, e := s.render(q, hits[i], sel)
 		if e != nil {
 			return e
 		}

@@ -171,3 +171,69 @@ func TestDeleteMessage(t *testing.T) {
 		t.Errorf("after DELETE: inbox %d, deleted items %d", len(srv.Messages(ada, "inbox")), len(srv.Messages(ada, "deleteditems")))
 	}
 }
+
+func TestImmutableIDs(t *testing.T) {
+	srv := start(t)
+	hook := newWebhook(t, true)
+	immutable := header("Prefer", `IdType="ImmutableId"`)
+	sub := subscribeBody(hook.URL, "", 100)
+	sub["resource"] = "me/messages"
+	r := do(t, srv, "POST", "/subscriptions", jsonBody(sub), immutable)
+	want(t, "subscribe with immutable ids", r, 201, "")
+	r = do(t, srv, "POST", "/me/messages", mimeBody(rawMessage(ada, bob, "Draft", "i1@inboxkit.test", "")), immutable)
+	id := str(r.body["id"])
+	if r.status != 201 || !strings.HasPrefix(id, "AAkA") || r.header.Get("Preference-Applied") != `IdType="ImmutableId"` {
+		t.Fatalf("create draft = %d id %q, Preference-Applied %q", r.status, id, r.header.Get("Preference-Applied"))
+	}
+	want(t, "send", do(t, srv, "POST", "/me/messages/"+url.PathEscape(id)+"/send", immutable), 202, "")
+	// The immutable id now names the copy in Sent Items; the regular id changed.
+	r = do(t, srv, "GET", "/me/messages/"+url.PathEscape(id)+"?$select=isDraft,parentFolderId", immutable)
+	sent := srv.Messages(ada, "sentitems")
+	if r.status != 200 || r.body["isDraft"] != false || r.body["id"] != id || len(sent) != 1 || sent[0].ImmutableID != id || sent[0].ID == id {
+		t.Fatalf("GET by immutable id after send = %d %v; Sent Items %+v", r.status, r.body, sent)
+	}
+	r = do(t, srv, "GET", "/me/messages/"+url.PathEscape(id)+"?$select=id")
+	if r.body["id"] != sent[0].ID {
+		t.Errorf("without the preference the id = %v; want the regular %s", r.body["id"], sent[0].ID)
+	}
+	srv.WaitNotifications()
+	var ids []string
+	for _, n := range hook.notifications() {
+		rd, _ := items(result{body: n})[0]["resourceData"].(map[string]any)
+		ids = append(ids, str(rd["id"]))
+	}
+	if len(ids) != 2 || ids[0] != id || ids[1] != id {
+		t.Errorf("notified ids = %v; want the immutable %s for the draft and the sent copy", ids, id)
+	}
+	vals, _ := drain(t, srv, "/me/mailFolders/sentitems/messages/delta", immutable)
+	if len(vals) != 1 || vals[0]["id"] != id {
+		t.Errorf("delta with immutable ids = %v", vals)
+	}
+}
+
+func TestSentItemsDelay(t *testing.T) {
+	srv := start(t)
+	srv.SetSentItemsDelay(3)
+	immutable := header("Prefer", `IdType="ImmutableId"`)
+	r := do(t, srv, "POST", "/me/messages", mimeBody(rawMessage(ada, bob, "Later", "late@inboxkit.test", "")), immutable)
+	id := str(r.body["id"])
+	do(t, srv, "POST", "/me/messages/"+url.PathEscape(id)+"/send", immutable)
+	if len(srv.Sends()) != 1 {
+		t.Fatalf("not transmitted")
+	}
+	f := url.QueryEscape("internetMessageId eq '<late@inboxkit.test>'")
+	if v := items(do(t, srv, "GET", "/me/messages?$filter="+f)); len(v) != 0 {
+		t.Errorf("found in Sent Items before it was filed: %v", v)
+	}
+	want(t, "GET before filing", do(t, srv, "GET", "/me/messages/"+url.PathEscape(id), immutable), 404, "ErrorItemNotFound")
+	want(t, "GET once filed", do(t, srv, "GET", "/me/messages/"+url.PathEscape(id), immutable), 200, "")
+	if n := len(srv.Messages(ada, "sentitems")); n != 1 {
+		t.Errorf("Sent Items = %d after the delay; want 1", n)
+	}
+	srv.SetSentItemsDelay(5)
+	do(t, srv, "POST", "/me/sendMail", jsonBody(sendJSON(bob)))
+	srv.FileSentItems()
+	if n := len(srv.Messages(ada, "sentitems")); n != 2 {
+		t.Errorf("Sent Items = %d after FileSentItems; want 2", n)
+	}
+}

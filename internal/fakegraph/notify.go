@@ -34,7 +34,11 @@ func (s *Server) notificationsFor(u *user, m *message) []notifyJob {
 		if sub.mailbox != u || (sub.folder != "" && sub.folder != m.folder) || !strings.Contains(sub.changeType, "created") {
 			continue
 		}
-		res := "Users/" + u.id + "/Messages/" + m.id
+		id := m.id
+		if sub.immutable {
+			id = m.immutableID
+		}
+		res := "Users/" + u.id + "/Messages/" + id
 		n := map[string]any{
 			"subscriptionId":                 sub.id,
 			"subscriptionExpirationDateTime": sub.expiration.Format("2006-01-02T15:04:05.0000000Z"),
@@ -44,7 +48,7 @@ func (s *Server) notificationsFor(u *user, m *message) []notifyJob {
 				"@odata.type": "#Microsoft.Graph.Message",
 				"@odata.id":   res,
 				"@odata.etag": `W/"CQAAABYAAAD` + m.id[len(m.id)-12:] + `"`,
-				"id":          m.id,
+				"id":          id,
 			},
 			"clientState": nullIfEmpty(sub.clientState),
 			"tenantId":    tenantID,

@@ -111,8 +111,7 @@ func (s *Server) sendMail(w http.ResponseWriter, q *req) *apiError {
 	retryAfter, e := s.submit(q, m, via)
 	if e == nil && save {
 		m.isRead = true
-		s.insert(q.p.mailbox, m, "sentitems")
-		q.pending = append(q.pending, s.notificationsFor(q.p.mailbox, m)...)
+		q.pending = append(q.pending, s.fileSent(q.p.mailbox, m)...)
 	}
 	s.mu.Unlock()
 	if e != nil {

@@ -42,6 +42,7 @@ type Server struct {
 	perMinute   int
 	perDay      int
 	latency     time.Duration
+	sentDelay   int
 	seq         uint64
 	sends       []Sent
 	subs        []*subscription

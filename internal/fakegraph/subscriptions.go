@@ -25,6 +25,7 @@ type subscription struct {
 	expiration                    time.Time
 	mailbox                       *user
 	folder                        string // "" for all messages
+	immutable                     bool   // created with Prefer: IdType="ImmutableId"
 }
 
 // Subscription is a snapshot of a subscription.
@@ -222,6 +223,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, q *req) *apiError {
 		}
 	}
 	sub.id = newGUID()
+	sub.immutable = q.immutable
 	s.mu.Lock()
 	s.subs = append(s.subs, sub)
 	v := s.subscriptionJSON(sub)
