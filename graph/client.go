@@ -39,12 +39,13 @@ type client struct {
 // cursor or a redirect can never carry it elsewhere.
 type accessTokens struct {
 	src   *oauthtoken.Cache
+	host  string // the API's host[:port], compared exactly
 	hosts authentication.AllowedHostsValidator
 }
 
 // GetAuthorizationToken implements authentication.AccessTokenProvider.
 func (a *accessTokens) GetAuthorizationToken(ctx context.Context, u *url.URL, _ map[string]any) (string, error) {
-	if !a.hosts.IsUrlHostValid(u) {
+	if u == nil || u.Scheme != "https" || !strings.EqualFold(u.Host, a.host) {
 		return "", nil
 	}
 	tok, err := a.src.Token()
@@ -87,6 +88,7 @@ func newClient(baseURL string, hc *http.Client, tokens *oauthtoken.Cache, limite
 		khttp.NewCompressionHandler(),
 		khttp.NewParametersNameDecodingHandler(),
 		khttp.NewUserAgentHandler(),
+		khttp.NewHeadersInspectionHandler(),
 		limiter.middleware(mailbox),
 	}
 	httpClient := &http.Client{
@@ -98,7 +100,8 @@ func newClient(baseURL string, hc *http.Client, tokens *oauthtoken.Cache, limite
 	}
 	auth := authentication.NewBaseBearerTokenAuthenticationProvider(&accessTokens{
 		src:   tokens,
-		hosts: authentication.NewAllowedHostsValidator([]string{u.Host}),
+		host:  u.Host,
+		hosts: authentication.NewAllowedHostsValidator([]string{u.Hostname()}),
 	})
 	parsers := serialization.NewParseNodeFactoryRegistry()
 	parsers.ContentTypeAssociatedFactories["application/json"] = jsonserialization.NewJsonParseNodeFactory()

@@ -110,12 +110,22 @@ var sendDenied = map[string]bool{
 	"SendAsDeniedException":     true,
 }
 
+// quotaExceeded are Exchange's codes for a mailbox over its sending
+// limits (10,000 recipients a day): a rate limit, not a missing permission.
+var quotaExceeded = map[string]bool{
+	"ErrorSubmissionQuotaExceeded": true,
+	"ErrorQuotaExceeded":           true,
+	"ErrorExceededMessageLimit":    true,
+}
+
 // classify wraps a failure once in a *provider.Error with the sentinel
 // that matches it:
 //
 //   - 401 → ErrAuth (after the one token refresh call makes)
 //   - 429, and 503 with Retry-After → ErrRateLimited as a
 //     *provider.RateLimitError carrying Retry-After
+//   - ErrorSubmissionQuotaExceeded (Exchange's daily recipient limit) →
+//     ErrRateLimited
 //   - 403 ErrorSendAsDenied → ErrNotAllowed; other 403 → ErrPermission
 //   - 404, and 410 (an expired delta token) → ErrNotFound; other 4xx →
 //     ErrInvalid
@@ -154,6 +164,8 @@ func classify(op string, err error, now time.Time) error {
 		case ae.Status == http.StatusTooManyRequests:
 			return limited()
 		case ae.Status == http.StatusServiceUnavailable && ae.RetryAfter != "":
+			return limited()
+		case quotaExceeded[ae.Code]:
 			return limited()
 		case ae.Status == http.StatusForbidden && sendDenied[ae.Code]:
 			return wrap(provider.ErrNotAllowed)

@@ -36,6 +36,9 @@ type Usage struct {
 	RecipientsLastDay  int
 	// Limits are the limits in force.
 	Limits SendLimits
+	// HeldFor is how long sends wait because Exchange deferred a message
+	// over its rate limit (a 202 with Retry-After); zero when not held.
+	HeldFor time.Duration
 }
 
 // errSendLimit is the cause of a send refused by the local limits.
@@ -49,6 +52,7 @@ type sendQuota struct {
 
 	mu    sync.Mutex
 	sends []quotaEntry // within the last 24 hours, oldest first
+	hold  time.Time    // Exchange said to wait until then
 }
 
 type quotaEntry struct {
@@ -82,6 +86,10 @@ func (q *sendQuota) reserve(n int) (time.Time, error) {
 	defer q.mu.Unlock()
 	now := q.now()
 	q.prune(now)
+	if now.Before(q.hold) {
+		return time.Time{}, &provider.RateLimitError{RetryAfter: q.hold.Sub(now),
+			Err: fmt.Errorf("%w: Exchange deferred the last message", errSendLimit)}
+	}
 	if lim := q.limits.MessagesPerMinute; lim > 0 {
 		inMinute := 0
 		var oldest time.Time
@@ -117,6 +125,16 @@ func (q *sendQuota) reserve(n int) (time.Time, error) {
 	return now, nil
 }
 
+// holdFor makes sends wait d: Exchange accepted a message over its rate
+// but deferred it, answering 202 with Retry-After.
+func (q *sendQuota) holdFor(d time.Duration) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if until := q.now().Add(d); until.After(q.hold) {
+		q.hold = until
+	}
+}
+
 // release gives back the reservation made at at.
 func (q *sendQuota) release(at time.Time) {
 	q.mu.Lock()
@@ -135,6 +153,9 @@ func (q *sendQuota) usage() Usage {
 	now := q.now()
 	q.prune(now)
 	u := Usage{Limits: q.limits}
+	if now.Before(q.hold) {
+		u.HeldFor = q.hold.Sub(now)
+	}
 	for _, e := range q.sends {
 		u.RecipientsLastDay += e.recipients
 		if now.Sub(e.at) < time.Minute {

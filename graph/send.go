@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	khttp "github.com/microsoft/kiota-http-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
@@ -99,9 +101,16 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			// Not in Sent Items: sending the same draft again cannot
 			// deliver twice, since a sent draft is no longer a draft.
 		}
-		err := p.me.Messages().ByMessageId(id).Send().Post(ctx, &users.ItemMessagesItemSendRequestBuilderPostRequestConfiguration{Headers: preferImmutableIDs()})
+		inspect := inspectResponse()
+		err := p.me.Messages().ByMessageId(id).Send().Post(ctx, &users.ItemMessagesItemSendRequestBuilderPostRequestConfiguration{
+			Headers: preferImmutableIDs(),
+			Options: []abstractions.RequestOption{inspect},
+		})
 		if err != nil && ambiguous(err) {
 			maybeSent = true
+		}
+		if err == nil {
+			p.noteDeferral(ctx, inspect)
 		}
 		return err
 	})
@@ -116,6 +125,27 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	}
 	p.log.DebugContext(ctx, "graph: sent", "id", id, "conversation", deref(draft.GetConversationId()), "bytes", len(built.Raw))
 	return &provider.Sent{MessageID: built.MessageID, ProviderID: id, ThreadID: deref(draft.GetConversationId()), SentAt: p.now()}, nil
+}
+
+// inspectResponse asks the pipeline for the response's headers.
+func inspectResponse() *khttp.HeadersInspectionOptions {
+	o := khttp.NewHeadersInspectionOptions()
+	o.InspectResponseHeaders = true
+	return o
+}
+
+// noteDeferral reads a 202's Retry-After: Exchange accepted the message
+// but is over the mailbox's message rate and will deliver it later, so
+// further sends wait (see Usage.HeldFor) rather than pile up.
+func (p *Provider) noteDeferral(ctx context.Context, inspect *khttp.HeadersInspectionOptions) {
+	v := inspect.GetResponseHeaders().Get("Retry-After")
+	if len(v) == 0 {
+		return
+	}
+	if d := provider.ParseRetryAfter(v[0], p.now()); d > 0 {
+		p.log.DebugContext(ctx, "graph: Exchange deferred the message over its rate limit", "retry-after", d)
+		p.quota.holdFor(d)
+	}
 }
 
 // createDraft creates a draft from raw MIME and returns it with its
@@ -181,9 +211,15 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 				return lerr
 			}
 		}
-		err := p.api.adapter.SendNoContent(ctx, p.api.mimeRequest("sendMail", built.Raw), errorMapping)
+		inspect := inspectResponse()
+		ri := p.api.mimeRequest("sendMail", built.Raw)
+		ri.AddRequestOptions([]abstractions.RequestOption{inspect})
+		err := p.api.adapter.SendNoContent(ctx, ri, errorMapping)
 		if err != nil && ambiguous(err) {
 			maybeSent = true
+		}
+		if err == nil {
+			p.noteDeferral(ctx, inspect)
 		}
 		return err
 	})

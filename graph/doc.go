@@ -1,0 +1,61 @@
+// Package graph is a provider.Provider over Microsoft Graph
+// (github.com/microsoftgraph/msgraph-sdk-go) for Outlook.com and
+// Microsoft 365 mailboxes, signed in with OAuth 2.0 on the Microsoft
+// identity platform (RFC 6749, golang.org/x/oauth2) with PKCE (RFC 7636).
+//
+// Requests go through the SDK's typed request builders where they can say
+// what is needed, and otherwise (a MIME body) through the same kiota
+// request adapter, so every request shares one pipeline: the Bearer token
+// from an oauth2.TokenSource (handed only to the API's own host), gzip,
+// the per-mailbox Limiter, and Graph's error bodies decoded into APIError.
+// Only this package imports the SDK, and only its users, subscriptions and
+// models packages: its root package would compile the whole of Graph.
+//
+// # Sending
+//
+// Send builds the MIME (RFC 5322, RFC 2045) itself, with inboxkit's own
+// Message-ID, creates a draft from it and sends the draft, asking for
+// immutable ids so the id of the draft is the id of the copy in Sent
+// Items. A follow-up's In-Reply-To and References keep it in the
+// conversation. Options.DirectSend uses sendMail instead. Options.OnBehalfOf
+// lets a delegate send on behalf of a colleague who granted it in Exchange
+// (Mail.Send.Shared). Exchange files that mail in the delegate's Sent
+// Items, and in the owner's only when the owner's mailbox has
+// MessageCopyForSendOnBehalfEnabled; inboxkit's own delegation (package
+// delegation) sends with the owner's connection instead, so the mail is
+// always in the owner's Sent Items.
+//
+// # Fetching
+//
+// Fetch follows delta queries on the Inbox and Junk Email and returns only
+// replies, bounces (RFC 3464) and auto-replies (RFC 3834) to mail in the
+// host's provider.SentIndex: the conversationId first, then the
+// internetMessageHeaders, and the MIME only for related mail. An expired
+// delta token (410) resyncs from a watermark in the cursor.
+//
+// # Requests
+//
+// Measured on internal/fakegraph: a send is 2 requests (draft, send; 3 on
+// behalf of another mailbox); an idle poll is 2 (one delta page per
+// folder); a busy poll with a reply in a known conversation, an unrelated
+// message and a bounce in Junk is 2 delta pages + 1 MIME download for the
+// reply + 1 header read for the unrelated message + 1 header read and 1
+// MIME download for the bounce.
+//
+// # Limits
+//
+// Exchange Online allows 4 concurrent requests per app per mailbox: the
+// Limiter holds a fifth back instead of letting Graph throttle it. Graph's
+// 429 and 503 are retried by provider.Retry with their Retry-After (or a
+// capped, jittered backoff without one), and end as ErrRateLimited. Send
+// checks Exchange's sending limits (30 messages a minute, 10,000
+// recipients a day) first and reports the wait; Usage shows the counts.
+//
+// # Errors
+//
+// Errors are *provider.Error values matching the provider sentinels: a 401
+// is retried once with a refreshed token and is then ErrAuth; a 403 is
+// ErrPermission (ErrNotAllowed when Exchange refused a From); an expired
+// refresh token (AADSTS700082 after 90 idle days, invalid_grant) is
+// ErrAuth and a token-endpoint outage ErrTemporary.
+package graph
