@@ -81,20 +81,20 @@ func resolve(method string, segs []string) (call, *apiError) {
 	switch {
 	case n == 0:
 		c.route = map[bool]string{true: "me", false: "user"}[c.me]
-		return c, allow(method, c, "GET")
+		return c, allow(method, "GET")
 	case n == 1 && seg(0) == "sendmail":
 		c.route = "sendMail"
-		return c, allow(method, c, "POST")
+		return c, allow(method, "POST")
 	case seg(0) == "messages":
 		return resolveMessages(method, c, rest[1:])
 	case seg(0) == "mailfolders" && n == 2:
 		c.folder, c.route = rest[1], "getMailFolder"
-		return c, allow(method, c, "GET")
+		return c, allow(method, "GET")
 	case seg(0) == "mailfolders" && n >= 3 && seg(2) == "messages":
 		c.folder = rest[1]
 		if n == 4 && seg(3) == "delta" {
 			c.route = "delta"
-			return c, allow(method, c, "GET")
+			return c, allow(method, "GET")
 		}
 		if n == 5 && seg(4) == "$value" {
 			// Graph answers the folder-scoped $value with 405; use
@@ -140,11 +140,11 @@ func resolveMessages(method string, c call, rest []string) (call, *apiError) {
 		c.msgID = rest[0]
 		if c.folder == "" && strings.EqualFold(rest[1], "$value") {
 			c.route = "getMessageValue"
-			return c, allow(method, c, "GET")
+			return c, allow(method, "GET")
 		}
 		if c.folder == "" && strings.EqualFold(rest[1], "send") {
 			c.route = "sendDraft"
-			return c, allow(method, c, "POST")
+			return c, allow(method, "POST")
 		}
 	}
 	return c, notFoundSegment(rest[len(rest)-1])
@@ -157,7 +157,7 @@ func resolveSubscriptions(method string, rest []string) (call, *apiError) {
 		c.route = "createSubscription"
 	case len(rest) == 0:
 		c.route = "listSubscriptions"
-		return c, allow(method, c, "GET")
+		return c, allow(method, "GET")
 	case len(rest) == 1:
 		c.subID = rest[0]
 		switch method {
@@ -173,14 +173,14 @@ func resolveSubscriptions(method string, rest []string) (call, *apiError) {
 		}
 	case len(rest) == 2 && strings.EqualFold(rest[1], "reauthorize"):
 		c.subID, c.route = rest[0], "reauthorizeSubscription"
-		return c, allow(method, c, "POST")
+		return c, allow(method, "POST")
 	default:
 		return c, notFoundSegment(rest[len(rest)-1])
 	}
 	return c, nil
 }
 
-func allow(method string, _ call, want string) *apiError {
+func allow(method, want string) *apiError {
 	if method != want {
 		return newError(http.StatusMethodNotAllowed, "ErrorInvalidRequest", msgUnsupportedOData)
 	}

@@ -112,9 +112,23 @@ func TestSubscriptions_sendNotifies(t *testing.T) {
 	}
 }
 
-func TestSubscriptions_rejects(t *testing.T) {
-	srv := fakegraph.New(fakegraph.Options{Email: ada, ValidationTimeout: 200 * time.Millisecond})
+func TestSubscriptions_validationTimeout(t *testing.T) {
+	srv := fakegraph.New(fakegraph.Options{Email: ada, ValidationTimeout: 300 * time.Millisecond})
 	t.Cleanup(srv.Close)
+	slow := newWebhook(t, true)
+	slow.validate = func(w http.ResponseWriter, tok string) {
+		time.Sleep(time.Second)
+		_, _ = io.WriteString(w, tok)
+	}
+	r := do(t, srv, "POST", "/subscriptions", jsonBody(subscribeBody(slow.URL, "", 100)))
+	want(t, "slow validation", r, 400, "InvalidRequest")
+	if r.message() != "Subscription validation request timed out." {
+		t.Errorf("message = %q", r.message())
+	}
+}
+
+func TestSubscriptions_rejects(t *testing.T) {
+	srv := start(t)
 	good := newWebhook(t, true)
 	wrongEcho := newWebhook(t, true)
 	wrongEcho.validate = func(w http.ResponseWriter, tok string) {
@@ -123,11 +137,6 @@ func TestSubscriptions_rejects(t *testing.T) {
 	}
 	status500 := newWebhook(t, true)
 	status500.validate = func(w http.ResponseWriter, _ string) { w.WriteHeader(500) }
-	slow := newWebhook(t, true)
-	slow.validate = func(w http.ResponseWriter, tok string) {
-		time.Sleep(time.Second)
-		_, _ = io.WriteString(w, tok)
-	}
 	htmlType := newWebhook(t, true)
 	htmlType.validate = func(w http.ResponseWriter, tok string) {
 		w.Header().Set("Content-Type", "text/html")
@@ -154,7 +163,6 @@ func TestSubscriptions_rejects(t *testing.T) {
 	}{
 		{"echo not decoded", subscribeBody(wrongEcho.URL, "", 100), 400, "ValidationError"},
 		{"validation 500", subscribeBody(status500.URL, "", 100), 400, "ValidationError"},
-		{"validation timeout", subscribeBody(slow.URL, "", 100), 400, "InvalidRequest"},
 		{"validation text/html", subscribeBody(htmlType.URL, "", 100), 400, "ValidationError"},
 		{"lifecycle URL fails", subscribeBody(good.URL, status500.URL, 100), 400, "ValidationError"},
 		{"http off loopback", subscribeBody("http://example.com/hook", "", 100), 400, "ValidationError"},

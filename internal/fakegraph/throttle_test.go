@@ -43,7 +43,7 @@ func TestServer_fail(t *testing.T) {
 func TestServer_concurrencyLimit(t *testing.T) {
 	srv := start(t)
 	srv.SetConcurrencyLimit(2)
-	srv.SetLatency(150 * time.Millisecond)
+	srv.SetLatency(400 * time.Millisecond)
 	var wg sync.WaitGroup
 	codes := make(chan result, 5)
 	for range 5 {
