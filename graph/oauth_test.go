@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/inboxkit/inboxkit/graph"
+	"github.com/inboxkit/inboxkit/internal/fakegraph"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -305,4 +307,76 @@ func ExampleFlow_Start() {
 	// prompt=select_account
 	// code_challenge_method=S256
 	// true true
+}
+
+// Each Access is enough for what its documentation promises, and no more,
+// against the fake's model of Graph's delegated permissions: Mail.Send
+// alone sends with sendMail; a draft needs Mail.ReadWrite; Fetch needs a
+// read permission that can download the MIME; sending on behalf needs
+// Mail.Send.Shared.
+func TestAccess_coversProviderOperations(t *testing.T) {
+	const ada, bob = "ada@contoso.example", "bob@contoso.example"
+	tests := []struct {
+		access                         graph.Access
+		direct, draft, fetch, onBehalf bool // which operations succeed
+	}{
+		{graph.AccessSend, true, false, false, false},
+		{graph.AccessSendRead, true, false, true, false},
+		{graph.AccessSendReadWrite, true, true, true, false},
+		{graph.AccessSendOnBehalf, true, true, true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.access.String(), func(t *testing.T) {
+			api := fakegraph.New(fakegraph.Options{Email: ada, Name: "Ada"})
+			t.Cleanup(api.Close)
+			api.AddUser(bob, "Bob")
+			api.GrantSendOnBehalf(bob, ada)
+			api.SetToken("scoped", ada, tc.access.Scopes()...)
+			ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "scoped"})
+			newP := func(direct bool) *graph.Provider {
+				p, err := graph.New(context.Background(), ts, &graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
+					DirectSend: direct, OnBehalfOf: []string{bob}, Backoff: provider.Backoff{Attempts: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = p.Close() })
+				return p
+			}
+			direct, drafts := newP(true), newP(false)
+			if err := direct.Verify(context.Background()); err != nil {
+				t.Fatalf("Verify = %v", err)
+			}
+			check := func(op string, ok bool, err error) {
+				t.Helper()
+				switch {
+				case ok && err != nil:
+					t.Errorf("%s = %v; want success", op, err)
+				case !ok && !errors.Is(err, provider.ErrPermission) && !errors.Is(err, provider.ErrNotAllowed):
+					t.Errorf("%s = %v; want ErrPermission or ErrNotAllowed", op, err)
+				}
+			}
+			mail := func(from, subject string) *provider.Message {
+				return &provider.Message{From: provider.Address{Email: from}, To: []provider.Address{{Email: "cyd@elsewhere.example"}}, Subject: subject, Text: "Hello"}
+			}
+			_, err := direct.Send(context.Background(), mail(ada, "direct"))
+			check("sendMail", tc.direct, err)
+			_, err = drafts.Send(context.Background(), mail(ada, "draft"))
+			check("draft and send", tc.draft, err)
+			_, err = direct.Fetch(context.Background(), "", emptyIndex{})
+			check("Fetch", tc.fetch, err)
+			_, err = drafts.Send(context.Background(), mail(bob, "on behalf"))
+			check("send on behalf", tc.onBehalf, err)
+		})
+	}
+}
+
+// emptyIndex is a SentIndex that knows no message.
+type emptyIndex struct{}
+
+func (emptyIndex) ByMessageID(context.Context, string) (*provider.SentRecord, error) {
+	return nil, provider.ErrNotFound
+}
+
+func (emptyIndex) ByThread(context.Context, string, string) (*provider.SentRecord, error) {
+	return nil, provider.ErrNotFound
 }
