@@ -3,6 +3,8 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log"
 	"net/url"
 	"strings"
 	"testing"
@@ -180,4 +182,39 @@ func TestFlow_ExchangeForgedStateRedeemsNothing(t *testing.T) {
 	if _, _, forms := ms.seen(); len(forms) != 0 {
 		t.Errorf("the token endpoint saw %d requests; want none", len(forms))
 	}
+}
+
+func ExampleFlow_Exchange() {
+	// Stand-ins for login.microsoftonline.com and graph.microsoft.com.
+	ms := startMSTokens()
+	defer ms.Close()
+	api := fakegraph.New(fakegraph.Options{Email: "ada@contoso.example"})
+	defer api.Close()
+	api.SetToken("at-1", "ada@contoso.example", graph.AccessSendRead.Scopes()...)
+
+	cfg := graph.Config("contoso.onmicrosoft.com", "client-id", "client-secret", "https://app.example/oauth/microsoft", graph.AccessSendRead)
+	cfg.Endpoint.TokenURL = ms.URL + "/contoso.onmicrosoft.com/oauth2/v2.0/token"
+	f := &graph.Flow{Config: cfg, BaseURL: api.URL(), HTTPClient: api.Client()}
+
+	p, err := f.Start("ada@contoso.example") // kept in the user's session
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, _ := url.Parse(p.URL)
+	ms.expect(u.Query().Get("code_challenge")) // what Microsoft's sign-in page remembers
+
+	// Microsoft redirects the browser to the callback with state and code.
+	tok, err := f.Exchange(context.Background(), p, p.State, "good-code")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("connected; refresh token:", tok.RefreshToken)
+
+	// A callback whose state was not issued for this session is refused
+	// before the code is redeemed.
+	_, err = f.Exchange(context.Background(), p, "forged", "good-code")
+	fmt.Println(errors.Is(err, provider.ErrInvalid))
+	// Output:
+	// connected; refresh token: rt-1
+	// true
 }

@@ -200,10 +200,15 @@ func (ms *msTokens) start(t *testing.T, f *graph.Flow, email string) *graph.Pend
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms.mu.Lock()
-	ms.challenge = u.Query().Get("code_challenge")
-	ms.mu.Unlock()
+	ms.expect(u.Query().Get("code_challenge"))
 	return p
+}
+
+// expect makes challenge the PKCE challenge the next code was issued for.
+func (ms *msTokens) expect(challenge string) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	ms.challenge = challenge
 }
 
 func TestConfig_endpointsAndScopes(t *testing.T) {
