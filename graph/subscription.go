@@ -59,7 +59,7 @@ func (p *Provider) createSubscription(ctx context.Context, cfg *watchConfig, s *
 	body.SetNotificationUrl(&cfg.notificationURL)
 	body.SetLifecycleNotificationUrl(&cfg.lifecycleURL)
 	body.SetClientState(&clientState)
-	asked := p.now().Add(cfg.lifetime).UTC()
+	asked := expiryFrom(p.now(), cfg.lifetime)
 	body.SetExpirationDateTime(&asked)
 	var created models.Subscriptionable
 	err := p.call(ctx, "watch", func(ctx context.Context) error {
@@ -86,7 +86,7 @@ func (p *Provider) createSubscription(ctx context.Context, cfg *watchConfig, s *
 // expirationDateTime), which also reauthorizes it.
 func (p *Provider) renewSubscription(ctx context.Context, cfg *watchConfig, s *subscription) error {
 	body := models.NewSubscription()
-	asked := p.now().Add(cfg.lifetime).UTC()
+	asked := expiryFrom(p.now(), cfg.lifetime)
 	body.SetExpirationDateTime(&asked)
 	var renewed models.Subscriptionable
 	err := p.call(ctx, "watch", func(ctx context.Context) error {
@@ -124,6 +124,12 @@ func (p *Provider) deleteSubscription(ctx context.Context, cfg *watchConfig, s *
 func (s *subscription) forget(cfg *watchConfig) {
 	cfg.hub.drop(s.route)
 	s.id, s.route = "", nil
+}
+
+// expiryFrom is the expirationDateTime to ask for: now plus lifetime, in
+// whole seconds, since the SDK writes it as RFC 3339 without fractions.
+func expiryFrom(now time.Time, lifetime time.Duration) time.Time {
+	return now.Add(lifetime).UTC().Truncate(time.Second)
 }
 
 // grantedExpiry is the expiration Graph answered, or asked when the
