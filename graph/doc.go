@@ -14,10 +14,12 @@
 // # Sending
 //
 // Send builds the MIME (RFC 5322, RFC 2045) itself, with inboxkit's own
-// Message-ID, creates a draft from it and sends the draft, asking for
-// immutable ids so the id of the draft is the id of the copy in Sent
-// Items. A follow-up's In-Reply-To and References keep it in the
-// conversation. Options.DirectSend uses sendMail instead. Options.OnBehalfOf
+// Message-ID, and sends it with sendMail, then finds the copy in Sent
+// Items for its id and conversationId. With Options.SendWithDrafts
+// (Mail.ReadWrite) it creates a draft from the MIME and sends the draft
+// instead, asking for immutable ids so the id of the draft is the id of
+// the copy in Sent Items. A follow-up's In-Reply-To and References keep it
+// in the conversation. Options.OnBehalfOf
 // lets a delegate send on behalf of a colleague who granted it in Exchange
 // (Mail.Send.Shared). Exchange files that mail in the delegate's Sent
 // Items, and in the owner's only when the owner's mailbox has
@@ -35,8 +37,9 @@
 //
 // # Requests
 //
-// Measured on internal/fakegraph: a send is 2 requests (draft, send; 3 on
-// behalf of another mailbox); an idle poll is 2 (one delta page per
+// Measured on internal/fakegraph: a send is 2 requests (sendMail and the
+// look-up of its copy; with drafts, the draft and its send; 3 on behalf of
+// another mailbox); an idle poll is 2 (one delta page per
 // folder); a busy poll with a reply in a known conversation, an unrelated
 // message and a bounce in Junk is 2 delta pages + 1 MIME download for the
 // reply + 1 header read for the unrelated message + 1 header read and 1

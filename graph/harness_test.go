@@ -90,10 +90,10 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func TestConformanceDirectSend(t *testing.T) {
+func TestConformanceWithDrafts(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) *providertest.Harness {
 		srv := startFake(t)
-		return harness(srv, newProvider(t, srv, nil, &graph.Options{DirectSend: true}))
+		return harness(srv, newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true}))
 	})
 }
 

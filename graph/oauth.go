@@ -66,10 +66,10 @@ const (
 // Access is a named set of delegated permissions a host asks for, least
 // first. The zero value is AccessSendRead, the usual choice.
 //
-// Which set a host needs depends on how the Provider sends. With
-// Options.DirectSend, a send is one POST /me/sendMail, which Mail.Send
-// allows on its own. Without it, a send creates a draft from the MIME and
-// sends the draft, and creating a draft needs Mail.ReadWrite: a broader
+// Which set a host needs depends on how the Provider sends. By default a
+// send is one POST /me/sendMail, which Mail.Send allows on its own. With
+// Options.SendWithDrafts, a send creates a draft from the MIME and sends
+// the draft, and creating a draft needs Mail.ReadWrite: a broader
 // permission (it can change and delete mail), shown to the user as "Read
 // and write access to your mail", so it is a set of its own.
 type Access int
@@ -77,15 +77,16 @@ type Access int
 // The permission sets.
 const (
 	// AccessSendRead sends and reads replies with the least permissions
-	// (offline_access, User.Read, Mail.Send, Mail.Read). Use it with
-	// Options.DirectSend: a draft cannot be created with it.
+	// (offline_access, User.Read, Mail.Send, Mail.Read). Sends go through
+	// sendMail: a draft cannot be created with it.
 	AccessSendRead Access = iota
-	// AccessSend sends only (offline_access, User.Read, Mail.Send), with
-	// Options.DirectSend: no Fetch, no push, and no Sent Items look-up, so
+	// AccessSend sends only (offline_access, User.Read, Mail.Send),
+	// through sendMail: no Fetch, no push, and no Sent Items look-up, so
 	// a send retried after an ambiguous failure cannot be checked for a
 	// first delivery.
 	AccessSend
-	// AccessSendReadWrite sends through a draft, which gives Sent its
+	// AccessSendReadWrite can send through a draft (Options.SendWithDrafts),
+	// which gives Sent its
 	// ProviderID and ThreadID at once, and reads replies (offline_access,
 	// User.Read, Mail.Send, Mail.ReadWrite; Mail.ReadWrite includes
 	// reading, so Mail.Read is not asked for).

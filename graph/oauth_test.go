@@ -340,7 +340,7 @@ func TestAccess_coversProviderOperations(t *testing.T) {
 			ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "scoped"})
 			newP := func(direct bool) *graph.Provider {
 				p, err := graph.New(context.Background(), ts, &graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
-					DirectSend: direct, OnBehalfOf: []string{bob}, Backoff: provider.Backoff{Attempts: 1}})
+					SendWithDrafts: !direct, OnBehalfOf: []string{bob}, Backoff: provider.Backoff{Attempts: 1}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -49,12 +49,18 @@ type Options struct {
 	// PageSize is the delta page size asked for with Prefer:
 	// odata.maxpagesize; zero means 50.
 	PageSize int
-	// DirectSend sends with POST /me/sendMail (one request) instead of a
-	// draft and its send (two). sendMail answers with no body, so Sent's
-	// ProviderID and ThreadID then come from a search of the mailbox
-	// right after, and stay empty when Exchange has not filed the copy in
-	// Sent Items yet.
-	DirectSend bool
+	// SendWithDrafts sends by creating a draft from the MIME and sending
+	// it (two requests) instead of POST /me/sendMail (one request, plus
+	// the look-up of the copy in Sent Items for its ids). The draft gives
+	// Sent its ProviderID and ThreadID at once and makes a retry after a
+	// lost answer safe even before Exchange files the copy, but creating
+	// a draft needs Mail.ReadWrite (AccessSendReadWrite). Sends on behalf
+	// of another mailbox always use a draft.
+	SendWithDrafts bool
+	// SentLookupWait bounds how long a sendMail send waits for Exchange
+	// to file the copy in Sent Items, to report its ids; zero means 3
+	// seconds, negative means not at all.
+	SentLookupWait time.Duration
 	// OnBehalfOf lists mailboxes whose owners granted this account "send
 	// on behalf" in Exchange (needs ScopeSendShared). A message whose From
 	// is one of them is sent as a draft with from set to that owner.
@@ -76,7 +82,8 @@ type Provider struct {
 	email      string
 	name       string
 	onBehalf   []string
-	directSend bool
+	drafts     bool
+	lookupWait time.Duration
 	lookBack   time.Duration
 	pageSize   int
 	backoff    provider.Backoff
@@ -123,7 +130,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		email:      opts.Email,
 		name:       opts.Name,
 		onBehalf:   opts.OnBehalfOf,
-		directSend: opts.DirectSend,
+		drafts:     opts.SendWithDrafts,
+		lookupWait: opts.SentLookupWait,
 		lookBack:   opts.LookBack,
 		pageSize:   opts.PageSize,
 		backoff:    opts.Backoff,
@@ -133,6 +141,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour
+	}
+	if p.lookupWait == 0 {
+		p.lookupWait = 3 * time.Second
 	}
 	if p.pageSize <= 0 {
 		p.pageSize = 50

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	khttp "github.com/microsoft/kiota-http-go"
@@ -19,14 +20,17 @@ import (
 // Send composes m as MIME with our own Message-ID and sends it from the
 // mailbox, which files the copy in Sent Items.
 //
-// The message is created as a draft from its MIME (POST /me/messages,
-// base64 text/plain), which returns its immutable id and conversationId,
-// then sent (POST /me/messages/{id}/send): two requests, and Sent carries
-// the Sent Items id and the conversation. Graph's sendMail answers 202
-// with no body, so it could only report those after a search of Sent
-// Items, which Exchange fills asynchronously; Options.DirectSend chooses
-// it anyway. A follow-up (InReplyTo, References) joins the conversation
-// through its MIME header.
+// By default the MIME goes to POST /me/sendMail (base64 text/plain), which
+// Mail.Send allows on its own. It answers 202 with no body, so Sent's
+// ProviderID and ThreadID come from a look-up of the Message-ID in the
+// mailbox right after (GET /me/messages?$filter=internetMessageId eq …),
+// retried for up to Options.SentLookupWait while Exchange files the copy
+// in Sent Items; past that they stay empty and replies still match by
+// header. With Options.SendWithDrafts (Mail.ReadWrite) the message is
+// instead created as a draft from its MIME, which returns its immutable id
+// and conversationId, and then sent (POST /me/messages/{id}/send). A
+// follow-up (InReplyTo, References) joins the conversation through its
+// MIME header.
 //
 // From may be empty, the account, or a mailbox in Options.OnBehalfOf: then
 // the draft's from is set to that owner before sending (MIME cannot say
@@ -72,7 +76,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		return nil, p.tag("send", err)
 	}
-	if p.directSend && !p.forOwner(m) {
+	if !p.drafts && !p.forOwner(m) {
 		return p.sendMail(ctx, built)
 	}
 	draft, err := p.createDraft(ctx, built.Raw)
@@ -106,6 +110,12 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			Headers: preferImmutableIDs(),
 			Options: []abstractions.RequestOption{inspect},
 		})
+		if err != nil && maybeSent && alreadySent(err) {
+			// The earlier attempt went through: the draft has left (404
+			// while Exchange files it, "Only draft items can be sent."
+			// once it is in Sent Items).
+			return nil
+		}
 		if err != nil && ambiguous(err) {
 			maybeSent = true
 		}
@@ -125,6 +135,18 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	}
 	p.log.DebugContext(ctx, "graph: sent", "id", id, "conversation", deref(draft.GetConversationId()), "bytes", len(built.Raw))
 	return &provider.Sent{MessageID: built.MessageID, ProviderID: id, ThreadID: deref(draft.GetConversationId()), SentAt: p.now()}, nil
+}
+
+// errMaybeSent says a sendMail got no answer and its copy is not in the
+// mailbox yet: it may still have been delivered, so it is not resent.
+var errMaybeSent = errors.New("graph: sendMail got no answer and the message is not in Sent Items yet; not resending (retry with the same IdempotencyKey later)")
+
+// alreadySent reports whether sending a draft failed because it is no
+// longer a draft: gone from Drafts (404) or refused as sent (400
+// ErrorInvalidOperation).
+func alreadySent(err error) bool {
+	ae := apiErrorOf(err)
+	return ae != nil && (ae.Status == 404 || (ae.Status == 400 && ae.Code == "ErrorInvalidOperation"))
 }
 
 // inspectResponse asks the pipeline for the response's headers.
@@ -199,7 +221,7 @@ func (p *Provider) discardDraft(ctx context.Context, id string) {
 // when Exchange has not filed it yet, Sent has only MessageID and SentAt.
 func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provider.Sent, error) {
 	var found *provider.Sent
-	maybeSent := false
+	maybeSent, unsure := false, false
 	err := p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
 			s, lerr := p.lookupOnce(ctx, built.MessageID)
@@ -210,6 +232,10 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 			if !errors.Is(lerr, provider.ErrNotFound) {
 				return lerr
 			}
+			// Not found may only mean Exchange has not filed the copy
+			// yet: sending again could deliver twice, so stop here.
+			unsure = true
+			return nil
 		}
 		inspect := inspectResponse()
 		ri := p.api.mimeRequest("sendMail", built.Raw)
@@ -226,14 +252,55 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 	if err != nil {
 		return nil, err
 	}
+	if unsure {
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrTemporary, Err: errMaybeSent}
+	}
 	if found != nil {
 		return found, nil
 	}
 	sent := &provider.Sent{MessageID: built.MessageID, SentAt: p.now()}
-	if s, err := p.lookupOnce(ctx, built.MessageID); err == nil {
+	if s := p.awaitSentCopy(ctx, built.MessageID); s != nil {
 		sent.ProviderID, sent.ThreadID = s.ProviderID, s.ThreadID
 	}
 	return sent, nil
+}
+
+// awaitSentCopy looks for the copy Exchange files in Sent Items after a
+// sendMail, a few times within Options.SentLookupWait, and returns it or
+// nil. Failing to find it does not fail the send.
+func (p *Provider) awaitSentCopy(ctx context.Context, messageID string) *provider.Sent {
+	if p.lookupWait < 0 {
+		return nil
+	}
+	deadline := p.now().Add(p.lookupWait)
+	for wait := 100 * time.Millisecond; ; wait *= 2 {
+		s, err := p.lookupOnce(ctx, messageID)
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, provider.ErrNotFound) || !p.now().Add(wait).Before(deadline) {
+			return nil
+		}
+		if p.backoff.Sleep != nil {
+			err = p.backoff.Sleep(ctx, wait)
+		} else {
+			err = sleep(ctx, wait)
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // lookup finds a message we sent by Message-ID, or ErrNotFound.

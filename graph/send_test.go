@@ -13,9 +13,9 @@ import (
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
 
-func TestSendKeepsOurMessageIDAndReturnsIDs(t *testing.T) {
+func TestSendWithDraftsKeepsOurMessageIDAndReturnsIDs(t *testing.T) {
 	srv := startFake(t)
-	p := newProvider(t, srv, nil, nil)
+	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true})
 	m := msg("Quick question")
 	sent, err := p.Send(ctx(t), m)
 	if err != nil {
@@ -38,6 +38,45 @@ func TestSendKeepsOurMessageIDAndReturnsIDs(t *testing.T) {
 	st := srv.Stats()
 	if st.ByRoute["createMessage"] != 1 || st.ByRoute["sendDraft"] != 1 || st.Requests != 2 {
 		t.Errorf("requests per send: %+v; want createMessage and sendDraft only", st)
+	}
+}
+
+func TestSendMailKeepsOurMessageIDAndFindsIDs(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, nil)
+	sent, err := p.Send(ctx(t), msg("Quick question"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sends := srv.Sends()
+	if len(sends) != 1 || trim(sends[0].MessageID) != sent.MessageID || sends[0].Via != "sendMail-mime" {
+		t.Fatalf("fake saw %+v; want one MIME sendMail of %s", sends, sent.MessageID)
+	}
+	copies := srv.Messages(account, "sentitems")
+	if len(copies) != 1 || copies[0].ImmutableID != sent.ProviderID || copies[0].ConversationID != sent.ThreadID || sent.ThreadID == "" {
+		t.Errorf("Sent Items = %+v; want one copy with id %q in conversation %q", copies, sent.ProviderID, sent.ThreadID)
+	}
+	st := srv.Stats()
+	if st.ByRoute["sendMail"] != 1 || st.ByRoute["listMessages"] != 1 || st.Requests != 2 {
+		t.Errorf("requests per send: %+v; want sendMail and one look-up", st.ByRoute)
+	}
+}
+
+// When Exchange is slow to file the copy, sendMail's Send waits a little
+// for it, and past SentLookupWait reports the message without its ids.
+func TestSendMailSlowSentItems(t *testing.T) {
+	srv := startFake(t)
+	srv.SetSentItemsDelay(2)
+	p := newProvider(t, srv, nil, nil)
+	sent, err := p.Send(ctx(t), msg("Slow Sent Items"))
+	if err != nil || sent.ThreadID == "" {
+		t.Fatalf("Send = %+v, %v; want the ids after a few look-ups", sent, err)
+	}
+	srv.SetSentItemsDelay(1000)
+	q := newProvider(t, srv, nil, &graph.Options{SentLookupWait: -1})
+	sent, err = q.Send(ctx(t), msg("Very slow Sent Items"))
+	if err != nil || sent.MessageID == "" || sent.ThreadID != "" {
+		t.Fatalf("Send = %+v, %v; want the MessageID without ids", sent, err)
 	}
 }
 
@@ -117,7 +156,7 @@ func TestSendOnBehalf(t *testing.T) {
 func TestSendRetriesThrottlingWithRetryAfter(t *testing.T) {
 	srv := startFake(t)
 	var waits []time.Duration
-	p := newProvider(t, srv, nil, &graph.Options{Backoff: recordSleeps(&waits)})
+	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true, Backoff: recordSleeps(&waits)})
 	srv.Fail("sendDraft", 1, fakegraph.Fault{Status: 429, Code: "ApplicationThrottled", Message: "Application is over its MailboxConcurrency limit.", RetryAfter: "7"})
 	srv.Fail("createMessage", 1, fakegraph.Fault{Status: 503, Code: "ServiceUnavailable", Message: "Service unavailable", RetryAfter: "2"})
 	sent, err := p.Send(ctx(t), msg("Throttled"))
@@ -136,7 +175,7 @@ func TestSendThrottledWithoutRetryAfterBacksOff(t *testing.T) {
 	srv := startFake(t)
 	var waits []time.Duration
 	p := newProvider(t, srv, nil, &graph.Options{Backoff: recordSleeps(&waits)})
-	srv.Fail("createMessage", 2, fakegraph.Fault{Status: 429, Code: "TooManyRequests", Message: "Too many requests"})
+	srv.Fail("sendMail", 2, fakegraph.Fault{Status: 429, Code: "TooManyRequests", Message: "Too many requests"})
 	if _, err := p.Send(ctx(t), msg("Throttled, no hint")); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +192,7 @@ func TestSendThrottledWithoutRetryAfterBacksOff(t *testing.T) {
 func TestSendGivesUpAfterAttempts(t *testing.T) {
 	srv := startFake(t)
 	p := newProvider(t, srv, nil, nil)
-	srv.Fail("createMessage", 10, fakegraph.Fault{Status: 429, Code: "ApplicationThrottled", Message: "throttled", RetryAfter: "1"})
+	srv.Fail("sendMail", 10, fakegraph.Fault{Status: 429, Code: "ApplicationThrottled", Message: "throttled", RetryAfter: "1"})
 	_, err := p.Send(ctx(t), msg("Always throttled"))
 	if !errors.Is(err, provider.ErrRateLimited) {
 		t.Fatalf("err = %v; want ErrRateLimited", err)
@@ -167,12 +206,12 @@ func TestSendGivesUpAfterAttempts(t *testing.T) {
 }
 
 func TestSendLostAnswerDeliversOnce(t *testing.T) {
-	for _, direct := range []bool{false, true} {
-		name := map[bool]string{false: "draft", true: "sendMail"}[direct]
+	for _, drafts := range []bool{false, true} {
+		name := map[bool]string{true: "draft", false: "sendMail"}[drafts]
 		t.Run(name, func(t *testing.T) {
 			srv := startFake(t)
-			p := newProvider(t, srv, nil, &graph.Options{DirectSend: direct})
-			route := map[bool]string{false: "sendDraft", true: "sendMail"}[direct]
+			p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: drafts})
+			route := map[bool]string{true: "sendDraft", false: "sendMail"}[drafts]
 			srv.Fail(route, 1, fakegraph.Fault{Status: 504, Code: "GatewayTimeout", Message: "gateway timeout", AfterApply: true})
 			m := msg("Lost answer")
 			m.IdempotencyKey = "step-1/bob"
@@ -196,7 +235,7 @@ func TestSendLostAnswerDeliversOnce(t *testing.T) {
 
 func TestSendServerErrorRetriedOnce(t *testing.T) {
 	srv := startFake(t)
-	p := newProvider(t, srv, nil, nil)
+	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true})
 	// A 500 that did not send: the look-up finds nothing, the same draft
 	// is sent again.
 	srv.Fail("sendDraft", 1, fakegraph.Fault{Status: 500, Code: "InternalServerError", Message: "boom"})
@@ -211,7 +250,7 @@ func TestSendServerErrorRetriedOnce(t *testing.T) {
 
 func TestSendRejectedDeletesDraft(t *testing.T) {
 	srv := startFake(t)
-	p := newProvider(t, srv, nil, nil)
+	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true})
 	srv.Fail("sendDraft", 1, fakegraph.Fault{Status: 400, Code: "ErrorInvalidRecipients", Message: "At least one recipient is not valid."})
 	_, err := p.Send(ctx(t), msg("Refused"))
 	if !errors.Is(err, provider.ErrInvalid) {
@@ -363,5 +402,56 @@ func TestConcurrentRequestsStayWithinMailboxLimit(t *testing.T) {
 	}
 	if len(srv.Sends()) != 24 {
 		t.Errorf("%d deliveries; want 24", len(srv.Sends()))
+	}
+}
+
+// Exchange files the Sent Items copy after the send: a lost answer is
+// then not found by the look-up, and the draft path still delivers once,
+// since the sent draft can no longer be sent.
+func TestSendLostAnswerBeforeSentItemsFiled(t *testing.T) {
+	srv := startFake(t)
+	srv.SetSentItemsDelay(5)
+	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true})
+	srv.Fail("sendDraft", 1, fakegraph.Fault{Status: 504, Code: "UnknownError", Message: "gateway timeout", AfterApply: true})
+	m := msg("Lost answer, slow Sent Items")
+	m.IdempotencyKey = "step-2/bob"
+	sent, err := p.Send(ctx(t), m)
+	if err != nil {
+		t.Fatalf("Send = %v; want the delivered message", err)
+	}
+	if n := len(srv.Sends()); n != 1 {
+		t.Fatalf("%d deliveries; want 1", n)
+	}
+	srv.FileSentItems()
+	copies := srv.Messages(account, "sentitems")
+	if len(copies) != 1 || copies[0].ImmutableID != sent.ProviderID {
+		t.Errorf("Sent Items %d copies; want 1 with id %s", len(copies), sent.ProviderID)
+	}
+}
+
+// sendMail has no draft to fall back on: when the copy is not filed yet
+// Send reports ErrTemporary instead of sending a second time, and a retry
+// with the same key once it is filed returns it as a Duplicate.
+func TestSendMailLostAnswerNotResent(t *testing.T) {
+	srv := startFake(t)
+	srv.SetSentItemsDelay(100)
+	p := newProvider(t, srv, nil, &graph.Options{SentLookupWait: -1})
+	srv.Fail("sendMail", 1, fakegraph.Fault{Status: 504, Code: "UnknownError", Message: "gateway timeout", AfterApply: true})
+	m := msg("Direct, lost answer")
+	m.IdempotencyKey = "step-3/bob"
+	_, err := p.Send(ctx(t), m)
+	if !errors.Is(err, provider.ErrTemporary) {
+		t.Fatalf("Send = %v; want ErrTemporary (maybe sent)", err)
+	}
+	if n := len(srv.Sends()); n != 1 {
+		t.Fatalf("%d deliveries; want 1", n)
+	}
+	srv.FileSentItems()
+	again, err := p.Send(ctx(t), &provider.Message{To: m.To, Subject: m.Subject, Text: m.Text, IdempotencyKey: m.IdempotencyKey})
+	if err != nil || !again.Duplicate {
+		t.Fatalf("retry = %+v, %v; want a Duplicate", again, err)
+	}
+	if n := len(srv.Sends()); n != 1 {
+		t.Errorf("%d deliveries after the retry; want 1", n)
 	}
 }

@@ -155,8 +155,8 @@ func (a *app) callbackMicrosoft(w http.ResponseWriter, r *http.Request) {
 		},
 	})
 	// AccessSendRead has no Mail.ReadWrite, so the Provider sends with
-	// sendMail (DirectSend) rather than through a draft.
-	p, err := graph.New(r.Context(), ts, &graph.Options{Email: a.email, BaseURL: f.BaseURL, HTTPClient: f.HTTPClient, DirectSend: true})
+	// sendMail (the default) rather than through a draft.
+	p, err := graph.New(r.Context(), ts, &graph.Options{Email: a.email, BaseURL: f.BaseURL, HTTPClient: f.HTTPClient})
 	if a.failed(w, err) {
 		return
 	}
