@@ -215,7 +215,8 @@ func validFolder(f string) bool {
 // Watch returns nil when ctx is done, after deleting its subscriptions
 // (with a short context of its own). It returns an error only when it
 // cannot go on: ErrInvalid for bad WatchOptions, ErrAuth when Graph
-// rejects the credentials (reconnect, then Watch again). notify is called
+// rejects the credentials (reconnect, then Watch again), ErrClosed at its
+// next event after the Provider was closed. notify is called
 // from one goroutine at a time and should be quick (start a Fetch).
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkOpen("watch"); err != nil {
@@ -272,6 +273,9 @@ func (w *watcher) run(ctx context.Context) error {
 		if err != nil || ctx.Err() != nil {
 			return err
 		}
+		if err := w.p.checkOpen("watch"); err != nil {
+			return err
+		}
 		if wake {
 			w.notify()
 			pollT.Reset(w.pollInterval())
@@ -324,7 +328,10 @@ func (w *watcher) subscribe(ctx context.Context, subs []*subscription) (bool, er
 			w.scheduleRenewal(s)
 			continue
 		}
-		if fatal(ctx, err) {
+		if ctx.Err() != nil {
+			return created, nil
+		}
+		if fatal(err) {
 			return created, err
 		}
 		s.due = w.p.now().Add(w.cfg.resubscribe)
@@ -379,7 +386,9 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	case err == nil:
 		w.scheduleRenewal(s)
 		return false, nil
-	case fatal(ctx, err):
+	case ctx.Err() != nil:
+		return false, nil
+	case fatal(err):
 		return false, err
 	case errors.Is(err, provider.ErrNotFound):
 		w.p.log.InfoContext(ctx, "graph: subscription gone, creating it again", "folder", s.folder, "subscription", s.id)
@@ -434,12 +443,7 @@ func (w *watcher) unsubscribe(ctx context.Context) {
 	}
 }
 
-// fatal reports whether err ends Watch: the credentials were rejected,
-// or the Provider was closed. A cancelled ctx is not fatal; Watch
-// returns nil for it.
-func fatal(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	return errors.Is(err, provider.ErrAuth) || errors.Is(err, provider.ErrClosed)
+// fatal reports whether err ends Watch: Graph rejected the credentials.
+func fatal(err error) bool {
+	return errors.Is(err, provider.ErrAuth)
 }

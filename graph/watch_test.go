@@ -513,4 +513,13 @@ func TestWatch_closedProvider(t *testing.T) {
 	if err := p.Watch(context.Background(), func() {}); !errors.Is(err, provider.ErrClosed) {
 		t.Errorf("Watch on a closed Provider = %v; want ErrClosed", err)
 	}
+
+	// Closed while watching: Watch ends at its next event.
+	running := newProvider(t, srv, nil, &graph.Options{Watch: graph.WatchOptions{PollInterval: 20 * time.Millisecond}})
+	w := runWatch(t, running)
+	waitUntil(t, "polling", func() bool { return w.notified.Load() >= 1 })
+	_ = running.Close()
+	if err := w.ended(t); !errors.Is(err, provider.ErrClosed) {
+		t.Errorf("Watch after Close = %v; want ErrClosed", err)
+	}
 }
