@@ -85,7 +85,7 @@ func newClient(baseURL string, hc *http.Client, tokens *oauthtoken.Cache, limite
 	middlewares := []khttp.Middleware{
 		khttp.NewUrlReplaceHandler(true, core.ReplacementPairs),
 		khttp.NewRedirectHandler(),
-		khttp.NewCompressionHandlerWithOptions(khttp.NewCompressionOptions(false)),
+		largeBodyGzip{},
 		khttp.NewParametersNameDecodingHandler(),
 		khttp.NewUserAgentHandler(),
 		khttp.NewHeadersInspectionHandler(),
