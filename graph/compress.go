@@ -34,7 +34,7 @@ func (largeBodyGzip) Intercept(pipeline khttp.Pipeline, index int, req *http.Req
 	if len(body) >= gzipMin {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level cannot fail
-		_, _ = zw.Write(body)                               // writes to a bytes.Buffer cannot fail
+		_, _ = zw.Write(body)                              // writes to a bytes.Buffer cannot fail
 		_ = zw.Close()
 		body = buf.Bytes()
 		req.Header.Set("Content-Encoding", "gzip")
