@@ -64,7 +64,6 @@ func (h *hook) post(t *testing.T, body string) int {
 
 // watching is a Watch running in the background.
 type watching struct {
-	p        *graph.Provider
 	notified atomic.Int32
 	cancel   context.CancelFunc
 	done     chan error
@@ -77,7 +76,7 @@ type watching struct {
 func runWatch(t *testing.T, p *graph.Provider) *watching {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &watching{p: p, cancel: cancel, done: make(chan error, 1)}
+	w := &watching{cancel: cancel, done: make(chan error, 1)}
 	var inside atomic.Bool
 	go func() {
 		w.done <- p.Watch(ctx, func() {
@@ -95,28 +94,21 @@ func runWatch(t *testing.T, p *graph.Provider) *watching {
 // stop cancels the Watch and returns what it returned.
 func (w *watching) stop(t *testing.T) error {
 	t.Helper()
+	w.cancel()
+	return w.ended(t)
+}
+
+// ended waits for Watch to return and returns its error.
+func (w *watching) ended(t *testing.T) error {
+	t.Helper()
 	w.stopOnce.Do(func() {
-		w.cancel()
 		select {
 		case w.err = <-w.done:
 		case <-time.After(15 * time.Second):
-			t.Fatal("Watch did not return after its context was cancelled")
+			t.Fatal("Watch did not return")
 		}
 	})
 	return w.err
-}
-
-// ended waits for Watch to return on its own and returns its error.
-func (w *watching) ended(t *testing.T) error {
-	t.Helper()
-	select {
-	case err := <-w.done:
-		w.stopOnce.Do(func() { w.err = err })
-		return err
-	case <-time.After(15 * time.Second):
-		t.Fatal("Watch did not end")
-		return nil
-	}
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
@@ -139,6 +131,16 @@ func subsOf(srv *fakegraph.Server) map[string]fakegraph.Subscription {
 		}
 	}
 	return out
+}
+
+// watchSubscribed runs a Watch delivering to a fresh hook and waits until
+// both folders are subscribed and the first notify has run.
+func watchSubscribed(t *testing.T) (*fakegraph.Server, *hook, *watching) {
+	t.Helper()
+	srv, h := startFake(t), startHook(t)
+	w := runWatch(t, newProvider(t, srv, nil, &graph.Options{Watch: h.pushOptions()}))
+	waitUntil(t, "subscribed", func() bool { return len(subsOf(srv)) == 2 && w.notified.Load() == 1 })
+	return srv, h, w
 }
 
 const (
@@ -191,11 +193,8 @@ func TestWatch_pushLifecycleOfSubscriptions(t *testing.T) {
 	if err := w.stop(t); err != nil {
 		t.Errorf("Watch = %v; want nil after cancel", err)
 	}
-	if left := subsOf(srv); len(left) != 0 {
-		t.Errorf("subscriptions left after Watch ended: %v", left)
-	}
-	if got := srv.Stats().ByRoute["deleteSubscription"]; got != 2 {
-		t.Errorf("deleteSubscription calls = %d; want 2", got)
+	if left, n := subsOf(srv), srv.Stats().ByRoute["deleteSubscription"]; len(left) != 0 || n != 2 {
+		t.Errorf("after Watch ended: %d deletions, subscriptions left %v; want 2 and none", n, left)
 	}
 	// Its routes are gone from the handler too.
 	h.post(t, notification(inbox.ID, inbox.ClientState))
@@ -212,10 +211,7 @@ func notification(subID, clientState string) string {
 }
 
 func TestWatch_wrongClientStateIgnored(t *testing.T) {
-	srv, h := startFake(t), startHook(t)
-	p := newProvider(t, srv, nil, &graph.Options{Watch: h.pushOptions()})
-	w := runWatch(t, p)
-	waitUntil(t, "subscribed", func() bool { return len(subsOf(srv)) == 2 && w.notified.Load() == 1 })
+	srv, h, w := watchSubscribed(t)
 	inbox := subsOf(srv)[inboxResource]
 
 	for _, forged := range []string{"guess", "", inbox.ClientState + "x", subsOf(srv)[junkResource].ClientState} {
@@ -271,16 +267,20 @@ func TestWatch_validationFailsThenPollsAndResubscribes(t *testing.T) {
 	}
 }
 
-func TestWatch_pollingOnly(t *testing.T) {
+func TestWatch_pollingOnlyUntilClosed(t *testing.T) {
 	srv := startFake(t)
 	p := newProvider(t, srv, nil, &graph.Options{Watch: graph.WatchOptions{PollInterval: 20 * time.Millisecond}})
 	w := runWatch(t, p)
 	waitUntil(t, "notify every PollInterval", func() bool { return w.notified.Load() >= 3 })
-	if err := w.stop(t); err != nil {
-		t.Errorf("Watch = %v; want nil", err)
+	_ = p.Close() // Watch ends at its next event
+	if err := w.ended(t); !errors.Is(err, provider.ErrClosed) {
+		t.Errorf("Watch after Close = %v; want ErrClosed", err)
 	}
 	if n := srv.Stats().ByRoute["createSubscription"]; n != 0 {
 		t.Errorf("createSubscription calls = %d without a NotificationURL; want 0", n)
+	}
+	if err := p.Watch(context.Background(), func() {}); !errors.Is(err, provider.ErrClosed) {
+		t.Errorf("Watch on a closed Provider = %v; want ErrClosed", err)
 	}
 }
 
@@ -337,10 +337,7 @@ func TestWatch_renewalNotFoundRecreates(t *testing.T) {
 }
 
 func TestWatch_reauthorizationRequiredRenews(t *testing.T) {
-	srv, h := startFake(t), startHook(t)
-	p := newProvider(t, srv, nil, &graph.Options{Watch: h.pushOptions()})
-	w := runWatch(t, p)
-	waitUntil(t, "subscribed", func() bool { return len(subsOf(srv)) == 2 && w.notified.Load() == 1 })
+	srv, h, w := watchSubscribed(t)
 	inbox := subsOf(srv)[inboxResource]
 	if err := srv.Lifecycle(inbox.ID, "reauthorizationRequired"); err != nil {
 		t.Fatalf("Lifecycle: %v", err)
@@ -359,10 +356,7 @@ func TestWatch_reauthorizationRequiredRenews(t *testing.T) {
 }
 
 func TestWatch_subscriptionRemovedRecreates(t *testing.T) {
-	srv, h := startFake(t), startHook(t)
-	p := newProvider(t, srv, nil, &graph.Options{Watch: h.pushOptions()})
-	w := runWatch(t, p)
-	waitUntil(t, "subscribed", func() bool { return len(subsOf(srv)) == 2 && w.notified.Load() == 1 })
+	srv, h, w := watchSubscribed(t)
 	old := subsOf(srv)[junkResource]
 	if err := srv.Lifecycle(old.ID, "subscriptionRemoved"); err != nil {
 		t.Fatalf("Lifecycle: %v", err)
@@ -384,16 +378,13 @@ func TestWatch_subscriptionRemovedRecreates(t *testing.T) {
 }
 
 func TestWatch_missedWakesNotify(t *testing.T) {
-	srv, h := startFake(t), startHook(t)
-	p := newProvider(t, srv, nil, &graph.Options{Watch: h.pushOptions()})
-	w := runWatch(t, p)
-	waitUntil(t, "subscribed", func() bool { return len(subsOf(srv)) == 2 && w.notified.Load() == 1 })
+	srv, h, w := watchSubscribed(t)
 	if err := srv.Lifecycle(subsOf(srv)[inboxResource].ID, "missed"); err != nil {
 		t.Fatalf("Lifecycle: %v", err)
 	}
 	waitUntil(t, "missed wakes notify", func() bool { return w.notified.Load() == 2 })
-	if n := srv.Stats().ByRoute["createSubscription"] + srv.Stats().ByRoute["renewSubscription"]; n != 2 {
-		t.Errorf("subscription requests = %d; want only the 2 creations", n)
+	if n := srv.Stats().ByRoute["createSubscription"] + srv.Stats().ByRoute["renewSubscription"]; n != 2 || h.hub.Stats().Lifecycle != 1 {
+		t.Errorf("subscription requests = %d, handler %+v; want only the 2 creations, 1 lifecycle", n, h.hub.Stats())
 	}
 }
 
@@ -503,23 +494,5 @@ func TestWatch_invalidOptions(t *testing.T) {
 	}
 	if n := srv.Stats().ByRoute["createSubscription"]; n != 0 {
 		t.Errorf("createSubscription calls = %d; want none for bad options", n)
-	}
-}
-
-func TestWatch_closedProvider(t *testing.T) {
-	srv := startFake(t)
-	p := newProvider(t, srv, nil, nil)
-	_ = p.Close()
-	if err := p.Watch(context.Background(), func() {}); !errors.Is(err, provider.ErrClosed) {
-		t.Errorf("Watch on a closed Provider = %v; want ErrClosed", err)
-	}
-
-	// Closed while watching: Watch ends at its next event.
-	running := newProvider(t, srv, nil, &graph.Options{Watch: graph.WatchOptions{PollInterval: 20 * time.Millisecond}})
-	w := runWatch(t, running)
-	waitUntil(t, "polling", func() bool { return w.notified.Load() >= 1 })
-	_ = running.Close()
-	if err := w.ended(t); !errors.Is(err, provider.ErrClosed) {
-		t.Errorf("Watch after Close = %v; want ErrClosed", err)
 	}
 }
