@@ -127,14 +127,5 @@ func rateLimitReason(r string) bool {
 // ErrAuth. Rate limits and transient failures are retried by
 // provider.Retry.
 func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
-	refreshed := false
-	return provider.Retry(ctx, p.backoff, func(ctx context.Context) error {
-		err := fn(ctx)
-		if err != nil && unauthorized(err) && !refreshed {
-			refreshed = true
-			p.tokens.Invalidate()
-			err = fn(ctx)
-		}
-		return p.classify(op, err)
-	})
+	return p.tokens.Call(ctx, p.backoff, unauthorized, func(err error) error { return p.classify(op, err) }, fn)
 }

@@ -58,15 +58,7 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 }
 
 // tag fills Op and Provider of a *provider.Error from shared code.
-func (p *Provider) tag(op string, err error) error {
-	var pe *provider.Error
-	if errors.As(err, &pe) && pe.Provider == "" {
-		cp := *pe
-		cp.Op, cp.Provider = op, provider.KindGmail
-		return &cp
-	}
-	return err
-}
+func (p *Provider) tag(op string, err error) error { return provider.Tag(provider.KindGmail, op, err) }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
 	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})

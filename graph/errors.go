@@ -206,28 +206,14 @@ func ambiguous(err error) bool {
 // ErrAuth. Throttling and transient failures are retried by provider.Retry
 // with the Retry-After Graph sent.
 func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
-	refreshed := false
-	return provider.Retry(ctx, p.backoff, func(ctx context.Context) error {
-		err := fn(ctx)
-		if err != nil && statusOf(err) == http.StatusUnauthorized && !refreshed {
-			refreshed = true
-			p.tokens.Invalidate()
-			err = fn(ctx)
-		}
-		return p.classify(op, err)
-	})
+	return p.tokens.Call(ctx, p.backoff,
+		func(err error) bool { return statusOf(err) == http.StatusUnauthorized },
+		func(err error) error { return p.classify(op, err) },
+		fn)
 }
 
 // tag fills Op and Provider of a *provider.Error from shared code.
-func (p *Provider) tag(op string, err error) error {
-	var pe *provider.Error
-	if errors.As(err, &pe) && pe.Provider == "" {
-		cp := *pe
-		cp.Op, cp.Provider = op, provider.KindGraph
-		return &cp
-	}
-	return err
-}
+func (p *Provider) tag(op string, err error) error { return provider.Tag(provider.KindGraph, op, err) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
 

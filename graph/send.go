@@ -281,25 +281,9 @@ func (p *Provider) awaitSentCopy(ctx context.Context, messageID string) *provide
 		if !errors.Is(err, provider.ErrNotFound) || !p.now().Add(wait).Before(deadline) {
 			return nil
 		}
-		if p.backoff.Sleep != nil {
-			err = p.backoff.Sleep(ctx, wait)
-		} else {
-			err = sleep(ctx, wait)
-		}
-		if err != nil {
+		if p.backoff.Wait(ctx, wait) != nil {
 			return nil
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

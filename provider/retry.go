@@ -93,6 +93,12 @@ func Retry(ctx context.Context, b Backoff, fn func(ctx context.Context) error) e
 	}
 }
 
+// Wait sleeps d with the policy's Sleep (time, or a test's fake), ending
+// early with ctx's error when ctx is done.
+func (b Backoff) Wait(ctx context.Context, d time.Duration) error {
+	return b.withDefaults().Sleep(ctx, d)
+}
+
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
