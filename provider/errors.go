@@ -30,6 +30,14 @@ var (
 	ErrAccountMismatch = errors.New("provider: signed in as a different account")
 	// ErrNotAllowed: the delegation policy refused the action.
 	ErrNotAllowed = errors.New("provider: not allowed")
+	// ErrOutcomeUnknown: a Send whose outcome cannot be known: the
+	// connection was lost after the message was handed over, or the
+	// service's answer was lost. The message may or may not have been
+	// delivered. It is deliberately not ErrTemporary: a host must never
+	// resend under a new Message-ID or a new IdempotencyKey. Retrying with
+	// the same IdempotencyKey is safe, because Send looks the message up
+	// before sending again.
+	ErrOutcomeUnknown = errors.New("provider: send outcome unknown")
 	// ErrClosed: the provider was closed. It matches ErrInvalid too.
 	ErrClosed = fmt.Errorf("provider: closed: %w", ErrInvalid)
 )

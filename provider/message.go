@@ -115,7 +115,23 @@ type Incoming struct {
 // Batch is the result of one Fetch.
 type Batch struct {
 	Messages []Incoming
+	// Skipped lists messages that could not be read for a reason that will
+	// not go away (too large, malformed, refused by the server for that one
+	// item). The cursor has moved past them, so one bad message never
+	// stalls an account; the host sees each one here once.
+	Skipped []Skipped
 	// Cursor is where the next Fetch resumes; save it once the messages
 	// are processed.
 	Cursor string
+}
+
+// Skipped is a message Fetch moved past without returning it.
+type Skipped struct {
+	// ProviderID is the provider's id of the message, as in Incoming.
+	ProviderID string
+	// Folder is where it was found, when the provider has folders.
+	Folder string
+	// Reason says why, in words a host can show ("larger than the 25 MB
+	// cap", "malformed header block" …).
+	Reason string
 }
