@@ -46,6 +46,6 @@
 // for a missing scope is ErrPermission; rate limits (403
 // rateLimitExceeded, userRateLimitExceeded, dailyLimitExceeded, and 429)
 // are ErrRateLimited with the server's Retry-After and are retried by
-// provider.Retry, as are 5xx answers, which end as ErrTemporary. The
+// the shared retry loop (capped, jittered backoff), as are 5xx answers, which end as ErrTemporary. The
 // googleapi.Error underneath stays reachable with errors.As.
 package gmail

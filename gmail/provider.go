@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -36,7 +37,7 @@ type Options struct {
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
 	// Backoff is the retry policy for rate limits and transient failures.
-	Backoff provider.Backoff
+	Backoff providerkit.Backoff
 	// UploadThreshold is the raw size above which a message is sent
 	// through the media upload endpoint instead of as a JSON "raw" field;
 	// zero means 4 MiB.
@@ -74,8 +75,8 @@ type Provider struct {
 	name     string
 	lookBack time.Duration
 	upload   int
-	backoff  provider.Backoff
-	dedup    provider.Deduper
+	backoff  providerkit.Backoff
+	dedup    providerkit.Deduper
 	log      *slog.Logger
 	now      func() time.Time
 	closed   atomic.Bool
@@ -141,7 +142,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if log == nil {
 		log = provider.NewMemorySendLog()
 	}
-	p.dedup = provider.Deduper{Log: log, Now: p.now}
+	p.dedup = providerkit.Deduper{Log: log, Now: p.now}
 
 	base := opts.HTTPClient
 	if base == nil {

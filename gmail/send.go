@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	gmailapi "google.golang.org/api/gmail/v1"
 	"google.golang.org/api/googleapi"
@@ -58,7 +59,9 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 }
 
 // tag fills Op and Provider of a *provider.Error from shared code.
-func (p *Provider) tag(op string, err error) error { return provider.Tag(provider.KindGmail, op, err) }
+func (p *Provider) tag(op string, err error) error {
+	return providerkit.Tag(provider.KindGmail, op, err)
+}
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
 	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
@@ -197,7 +200,7 @@ func (p *Provider) lookupRecent(ctx context.Context, messageID string) (*provide
 		if err != nil {
 			return nil, p.classify("lookup", err)
 		}
-		if h := metadataHeader(m); provider.TrimMessageID(h.Get("Message-Id")) == messageID {
+		if h := metadataHeader(m); providerkit.TrimMessageID(h.Get("Message-Id")) == messageID {
 			return &provider.Sent{MessageID: messageID, ProviderID: m.Id, ThreadID: m.ThreadId, SentAt: time.UnixMilli(m.InternalDate)}, nil
 		}
 	}

@@ -62,7 +62,7 @@
 //
 // Exchange Online allows 4 concurrent requests per app per mailbox: the
 // Limiter holds a fifth back instead of letting Graph throttle it. Graph's
-// 429 and 503 are retried by provider.Retry with their Retry-After (or a
+// 429 and 503 are retried by the shared retry loop with their Retry-After (or a
 // capped, jittered backoff without one), and end as ErrRateLimited. Send
 // checks Exchange's sending limits (30 messages a minute, 10,000
 // recipients a day) first and reports the wait; Usage shows the counts.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -340,7 +341,7 @@ func TestAccess_coversProviderOperations(t *testing.T) {
 			ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "scoped"})
 			newP := func(direct bool) *graph.Provider {
 				p, err := graph.New(context.Background(), ts, &graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
-					SendWithDrafts: !direct, OnBehalfOf: []string{bob}, Backoff: provider.Backoff{Attempts: 1}})
+					SendWithDrafts: !direct, OnBehalfOf: []string{bob}, Backoff: providerkit.Backoff{Attempts: 1}})
 				if err != nil {
 					t.Fatal(err)
 				}

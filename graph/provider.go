@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/oauth2"
@@ -37,7 +38,7 @@ type Options struct {
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
 	// Backoff is the retry policy for throttling and transient failures.
-	Backoff provider.Backoff
+	Backoff providerkit.Backoff
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
 	// between every Provider of a process so two Providers for the same
 	// mailbox share its budget; nil gives this Provider its own, allowing
@@ -86,8 +87,8 @@ type Provider struct {
 	lookupWait time.Duration
 	lookBack   time.Duration
 	pageSize   int
-	backoff    provider.Backoff
-	dedup      provider.Deduper
+	backoff    providerkit.Backoff
+	dedup      providerkit.Deduper
 	quota      *sendQuota
 	watch      WatchOptions
 	log        *slog.Logger
@@ -159,7 +160,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if sendLog == nil {
 		sendLog = provider.NewMemorySendLog()
 	}
-	p.dedup = provider.Deduper{Log: sendLog, Now: p.now}
+	p.dedup = providerkit.Deduper{Log: sendLog, Now: p.now}
 	limiter := opts.Limiter
 	if limiter == nil {
 		limiter = NewLimiter(MaxConcurrent)

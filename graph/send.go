@@ -14,6 +14,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -164,7 +165,7 @@ func (p *Provider) noteDeferral(ctx context.Context, inspect *khttp.HeadersInspe
 	if len(v) == 0 {
 		return
 	}
-	if d := provider.ParseRetryAfter(v[0], p.now()); d > 0 {
+	if d := providerkit.ParseRetryAfter(v[0], p.now()); d > 0 {
 		p.log.DebugContext(ctx, "graph: Exchange deferred the message over its rate limit", "retry-after", d)
 		p.quota.holdFor(d)
 	}

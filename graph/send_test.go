@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -358,7 +359,7 @@ func TestExchangeSendLimitsSurface(t *testing.T) {
 	// Over the daily recipients Exchange refuses: ErrRateLimited, not a
 	// missing permission.
 	srv.SetSendLimits(0, 3)
-	q := newProvider(t, srv, nil, &graph.Options{SendLimits: graph.SendLimits{MessagesPerMinute: -1, RecipientsPerDay: -1}, Backoff: provider.Backoff{Attempts: 1}})
+	q := newProvider(t, srv, nil, &graph.Options{SendLimits: graph.SendLimits{MessagesPerMinute: -1, RecipientsPerDay: -1}, Backoff: providerkit.Backoff{Attempts: 1}})
 	big := msg("Too many recipients")
 	big.Cc = []provider.Address{{Email: "c1@prospect.example"}, {Email: "c2@prospect.example"}}
 	_, err = q.Send(ctx(t), big)

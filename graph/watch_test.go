@@ -14,6 +14,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -392,7 +393,7 @@ func TestWatch_throttledCreationRetried(t *testing.T) {
 	srv, h := startFake(t), startHook(t)
 	var mu sync.Mutex
 	var waits []time.Duration
-	backoff := provider.Backoff{Sleep: func(ctx context.Context, d time.Duration) error {
+	backoff := providerkit.Backoff{Sleep: func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits = append(waits, d)
 		mu.Unlock()

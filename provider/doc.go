@@ -11,8 +11,8 @@
 //
 // Messages are plain data ([Message], [Sent], [Incoming]); [Message.Validate]
 // refuses header injection and malformed addresses before anything reaches a
-// server, and every provider sets its own RFC 5322 Message-ID (see
-// [NewMessageID]) so replies can always be matched by header.
+// server, and every provider sets its own RFC 5322 Message-ID so replies can
+// always be matched by header.
 //
 // # Errors
 //
@@ -21,15 +21,15 @@
 // [ErrInvalid], [ErrNotFound], [ErrAccountMismatch] and [ErrNotAllowed], and
 // are wrapped exactly once in an [*Error] that still unwraps to the native
 // error of the underlying client. A rate limit comes as a [*RateLimitError]
-// carrying the server's Retry-After. [Retry] is the one retry loop every
-// provider uses: it honours Retry-After and backs off exponentially with full
-// jitter, capped, and stops when its context is done.
+// carrying the server's Retry-After, which every provider honours before
+// backing off exponentially with full jitter, capped. [IsTemporary] and
+// [NeedsReconnect] tell a host what to do with an error.
 //
 // # Idempotency
 //
 // A [Message] with an IdempotencyKey is delivered at most once, even when the
-// caller retries after a timeout. [Deduper] implements that once for every
-// provider: it derives a stable Message-ID from the key, remembers outcomes in
-// a [SendLog], and after an ambiguous failure asks the provider to look the
+// caller retries after a timeout. Every provider derives a stable Message-ID
+// from the key, remembers outcomes in a [SendLog] (the host's, or a
+// [MemorySendLog] for one process), and after an ambiguous failure looks the
 // Message-ID up in the Sent folder before sending again.
 package provider

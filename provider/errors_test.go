@@ -34,11 +34,7 @@ func TestError_IsAndAs(t *testing.T) {
 	}
 }
 
-func TestInvalid_namesField(t *testing.T) {
-	err := provider.Invalid("To[1].Email", "no domain")
-	if !errors.Is(err, provider.ErrInvalid) || err.Field != "To[1].Email" {
-		t.Errorf("Invalid = %v (field %q); want ErrInvalid naming To[1].Email", err, err.Field)
-	}
+func TestErrClosed_isInvalid(t *testing.T) {
 	if !errors.Is(provider.ErrClosed, provider.ErrInvalid) {
 		t.Error("ErrClosed does not match ErrInvalid")
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/crypto"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 )
@@ -52,7 +53,7 @@ func ParseSecurity(s string) (Security, error) {
 	case "starttls":
 		return STARTTLS, nil
 	}
-	return 0, provider.Invalid("Security", fmt.Sprintf("%q is not tls or starttls (plaintext is not offered)", s))
+	return 0, providerkit.Invalid("Security", fmt.Sprintf("%q is not tls or starttls (plaintext is not offered)", s))
 }
 
 // Server is a host and port with its security. Give a port, a security
@@ -151,16 +152,16 @@ const (
 // checks the host is set and the port is a number from 1 to 65535.
 func (s Server) Resolve(imap bool, field string) (Server, error) {
 	if strings.TrimSpace(s.Host) == "" {
-		return s, provider.Invalid(field+".Host", "empty")
+		return s, providerkit.Invalid(field+".Host", "empty")
 	}
 	if strings.ContainsAny(s.Host, " \t\r\n/@") {
-		return s, provider.Invalid(field+".Host", fmt.Sprintf("%q is not a host name", s.Host))
+		return s, providerkit.Invalid(field+".Host", fmt.Sprintf("%q is not a host name", s.Host))
 	}
 	if s.Port < 0 || s.Port > 65535 {
-		return s, provider.Invalid(field+".Port", fmt.Sprintf("%d is not a port from 1 to 65535", s.Port))
+		return s, providerkit.Invalid(field+".Port", fmt.Sprintf("%d is not a port from 1 to 65535", s.Port))
 	}
 	if s.Security != SecurityAuto && s.Security != TLS && s.Security != STARTTLS {
-		return s, provider.Invalid(field+".Security", s.Security.String()+" is not tls or starttls")
+		return s, providerkit.Invalid(field+".Security", s.Security.String()+" is not tls or starttls")
 	}
 	switch {
 	case s.Port == 0 && s.Security == SecurityAuto:
@@ -199,17 +200,17 @@ func SecurityForPort(port int) Security {
 func ParsePort(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 5 {
-		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+		return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 	}
 	n := 0
 	for _, c := range s {
 		if c < '0' || c > '9' {
-			return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+			return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 		}
 		n = n*10 + int(c-'0')
 	}
 	if n < 1 || n > 65535 {
-		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+		return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 	}
 	return n, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/internal/relate"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -227,7 +228,7 @@ func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc fold
 				continue // "n:*" returns the last message even when it is old
 			}
 			h := relate.Header(buf.FindBodySection(section))
-			msgID := provider.TrimMessageID(h.Get("Message-Id"))
+			msgID := providerkit.TrimMessageID(h.Get("Message-Id"))
 			date := buf.InternalDate.Unix()
 			if resync && fc.seenBefore(date, msgID) {
 				next.UID = max(next.UID, uint32(buf.UID))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -21,7 +22,7 @@ type Provider struct {
 	cfg     Config
 	account provider.Account
 	log     *slog.Logger
-	dedup   provider.Deduper
+	dedup   providerkit.Deduper
 	smtp    smtpConn
 	imap    imapConn
 	closed  atomic.Bool
@@ -42,21 +43,21 @@ var (
 // field.
 func New(cfg Config) (*Provider, error) {
 	if err := provider.ValidEmail(cfg.Email); err != nil {
-		return nil, provider.Invalid("Email", err.Error())
+		return nil, providerkit.Invalid("Email", err.Error())
 	}
 	if strings.ContainsAny(cfg.FromName, "\r\n\x00") {
-		return nil, provider.Invalid("FromName", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("FromName", "contains CR, LF or NUL")
 	}
 	for i, a := range cfg.Aliases {
 		if err := provider.ValidEmail(a); err != nil {
-			return nil, provider.Invalid("Aliases["+itoa(i)+"]", err.Error())
+			return nil, providerkit.Invalid("Aliases["+itoa(i)+"]", err.Error())
 		}
 	}
 	if strings.ContainsAny(cfg.Username, "\r\n\x00") {
-		return nil, provider.Invalid("Username", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("Username", "contains CR, LF or NUL")
 	}
 	if cfg.Password.Empty() && cfg.TokenSource == nil {
-		return nil, provider.Invalid("Password", "empty, and no TokenSource")
+		return nil, providerkit.Invalid("Password", "empty, and no TokenSource")
 	}
 	var err error
 	if cfg.SMTP, err = cfg.SMTP.Resolve(false, "SMTP"); err != nil {
@@ -70,13 +71,13 @@ func New(cfg Config) (*Provider, error) {
 		cfg.IMAP = &imapSrv
 	}
 	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
-		return nil, provider.Invalid("Auth", "unknown mechanism")
+		return nil, providerkit.Invalid("Auth", "unknown mechanism")
 	}
 	if cfg.Auth == AuthXOAUTH2 && cfg.TokenSource == nil {
-		return nil, provider.Invalid("TokenSource", "XOAUTH2 needs a TokenSource")
+		return nil, providerkit.Invalid("TokenSource", "XOAUTH2 needs a TokenSource")
 	}
 	if cfg.SentFolder != "" && strings.ContainsAny(cfg.SentFolder, "\r\n\x00") {
-		return nil, provider.Invalid("SentFolder", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("SentFolder", "contains CR, LF or NUL")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -94,7 +95,7 @@ func New(cfg Config) (*Provider, error) {
 			Aliases: append([]string(nil), cfg.Aliases...),
 		},
 		log:   log.With("provider", "smtpimap", "account", cfg.Email),
-		dedup: provider.Deduper{Log: sendLog, Now: cfg.Now},
+		dedup: providerkit.Deduper{Log: sendLog, Now: cfg.Now},
 	}
 	p.smtp.p = p
 	p.imap.p = p
@@ -148,7 +149,7 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 		return nil, provider.ErrClosed
 	}
 	if m == nil {
-		return nil, provider.Invalid("Message", "is nil")
+		return nil, providerkit.Invalid("Message", "is nil")
 	}
 	if m.From.Email != "" && !p.account.MaySendAs(m.From.Email) {
 		return nil, &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrNotAllowed, Field: "From.Email",

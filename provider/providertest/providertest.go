@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -194,7 +195,7 @@ func testIdempotency(t *testing.T, h *Harness) {
 	ctx := ctxFor(t)
 	m := message(h, 0, "Only once")
 	// Unique per run: a real server keeps its mailboxes between runs.
-	run := strings.SplitN(provider.NewMessageID("x@example.com"), "@", 2)[0]
+	run := strings.SplitN(providerkit.NewMessageID("x@example.com"), "@", 2)[0]
 	m.IdempotencyKey = "campaign-7/step-1/contact-42/" + run
 	s1 := send(t, ctx, h, m)
 	again := message(h, 0, "Only once")
@@ -236,7 +237,7 @@ func testInvalid(t *testing.T, h *Harness) {
 	for _, tc := range cases {
 		m := message(h, 0, "Invalid "+tc.name)
 		tc.edit(m)
-		m.MessageID = provider.NewMessageID(h.Provider.Account().Email)
+		m.MessageID = providerkit.NewMessageID(h.Provider.Account().Email)
 		_, err := h.Provider.Send(ctx, m)
 		var pe *provider.Error
 		if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field != tc.field {

@@ -1,10 +1,12 @@
-package provider
+package providerkit
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/provider"
 )
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -29,7 +31,7 @@ func MessageIDForKey(account, key string) string {
 func messageIDDomain(address string) string {
 	if at := strings.LastIndexByte(address, '@'); at >= 0 && at < len(address)-1 {
 		d := strings.ToLower(address[at+1:])
-		if ValidMessageID("x@" + d) {
+		if provider.ValidMessageID("x@" + d) {
 			return d
 		}
 	}
@@ -59,13 +61,13 @@ func ParseMessageIDs(value string) []string {
 		if end < 0 {
 			break
 		}
-		if id := strings.TrimSpace(value[open+1 : open+end]); ValidMessageID(id) {
+		if id := strings.TrimSpace(value[open+1 : open+end]); provider.ValidMessageID(id) {
 			ids = append(ids, id)
 		}
 		value = value[open+end+1:]
 	}
 	if len(ids) == 0 {
-		if v := strings.TrimSpace(value); ValidMessageID(v) {
+		if v := strings.TrimSpace(value); provider.ValidMessageID(v) {
 			ids = append(ids, v)
 		}
 	}
