@@ -76,7 +76,7 @@ type Provider struct {
 	lookBack time.Duration
 	upload   int
 	backoff  providerkit.Backoff
-	dedup    providerkit.Deduper
+	sender   providerkit.SendPath
 	log      *slog.Logger
 	now      func() time.Time
 	closed   atomic.Bool
@@ -134,7 +134,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.daily = dailyCounter{limit: opts.DailyLimit}
+	p.daily = dailyCounter{limit: opts.DailyLimit, now: p.now}
 	if p.daily.limit == 0 {
 		p.daily.limit = LimitWorkspace
 	}
@@ -142,7 +142,12 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if log == nil {
 		log = provider.NewMemorySendLog()
 	}
-	p.dedup = providerkit.Deduper{Log: log, Now: p.now}
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindGmail, Account: p.email, Closed: &p.closed,
+		Dedupe:    providerkit.Deduper{Log: log, Now: p.now},
+		CheckFrom: p.checkFrom, Limit: &p.daily,
+		Deliver: p.sendOnce, Lookup: p.lookup,
+	}
 
 	base := opts.HTTPClient
 	if base == nil {
@@ -225,7 +230,7 @@ func (p *Provider) checkRead(op string) error {
 
 func (p *Provider) checkOpen(op string) error {
 	if p.closed.Load() {
-		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrClosed}
+		return providerkit.Closed(provider.KindGmail, op)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -31,31 +30,24 @@ import (
 // ambiguous failure (5xx, timeout) the Message-ID is looked up with an
 // rfc822msgid: search of Sent before sending again.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if err := p.checkOpen("send"); err != nil {
-		return nil, err
-	}
-	if err := m.Validate(); err != nil {
-		return nil, p.tag("send", err)
-	}
-	if from := m.From.Email; from != "" && !strings.EqualFold(from, p.email) {
-		ok, err := p.maySendAs(ctx, from)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrNotAllowed, Field: "From.Email",
-				Err: fmt.Errorf("gmail: %s is not an accepted send-as alias of %s", from, p.email)}
-		}
-	}
-	if err := p.daily.check(p.now()); err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrRateLimited, Err: err}
-	}
-	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
+	sent, err := p.sender.Send(ctx, m)
 	if sent != nil && !sent.Duplicate {
-		p.daily.record(sent.SentAt)
 		p.applyLabel(ctx, sent.ProviderID)
 	}
 	return sent, err
+}
+
+// checkFrom lets a From other than the account through when it is an
+// accepted send-as alias.
+func (p *Provider) checkFrom(ctx context.Context, from string) error {
+	ok, err := p.maySendAs(ctx, from)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return providerkit.NotAllowedFrom(provider.KindGmail, from+" is not an accepted send-as alias of "+p.email)
+	}
+	return nil
 }
 
 // tag fills Op and Provider of a *provider.Error from shared code.
@@ -64,7 +56,7 @@ func (p *Provider) tag(op string, err error) error {
 }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true, Validated: true})
 	if err != nil {
 		return nil, p.tag("send", err)
 	}

@@ -88,7 +88,7 @@ type Provider struct {
 	lookBack   time.Duration
 	pageSize   int
 	backoff    providerkit.Backoff
-	dedup      providerkit.Deduper
+	sender     providerkit.SendPath
 	quota      *sendQuota
 	watch      WatchOptions
 	log        *slog.Logger
@@ -160,7 +160,12 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if sendLog == nil {
 		sendLog = provider.NewMemorySendLog()
 	}
-	p.dedup = providerkit.Deduper{Log: sendLog, Now: p.now}
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
+		Dedupe:    providerkit.Deduper{Log: sendLog, Now: p.now},
+		CheckFrom: p.checkFrom, Limit: p.quota,
+		Deliver: p.sendOnce, Lookup: p.lookup,
+	}
 	limiter := opts.Limiter
 	if limiter == nil {
 		limiter = NewLimiter(MaxConcurrent)
@@ -191,7 +196,7 @@ func (p *Provider) Close() error {
 
 func (p *Provider) checkOpen(op string) error {
 	if p.closed.Load() {
-		return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrClosed}
+		return providerkit.Closed(provider.KindGraph, op)
 	}
 	return nil
 }

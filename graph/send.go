@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -46,25 +45,18 @@ import (
 // internetMessageId filter before sending again, and a draft that may have
 // been sent is never sent a second time.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if err := p.checkOpen("send"); err != nil {
-		return nil, err
+	return p.sender.Send(ctx, m)
+}
+
+// checkFrom lets a From other than the account through when it is listed
+// in Options.OnBehalfOf.
+func (p *Provider) checkFrom(_ context.Context, from string) error {
+	for _, owner := range p.onBehalf {
+		if strings.EqualFold(from, owner) {
+			return nil
+		}
 	}
-	if err := m.Validate(); err != nil {
-		return nil, p.tag("send", err)
-	}
-	if from := m.From.Email; from != "" && !p.Account().MaySendAs(from) {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrNotAllowed, Field: "From.Email",
-			Err: fmt.Errorf("graph: %s may not send as %s (not listed in Options.OnBehalfOf)", p.email, from)}
-	}
-	at, err := p.quota.reserve(len(m.Recipients()))
-	if err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrRateLimited, Err: err}
-	}
-	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
-	if sent == nil || sent.Duplicate {
-		p.quota.release(at)
-	}
-	return sent, err
+	return providerkit.NotAllowedFrom(provider.KindGraph, p.email+" may not send as "+from+" (not listed in Options.OnBehalfOf)")
 }
 
 // forOwner reports whether m is sent for another mailbox's owner.
@@ -73,7 +65,7 @@ func (p *Provider) forOwner(m *provider.Message) bool {
 }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true, Validated: true})
 	if err != nil {
 		return nil, p.tag("send", err)
 	}

@@ -34,7 +34,7 @@ const headerChunk = 500
 // an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
 	if p.closed.Load() {
-		return nil, provider.ErrClosed
+		return nil, providerkit.Closed(provider.KindSMTPIMAP, "fetch")
 	}
 	cur, err := parseCursor(cursorText)
 	if err != nil {

@@ -22,7 +22,7 @@ type Provider struct {
 	cfg     Config
 	account provider.Account
 	log     *slog.Logger
-	dedup   providerkit.Deduper
+	sender  providerkit.SendPath
 	smtp    smtpConn
 	imap    imapConn
 	closed  atomic.Bool
@@ -94,8 +94,13 @@ func New(cfg Config) (*Provider, error) {
 			Name:    cfg.FromName,
 			Aliases: append([]string(nil), cfg.Aliases...),
 		},
-		log:   log.With("provider", "smtpimap", "account", cfg.Email),
-		dedup: providerkit.Deduper{Log: sendLog, Now: cfg.Now},
+		log: log.With("provider", "smtpimap", "account", cfg.Email),
+	}
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
+		Dedupe:    providerkit.Deduper{Log: sendLog, Now: cfg.Now},
+		CheckFrom: p.checkFrom,
+		Deliver:   p.sendOnce, Lookup: p.lookupSent,
 	}
 	p.smtp.p = p
 	p.imap.p = p
@@ -122,7 +127,7 @@ func (p *Provider) Close() error {
 // The connections it opens are kept for later sends and fetches.
 func (p *Provider) Verify(ctx context.Context) error {
 	if p.closed.Load() {
-		return provider.ErrClosed
+		return providerkit.Closed(provider.KindSMTPIMAP, "verify")
 	}
 	p.smtp.mu.Lock()
 	err := p.smtp.dial(ctx)
@@ -145,24 +150,20 @@ func (p *Provider) Verify(ctx context.Context) error {
 // When SMTP accepted the message but the copy to Sent failed, Send returns
 // the *Sent together with an error: the message was delivered.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if p.closed.Load() {
-		return nil, provider.ErrClosed
+	return p.sender.Send(ctx, m)
+}
+
+// checkFrom lets a From other than the account through when it is one of
+// Config.Aliases.
+func (p *Provider) checkFrom(_ context.Context, from string) error {
+	if p.account.MaySendAs(from) {
+		return nil
 	}
-	if m == nil {
-		return nil, providerkit.Invalid("Message", "is nil")
-	}
-	if m.From.Email != "" && !p.account.MaySendAs(m.From.Email) {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrNotAllowed, Field: "From.Email",
-			Err: errors.New("smtpimap: " + m.From.Email + " is neither the account nor one of its aliases")}
-	}
-	msg := *m
-	sent, err := p.dedup.Send(ctx, p.cfg.Email, &msg, p.sendOnce, p.lookupSent)
-	m.MessageID = msg.MessageID
-	return sent, err
+	return providerkit.NotAllowedFrom(provider.KindSMTPIMAP, from+" is neither the account nor one of its aliases")
 }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.cfg.Email, FromName: p.cfg.FromName, Now: p.now()})
+	built, err := compose.Build(m, compose.Options{Account: p.cfg.Email, FromName: p.cfg.FromName, Now: p.now(), Validated: true})
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 
 func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	if p.closed.Load() {
-		return provider.ErrClosed
+		return providerkit.Closed(provider.KindSMTPIMAP, "watch")
 	}
 	newMail := make(chan struct{}, 1)
 	c, err := p.dialIMAPWith(ctx, &imapclient.UnilateralDataHandler{

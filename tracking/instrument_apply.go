@@ -23,14 +23,8 @@ func (p *Provider) instrument(m *provider.Message) (*provider.Message, Plan, err
 		return &out, plan, nil
 	}
 	account := p.inner.Account().Email
-	if m.MessageID == "" {
-		if m.IdempotencyKey != "" {
-			m.MessageID = providerkit.MessageIDForKey(account, m.IdempotencyKey)
-		} else {
-			m.MessageID = providerkit.NewMessageID(account)
-		}
-		out.MessageID = m.MessageID
-	}
+	providerkit.SetMessageID(account, m)
+	out.MessageID = m.MessageID
 	if !provider.ValidMessageID(out.MessageID) {
 		return nil, Plan{}, providerkit.Invalid("MessageID", "not of the form local@domain without brackets or spaces")
 	}

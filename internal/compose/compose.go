@@ -50,22 +50,22 @@ type Options struct {
 	// envelope from headers, such as Gmail's raw send, which then strips
 	// it from what recipients see).
 	KeepBcc bool
+	// Validated says m has passed Message.Validate already (a provider's
+	// providerkit.SendPath validates before anything else), so Build does
+	// not pay for it twice.
+	Validated bool
 }
 
-// Build validates m and composes it. It fills m.MessageID when empty (from
-// the idempotency key when there is one), so the caller sees the ID that
-// was sent.
+// Build validates m (unless opts.Validated) and composes it. It fills
+// m.MessageID when empty (see providerkit.SetMessageID), so the caller sees
+// the ID that was sent.
 func Build(m *provider.Message, opts Options) (*Built, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	if m.MessageID == "" {
-		if m.IdempotencyKey != "" {
-			m.MessageID = providerkit.MessageIDForKey(opts.Account, m.IdempotencyKey)
-		} else {
-			m.MessageID = providerkit.NewMessageID(opts.Account)
+	if !opts.Validated {
+		if err := m.Validate(); err != nil {
+			return nil, err
 		}
 	}
+	providerkit.SetMessageID(opts.Account, m)
 	from := m.From
 	if from.Email == "" {
 		from.Email = opts.Account

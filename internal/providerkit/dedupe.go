@@ -38,9 +38,7 @@ func (d *Deduper) Send(ctx context.Context, account string, m *provider.Message,
 	if m.IdempotencyKey == "" {
 		return send(ctx, m)
 	}
-	if m.MessageID == "" {
-		m.MessageID = MessageIDForKey(account, m.IdempotencyKey)
-	}
+	SetMessageID(account, m)
 	prev, err := d.Log.Begin(ctx, account, m.IdempotencyKey, m.MessageID)
 	if err != nil {
 		return nil, &provider.Error{Op: "send", Code: provider.ErrTemporary, Err: err}

@@ -20,6 +20,20 @@ func NewMessageID(sender string) string {
 	return strings.ToLower(idEncoding.EncodeToString(b[:])) + "@" + messageIDDomain(sender)
 }
 
+// SetMessageID gives m its Message-ID when it has none: the one derived
+// from its IdempotencyKey (see MessageIDForKey), else a fresh one in the
+// account's domain. This is the one place a sent message's ID is chosen.
+func SetMessageID(account string, m *provider.Message) {
+	if m.MessageID != "" {
+		return
+	}
+	if m.IdempotencyKey != "" {
+		m.MessageID = MessageIDForKey(account, m.IdempotencyKey)
+		return
+	}
+	m.MessageID = NewMessageID(account)
+}
+
 // MessageIDForKey returns the Message-ID a message with this idempotency key
 // gets when sent from account: the same inputs always give the same ID, so a
 // retry can find an earlier delivery in the Sent folder.

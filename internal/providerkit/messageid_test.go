@@ -46,3 +46,23 @@ func FuzzParseMessageIDs(f *testing.F) {
 		}
 	})
 }
+
+func TestSetMessageID(t *testing.T) {
+	const account = "ada@example.com"
+	tests := []struct {
+		name string
+		m    provider.Message
+		want func(got string) bool
+	}{
+		{"kept", provider.Message{MessageID: "own@example.com", IdempotencyKey: "k"}, func(got string) bool { return got == "own@example.com" }},
+		{"from the key", provider.Message{IdempotencyKey: "k"}, func(got string) bool { return got == providerkit.MessageIDForKey(account, "k") }},
+		{"fresh", provider.Message{}, func(got string) bool { return provider.ValidMessageID(got) && strings.HasSuffix(got, "@example.com") }},
+	}
+	for _, tc := range tests {
+		m := tc.m
+		providerkit.SetMessageID(account, &m)
+		if !tc.want(m.MessageID) {
+			t.Errorf("%s: SetMessageID gave %q", tc.name, m.MessageID)
+		}
+	}
+}
