@@ -60,7 +60,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		return nil, p.tag("send", err)
 	}
-	raw := withBcc(built.Raw, m.Bcc)
+	raw := built.Raw
 	var (
 		resp      *gmailapi.Message
 		found     *provider.Sent

@@ -50,7 +50,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	for i, a := range cfg.Aliases {
 		if err := provider.ValidEmail(a); err != nil {
-			return nil, providerkit.Invalid("Aliases["+itoa(i)+"]", err.Error())
+			return nil, providerkit.Invalid("Aliases["+strconv.Itoa(i)+"]", err.Error())
 		}
 	}
 	if strings.ContainsAny(cfg.Username, "\r\n\x00") {
@@ -273,12 +273,4 @@ func (p *Provider) helloName() string {
 	}
 	at := strings.LastIndexByte(p.cfg.Email, '@')
 	return p.cfg.Email[at+1:]
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
