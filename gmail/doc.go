@@ -12,7 +12,7 @@
 //
 // # Connecting
 //
-// Config makes the oauth2.Config for one of the Access scope sets
+// OAuthConfig makes the oauth2.Config for one of the Access scope sets
 // (AccessSendRead is the usual one; see the Scope constants for what each
 // scope allows and how Google classes it). Flow.Start gives the consent
 // URL with state, PKCE and login_hint; Flow.Exchange redeems the callback

@@ -23,8 +23,9 @@ import (
 type Options struct {
 	// Email is the mailbox's address (required).
 	Email string
-	// Name is the display name used in From when a message gives none.
-	Name string
+	// FromName is the display name used in From when a message gives
+	// none.
+	FromName string
 	// Endpoint is the API's base URL; empty means Google's. Tests point it
 	// at a fake (see internal/fakegmail).
 	Endpoint string
@@ -95,6 +96,12 @@ var _ provider.Provider = (*Provider)(nil)
 
 // New returns a Provider for the mailbox opts.Email, signing requests with
 // tokens from ts. It does not touch the network; call Verify for that.
+//
+// When Google rejects an access token (401), the request is retried once
+// with a new one. A token source with a method Invalidate(*oauth2.Token),
+// such as this package's TokenSource, is first told to drop the rejected
+// token; any other (a plain oauth2.ReuseTokenSource) is asked once more
+// and the call fails with ErrAuth if it hands out the same token.
 func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -105,13 +112,13 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if ts == nil {
 		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "TokenSource", Err: errNilTokenSource}
 	}
-	if strings.ContainsAny(opts.Name, "\r\n\x00") {
-		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Name", Err: errBadName}
+	if strings.ContainsAny(opts.FromName, "\r\n\x00") {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "FromName", Err: errBadName}
 	}
 	p := &Provider{
 		tokens:   oauthtoken.NewCache(ts),
 		email:    opts.Email,
-		name:     opts.Name,
+		name:     opts.FromName,
 		lookBack: opts.LookBack,
 		upload:   opts.UploadThreshold,
 		backoff:  opts.Backoff,

@@ -24,8 +24,9 @@ const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
 type Options struct {
 	// Email is the mailbox's address (required).
 	Email string
-	// Name is the display name used in From when a message gives none.
-	Name string
+	// FromName is the display name used in From when a message gives
+	// none.
+	FromName string
 	// BaseURL is the API root; empty means DefaultBaseURL. Tests point it
 	// at a fake (see internal/fakegraph).
 	BaseURL string
@@ -105,6 +106,12 @@ var (
 
 // New returns a Provider for the mailbox opts.Email, signing requests with
 // tokens from ts. It does not touch the network; call Verify for that.
+//
+// When Microsoft rejects an access token (401), the request is retried once
+// with a new one. A token source with a method Invalidate(*oauth2.Token),
+// such as this package's TokenSource, is first told to drop the rejected
+// token; any other (a plain oauth2.ReuseTokenSource) is asked once more
+// and the call fails with ErrAuth if it hands out the same token.
 func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -118,8 +125,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if ts == nil {
 		return nil, invalid("TokenSource", errNilTokenSource)
 	}
-	if strings.ContainsAny(opts.Name, "\r\n\x00") {
-		return nil, invalid("Name", errBadName)
+	if strings.ContainsAny(opts.FromName, "\r\n\x00") {
+		return nil, invalid("FromName", errBadName)
 	}
 	for i, a := range opts.OnBehalfOf {
 		if err := provider.ValidEmail(a); err != nil {
@@ -129,7 +136,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	p := &Provider{
 		tokens:     oauthtoken.NewCache(ts),
 		email:      opts.Email,
-		name:       opts.Name,
+		name:       opts.FromName,
 		onBehalf:   opts.OnBehalfOf,
 		drafts:     opts.SendWithDrafts,
 		lookupWait: opts.SentLookupWait,

@@ -28,7 +28,7 @@ const headerChunk = 500
 // and for bounce/auto-reply candidates. A Fetch with nothing new costs one
 // IMAP round trip (pipelined STATUS of each folder).
 //
-// An empty cursor looks back over Config.Lookback (30 days). A changed
+// An empty cursor looks back over Config.LookBack (30 days). A changed
 // UIDVALIDITY resyncs the folder from the cursor's watermark, losing
 // nothing and returning nothing twice. Without IMAP settings Fetch returns
 // an empty batch.
@@ -331,8 +331,8 @@ func chunkUIDs(set imap.UIDSet, n int) []imap.UIDSet {
 }
 
 func (p *Provider) lookback() time.Duration {
-	if p.cfg.Lookback > 0 {
-		return p.cfg.Lookback
+	if p.cfg.LookBack > 0 {
+		return p.cfg.LookBack
 	}
 	return 30 * 24 * time.Hour
 }
