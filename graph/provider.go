@@ -189,10 +189,12 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 // Kind reports provider.KindGraph.
 func (p *Provider) Kind() provider.Kind { return provider.KindGraph }
 
-// Account describes the mailbox. Aliases are the mailboxes listed in
-// Options.OnBehalfOf.
+// Account describes the mailbox. Aliases is empty: Graph sends as the
+// signed-in mailbox (whether Exchange keeps a proxy address as From is a
+// tenant setting Graph does not report), or on behalf of the owners in
+// Options.OnBehalfOf, who are other mailboxes, not aliases.
 func (p *Provider) Account() provider.Account {
-	return provider.Account{Email: p.email, Name: p.name, Aliases: append([]string(nil), p.onBehalf...)}
+	return provider.Account{Email: p.email, Name: p.name}
 }
 
 // Close marks the Provider closed; later calls fail with ErrClosed.

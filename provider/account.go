@@ -12,8 +12,10 @@ type Account struct {
 	Email string
 	// Name is the display name used in From when a message gives none.
 	Name string
-	// Aliases are further addresses the mailbox may send as (verified
-	// send-as aliases on Gmail, proxy addresses on Microsoft 365).
+	// Aliases are further addresses the mailbox may send as: accepted
+	// send-as aliases on Gmail, Config.Aliases over SMTP. Graph reports
+	// none (it sends as the mailbox, or on behalf of another mailbox's
+	// owner, which is not an alias).
 	Aliases []string
 }
 
