@@ -3,6 +3,13 @@
 // mailboxes, signed in with OAuth 2.0 (RFC 6749, golang.org/x/oauth2) with
 // PKCE (RFC 7636).
 //
+// A host connects a mailbox with Flow (see Connecting) and then, for each
+// connected mailbox, writes:
+//
+//	cfg := gmail.OAuthConfig(clientID, clientSecret, redirectURL, gmail.AccessSendRead)
+//	ts := gmail.NewTokenSource(cfg, storedToken, &gmail.TokenSourceOptions{Save: saveSealed})
+//	p, err := gmail.New(ctx, ts, &gmail.Options{Email: "ada@example.com"})
+//
 // Send uploads raw RFC 5322 / MIME (RFC 2045) messages built by inboxkit
 // with its own Message-ID, so replies can be matched by In-Reply-To and
 // References (RFC 5322 §3.6.4). Fetch follows the mailbox history

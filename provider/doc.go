@@ -1,6 +1,13 @@
 // Package provider is the portable contract of inboxkit: one connected
 // mailbox, whatever service it lives on.
 //
+// Whichever package opened the mailbox (gmail, graph or smtpimap), a host
+// then writes:
+//
+//	m := &provider.Message{To: []provider.Address{{Email: "bob@example.com"}}, Subject: "Hi", Text: "Hello"}
+//	sent, err := p.Send(ctx, m) // the host stores provider.RecordOf(account, m, sent) in its SentIndex
+//	batch, err := p.Fetch(ctx, cursor, sentIndex) // only replies, bounces and auto-replies to that mail
+//
 // A [Provider] sends mail as its account and fetches back only the mail that
 // relates to what it sent: replies, bounces (RFC 3464 delivery status
 // notifications), auto-replies (RFC 3834) and spam complaints (RFC 5965). It
