@@ -44,6 +44,15 @@ func exampleConfig(srv *mailserver.Server) smtpimap.Config {
 	}
 }
 
+// exampleProvider is Ada's Provider, as ExampleNew makes it.
+func exampleProvider(srv *mailserver.Server) *smtpimap.Provider {
+	p, err := smtpimap.New(exampleConfig(srv))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return p
+}
+
 // sentRecords is the host's SentIndex, here a map by Message-ID.
 type sentRecords map[string]*provider.SentRecord
 
@@ -92,10 +101,7 @@ func ExampleNew() {
 func ExampleProvider_Send() {
 	srv := exampleServer()
 	defer srv.Close()
-	p, err := smtpimap.New(exampleConfig(srv))
-	if err != nil {
-		log.Fatal(err)
-	}
+	p := exampleProvider(srv)
 	defer p.Close()
 
 	sent, err := p.Send(context.Background(), &provider.Message{
@@ -124,10 +130,7 @@ func ExampleProvider_Fetch() {
 	srv := exampleServer()
 	defer srv.Close()
 	ctx := context.Background()
-	p, err := smtpimap.New(exampleConfig(srv))
-	if err != nil {
-		log.Fatal(err)
-	}
+	p := exampleProvider(srv)
 	defer p.Close()
 
 	m := &provider.Message{
@@ -166,10 +169,7 @@ func ExampleProvider_Fetch() {
 func ExampleProvider_Watch() {
 	srv := exampleServer()
 	defer srv.Close()
-	p, err := smtpimap.New(exampleConfig(srv))
-	if err != nil {
-		log.Fatal(err)
-	}
+	p := exampleProvider(srv)
 	defer p.Close()
 	_ = srv.Deliver("ada@inboxkit.test", providertest.Unrelated("news@shop.example", "ada@inboxkit.test"))
 
