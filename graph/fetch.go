@@ -14,16 +14,9 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/inboxkit/inboxkit/internal/relate"
+	"github.com/inboxkit/inboxkit/internal/watermark"
 	"github.com/inboxkit/inboxkit/provider"
 )
-
-// Folders are the well-known folders Fetch tracks: the Inbox, where
-// replies and out-of-office answers land, and Junk Email, where many
-// bounces do.
-var Folders = []string{"inbox", "junkemail"}
-
-// folderLabel is the Incoming.Folder name for a well-known folder.
-var folderLabel = map[string]string{"inbox": "Inbox", "junkemail": "Junk Email"}
 
 // deltaFields are the properties a delta round asks for: enough to skip
 // drafts, match the conversation and keep the watermark.
@@ -36,7 +29,7 @@ const maxPagesPerFetch = 100
 // Fetch returns the new mail related to idx since cursor, oldest first per
 // folder.
 //
-// It runs a delta round per folder (GET
+// It runs a delta round per folder of Options.Folders (GET
 // /me/mailFolders/{inbox,junkemail}/messages/delta() with changeType=created),
 // so an idle poll is one request per folder. Each new message is judged
 // with as little as possible: when its conversationId is a thread idx
@@ -57,7 +50,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 	if cur == "" {
 		c = &cursor{Folders: map[string]*folderState{}}
 		since := p.now().Add(-p.lookBack).UTC().Truncate(time.Second)
-		for _, f := range Folders {
+		for _, f := range p.folders {
 			c.Folders[f] = &folderState{Mark: since}
 		}
 	} else {
@@ -67,7 +60,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 		}
 	}
 	var out []provider.Incoming
-	for _, f := range Folders {
+	for _, f := range p.folders {
 		st := c.Folders[f]
 		if st == nil {
 			st = &folderState{Mark: p.now().Add(-p.lookBack).UTC().Truncate(time.Second)}
@@ -85,19 +78,17 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 // fetchFolder runs one folder's delta round from st, updating st.
 func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, idx provider.SentIndex) ([]provider.Incoming, error) {
 	var out []provider.Incoming
-	resync := false
-	skip := map[string]bool{}
+	var resync *watermark.Mark // the watermark a resync started from
 	link := st.Link
 	for page := 0; page < maxPagesPerFetch; page++ {
 		resp, err := p.deltaPage(ctx, folder, link, st.Mark)
-		if err != nil && !resync && isExpired(err) {
+		if err != nil && resync == nil && isExpired(err) {
 			// The delta token expired: start a new round at the watermark,
 			// skipping what was judged exactly at it.
 			p.log.DebugContext(ctx, "graph: delta token expired, resyncing", "folder", folder, "since", st.Mark)
-			resync, link = true, ""
-			for _, id := range st.AtMark {
-				skip[id] = true
-			}
+			mark := st.watermark()
+			mark.IDs = slices.Clone(mark.IDs)
+			resync, link = &mark, ""
 			page--
 			continue
 		}
@@ -109,7 +100,7 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 				continue
 			}
 			id := deref(m.GetId())
-			if id == "" || skip[id] || (m.GetIsDraft() != nil && *m.GetIsDraft()) {
+			if id == "" || (m.GetIsDraft() != nil && *m.GetIsDraft()) || seenBefore(resync, id, m.GetReceivedDateTime()) {
 				continue
 			}
 			in, err := p.judge(ctx, folder, m, idx)
@@ -141,6 +132,18 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 		}
 	}
 	return out, nil // page budget spent: st.Link is the next page
+}
+
+// seenBefore reports whether a message met in a resync from mark was
+// judged before the delta token expired.
+func seenBefore(mark *watermark.Mark, id string, received *time.Time) bool {
+	switch {
+	case mark == nil:
+		return false
+	case received == nil:
+		return slices.Contains(mark.IDs, id)
+	}
+	return mark.Seen(received.UTC(), id)
 }
 
 // isExpired reports whether err is Graph's 410 Gone for a delta or skip
@@ -235,7 +238,7 @@ func (p *Provider) judge(ctx context.Context, folder string, m models.Messageabl
 		}
 		matchedBy = "dsn-original"
 	}
-	in := &provider.Incoming{Raw: raw, ProviderID: id, ThreadID: thread, Folder: folderLabel[folder], Record: rec, MatchedBy: matchedBy}
+	in := &provider.Incoming{Raw: raw, ProviderID: id, ThreadID: thread, Folder: folderLabel(folder), Record: rec, MatchedBy: matchedBy}
 	if t := m.GetReceivedDateTime(); t != nil {
 		in.ReceivedAt = *t
 	}

@@ -36,6 +36,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// LookBack is how far an empty cursor looks back; zero means 30 days.
 	LookBack time.Duration
+	// Folders are the mail folders Fetch reads and Watch subscribes to, by
+	// well-known name or folder id; nil means inbox and junkemail (where
+	// many bounces land). Repeats are dropped.
+	Folders []string
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
 	// Backoff is the retry policy for throttling and transient failures.
@@ -87,6 +91,7 @@ type Provider struct {
 	drafts     bool
 	lookupWait time.Duration
 	lookBack   time.Duration
+	folders    []string
 	pageSize   int
 	backoff    providerkit.Backoff
 	sender     providerkit.SendPath
@@ -133,8 +138,13 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 			return nil, invalid("OnBehalfOf["+itoa(i)+"]", err)
 		}
 	}
+	folders, err := checkFolders(opts.Folders)
+	if err != nil {
+		return nil, err
+	}
 	p := &Provider{
 		tokens:     oauthtoken.NewCache(ts),
+		folders:    folders,
 		email:      opts.Email,
 		name:       opts.FromName,
 		onBehalf:   opts.OnBehalfOf,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -55,10 +54,6 @@ type WatchOptions struct {
 	// most 128 characters. Empty (recommended) means a fresh random
 	// secret for each subscription.
 	ClientState string
-	// Folders are the mail folders watched for new messages, by
-	// well-known name or id; nil means inbox and junkemail (where bounces
-	// may land).
-	Folders []string
 	// Lifetime is the subscription lifetime asked of Graph; zero means
 	// DefaultSubscriptionLifetime. Graph caps it per resource and raises
 	// anything under 45 minutes to 45 minutes.
@@ -107,13 +102,14 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // config checks w and fills in the defaults.
-func (w *WatchOptions) config() (*watchConfig, error) {
+func (w *WatchOptions) config(folders []string) (*watchConfig, error) {
 	c := &watchConfig{
 		hub:             w.Notifications,
 		events:          newWatchEvents(),
 		notificationURL: w.NotificationURL,
 		lifecycleURL:    w.LifecycleURL,
 		clientState:     w.ClientState,
+		folders:         folders,
 		lifetime:        orDefault(w.Lifetime, DefaultSubscriptionLifetime),
 		poll:            orDefault(w.PollInterval, DefaultPollInterval),
 		pushPoll:        orDefault(w.PushPollInterval, DefaultPushPollInterval),
@@ -147,21 +143,6 @@ func (w *WatchOptions) config() (*watchConfig, error) {
 	if len(c.clientState) > maxClientState || strings.ContainsFunc(c.clientState, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
 		return nil, providerkit.Invalid("Watch.ClientState", "graph: ClientState must be at most 128 printable ASCII characters")
 	}
-	c.folders = []string{"inbox", "junkemail"}
-	if w.Folders != nil {
-		c.folders = nil
-		for i, f := range w.Folders {
-			if !validFolder(f) {
-				return nil, providerkit.Invalid("Watch.Folders["+itoa(i)+"]", "graph: not a mail folder name or id")
-			}
-			if !slices.Contains(c.folders, f) {
-				c.folders = append(c.folders, f)
-			}
-		}
-		if len(c.folders) == 0 {
-			return nil, providerkit.Invalid("Watch.Folders", "graph: no folder to watch")
-		}
-	}
 	return c, nil
 }
 
@@ -177,25 +158,10 @@ func checkCallbackURL(s string) error {
 	return nil
 }
 
-// validFolder accepts a well-known folder name or a folder id (base64url
-// with padding), nothing that could break out of the resource path.
-func validFolder(f string) bool {
-	if f == "" || len(f) > 512 {
-		return false
-	}
-	for _, r := range f {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_=+.", r)
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // Watch implements provider.Watcher; run one Watch per Provider at a time.
 //
-// With a NotificationURL it creates one Graph subscription per folder
-// (POST /subscriptions, resource me/mailFolders('inbox')/messages,
+// With a NotificationURL it creates one Graph subscription per folder of
+// Options.Folders, the folders Fetch reads (POST /subscriptions, resource me/mailFolders('inbox')/messages,
 // changeType created, a clientState secret, the lifecycle URL), which
 // Graph validates against the host's Notifications handler. It calls
 // notify once the subscriptions are in place (mail may have arrived before
@@ -223,7 +189,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkOpen("watch"); err != nil {
 		return err
 	}
-	cfg, err := p.watch.config()
+	cfg, err := p.watch.config(p.folders)
 	if err != nil {
 		return p.tag("watch", err)
 	}
