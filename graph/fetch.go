@@ -189,68 +189,22 @@ func (p *Provider) deltaPage(ctx context.Context, folder, link string, since tim
 	return resp, err
 }
 
-// judge decides whether m relates to our mail, downloading only what it
-// must, and returns it as an Incoming, or nil.
+// judge runs relate.Judge over Graph: internetMessageHeaders for the
+// header, /$value for the MIME.
 func (p *Provider) judge(ctx context.Context, folder string, m models.Messageable, idx provider.SentIndex) (*provider.Incoming, error) {
-	id, thread := deref(m.GetId()), deref(m.GetConversationId())
-	knownThread := false
-	if idx != nil && thread != "" {
-		rec, err := idx.ByThread(ctx, p.email, thread)
-		if err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return nil, err
-		}
-		knownThread = rec != nil
-	}
-	var (
-		raw []byte
-		h   textproto.MIMEHeader
-		err error
-	)
-	if knownThread {
-		if raw, err = p.mime(ctx, id); err != nil {
-			return gone(err)
-		}
-		h = relate.Header(raw)
-	} else {
-		if h, err = p.headers(ctx, id); err != nil {
-			return gone(err)
-		}
-	}
-	v, err := relate.Match(ctx, h, idx, p.email, thread)
-	if err != nil {
+	id := deref(m.GetId())
+	in, err := relate.Judge(ctx, idx, p.email, deref(m.GetConversationId()), relate.Steps{
+		Header: func(ctx context.Context) (textproto.MIMEHeader, error) { return p.headers(ctx, id) },
+		Raw:    func(ctx context.Context) ([]byte, error) { return p.mime(ctx, id) },
+	})
+	if in == nil || err != nil {
 		return nil, err
 	}
-	if !v.Related() && !v.Candidate {
-		return nil, nil
-	}
-	if raw == nil {
-		if raw, err = p.mime(ctx, id); err != nil {
-			return gone(err)
-		}
-	}
-	rec, matchedBy := v.Record, v.MatchedBy
-	if rec == nil {
-		if rec, err = relate.Body(ctx, raw, idx); err != nil {
-			return nil, err
-		}
-		if rec == nil {
-			return nil, nil // a bounce or auto-reply, but not about our mail
-		}
-		matchedBy = "dsn-original"
-	}
-	in := &provider.Incoming{Raw: raw, ProviderID: id, ThreadID: thread, Folder: folderLabel(folder), Record: rec, MatchedBy: matchedBy}
+	in.ProviderID, in.Folder = id, folderLabel(folder)
 	if t := m.GetReceivedDateTime(); t != nil {
 		in.ReceivedAt = *t
 	}
 	return in, nil
-}
-
-// gone treats a message deleted since the delta round saw it as unrelated.
-func gone(err error) (*provider.Incoming, error) {
-	if errors.Is(err, provider.ErrNotFound) {
-		return nil, nil
-	}
-	return nil, err
 }
 
 // headers reads a message's internetMessageHeaders (which need Mail.Read;

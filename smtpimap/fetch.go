@@ -241,7 +241,7 @@ func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc fold
 				_ = cmd.Close()
 				return nil, err
 			}
-			if v.Related() || v.Candidate {
+			if v.Download() {
 				hits = append(hits, headerHit{uid: buf.UID, date: buf.InternalDate, size: buf.RFC822Size, verdict: v})
 			}
 		}
@@ -285,17 +285,13 @@ func (s *imapSession) download(ctx context.Context, folder string, validity uint
 		if !ok || raw == nil {
 			continue
 		}
-		rec, matchedBy := hit.verdict.Record, hit.verdict.MatchedBy
+		rec, matchedBy, err := relate.Settle(ctx, raw, hit.verdict, idx)
+		if err != nil {
+			_ = cmd.Close()
+			return nil, err
+		}
 		if rec == nil {
-			rec, err = relate.Body(ctx, raw, idx)
-			if err != nil {
-				_ = cmd.Close()
-				return nil, err
-			}
-			if rec == nil {
-				continue // a bounce or auto-reply, but not about our mail
-			}
-			matchedBy = "dsn-original"
+			continue // a bounce or auto-reply, but not about our mail
 		}
 		out = append(out, provider.Incoming{
 			Raw:        raw,
