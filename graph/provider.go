@@ -11,6 +11,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/oauth2"
@@ -100,6 +101,7 @@ type Provider struct {
 	log        *slog.Logger
 	now        func() time.Time
 	closed     atomic.Bool
+	stop       *watchloop.Stop // closed by Close: ends a running Watch
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -156,6 +158,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,
+		stop:       watchloop.NewStop(),
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour
@@ -210,6 +213,7 @@ func (p *Provider) Account() provider.Account {
 // Close marks the Provider closed; later calls fail with ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	p.stop.Close()
 	return nil
 }
 

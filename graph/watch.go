@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -28,8 +29,8 @@ const (
 	// DefaultPushPollInterval is how often Watch calls notify while its
 	// subscriptions are live, in case a notification was lost.
 	DefaultPushPollInterval = 15 * time.Minute
-	// DefaultResubscribeInterval is how long after a failed creation or
-	// renewal Watch tries again.
+	// DefaultResubscribeInterval is the longest wait after failed
+	// creations or renewals before Watch tries again.
 	DefaultResubscribeInterval = 15 * time.Minute
 )
 
@@ -70,9 +71,11 @@ type WatchOptions struct {
 	// subscription is live, as the safety net for a lost notification;
 	// zero means DefaultPushPollInterval.
 	PushPollInterval time.Duration
-	// ResubscribeInterval is how long Watch waits after a subscription
+	// ResubscribeInterval is the longest Watch waits after a subscription
 	// could not be created or renewed before trying again (polling in the
-	// meantime); zero means DefaultResubscribeInterval.
+	// meantime): the wait starts at a sixteenth of it and doubles with
+	// each failure in a row, with jitter, and a success starts it again.
+	// Zero means DefaultResubscribeInterval.
 	ResubscribeInterval time.Duration
 }
 
@@ -182,8 +185,8 @@ func checkCallbackURL(s string) error {
 // Watch returns nil when ctx is done, after deleting its subscriptions
 // (with a short context of its own). It returns an error only when it
 // cannot go on: ErrInvalid for bad WatchOptions, ErrAuth when Graph
-// rejects the credentials (reconnect, then Watch again), ErrClosed at its
-// next event after the Provider was closed. notify is called
+// rejects the credentials (reconnect, then Watch again), ErrClosed when
+// the Provider is closed. notify is called
 // from one goroutine at a time and should be quick (start a Fetch).
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkOpen("watch"); err != nil {
@@ -219,35 +222,20 @@ func (w *watcher) run(ctx context.Context) error {
 			w.notify()
 		}
 	}
-	pollT := time.NewTimer(w.pollInterval())
-	defer pollT.Stop()
-	dueT := time.NewTimer(time.Hour)
-	defer dueT.Stop()
-	for {
-		w.resetDue(dueT)
-		wake := true
-		var err error
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-w.cfg.events.wake:
-		case <-pollT.C:
-		case <-w.cfg.events.signal:
-			wake, err = w.lifecycle(ctx, w.cfg.events.take())
-		case <-dueT.C:
-			wake, err = w.maintain(ctx)
-		}
-		if err != nil || ctx.Err() != nil {
-			return err
-		}
-		if err := w.p.checkOpen("watch"); err != nil {
-			return err
-		}
-		if wake {
-			w.notify()
-			pollT.Reset(w.pollInterval())
-		}
+	loop := &watchloop.Loop{
+		Kind: provider.KindGraph, Notify: w.notify, Stop: w.p.stop, Now: w.p.now,
+		Push: w.cfg.events.wake, Attention: w.cfg.events.signal,
+		Poll: w.pollInterval, Due: w.due,
+		Maintain: func(ctx context.Context) (bool, error) {
+			woke, err := w.lifecycle(ctx, w.cfg.events.take())
+			if err != nil {
+				return false, err
+			}
+			created, err := w.maintain(ctx)
+			return woke || created, err
+		},
 	}
+	return loop.Run(ctx)
 }
 
 // pollInterval is the safety-net interval while every subscription is
@@ -264,24 +252,15 @@ func (w *watcher) pollInterval() time.Duration {
 	return w.cfg.pushPoll
 }
 
-// resetDue arms t for the earliest renewal or retry.
-func (w *watcher) resetDue(t *time.Timer) {
+// due is the earliest renewal or retry, or zero.
+func (w *watcher) due() time.Time {
 	var next time.Time
 	for _, s := range w.subs {
 		if !s.due.IsZero() && (next.IsZero() || s.due.Before(next)) {
 			next = s.due
 		}
 	}
-	if !t.Stop() {
-		select {
-		case <-t.C:
-		default:
-		}
-	}
-	if next.IsZero() {
-		return
-	}
-	t.Reset(max(next.Sub(w.p.now()), time.Millisecond))
+	return next
 }
 
 // subscribe creates the given subscriptions. It reports whether any was
@@ -292,6 +271,7 @@ func (w *watcher) subscribe(ctx context.Context, subs []*subscription) (bool, er
 		err := w.p.createSubscription(ctx, w.cfg, s)
 		if err == nil {
 			created = true
+			s.retry.Succeeded()
 			w.scheduleRenewal(s)
 			continue
 		}
@@ -301,11 +281,20 @@ func (w *watcher) subscribe(ctx context.Context, subs []*subscription) (bool, er
 		if fatal(err) {
 			return created, err
 		}
-		s.due = w.p.now().Add(w.cfg.resubscribe)
+		wait := w.retryAfter(s)
+		s.due = w.p.now().Add(wait)
 		w.p.log.WarnContext(ctx, "graph: could not subscribe, polling instead", "folder", s.folder, "err", err,
-			"retry", w.cfg.resubscribe)
+			"retry", wait)
 	}
 	return created, nil
+}
+
+// retryAfter records a failure of s and returns the wait before trying
+// it again: from a sixteenth of ResubscribeInterval, doubling with each
+// failure in a row, up to ResubscribeInterval, with jitter.
+func (w *watcher) retryAfter(s *subscription) time.Duration {
+	s.retry.Backoff = providerkit.Backoff{Base: max(w.cfg.resubscribe/16, time.Millisecond), Max: w.cfg.resubscribe}
+	return s.retry.Failed()
 }
 
 // scheduleRenewal sets s.due RenewBefore its expiry, or halfway there
@@ -351,6 +340,7 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	err := w.p.renewSubscription(ctx, w.cfg, s)
 	switch {
 	case err == nil:
+		s.retry.Succeeded()
 		w.scheduleRenewal(s)
 		return false, nil
 	case ctx.Err() != nil:
@@ -365,7 +355,7 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	// Retry before it expires; if it lapses meanwhile, the next renewal
 	// gets 404 and creates it again.
 	left := s.expires.Sub(w.p.now())
-	s.due = w.p.now().Add(max(min(w.cfg.resubscribe, left/2), time.Second))
+	s.due = w.p.now().Add(max(min(w.retryAfter(s), left/2), time.Second))
 	w.p.log.WarnContext(ctx, "graph: could not renew subscription", "folder", s.folder, "subscription", s.id, "err", err)
 	return false, nil
 }

@@ -195,5 +195,5 @@ func ExampleProvider_Watch() {
 	fmt.Println("Watch ended:", <-done)
 	// Output:
 	// caught up: 0 related messages
-	// Watch ended: context canceled
+	// Watch ended: <nil>
 }
