@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
@@ -39,19 +40,16 @@ func unauthorized(err error) bool {
 	return errors.As(err, &g) && g.Code == http.StatusUnauthorized
 }
 
-// ambiguous reports whether a failed send may still have been delivered:
-// the server failed (5xx) or the request never got an answer.
+// ambiguous reports whether a failed send may still have been delivered
+// (see oauthtoken.Ambiguous).
 func ambiguous(err error) bool {
-	var g *googleapi.Error
-	if errors.As(err, &g) {
-		return g.Code >= 500
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		return false // a token-source failure: nothing was sent
-	}
-	var re *oauth2.RetrieveError
-	return !errors.As(err, &re) && !errors.Is(err, context.Canceled)
+	return oauthtoken.Ambiguous(err, func(err error) int {
+		var g *googleapi.Error
+		if errors.As(err, &g) {
+			return g.Code
+		}
+		return 0
+	})
 }
 
 // classify wraps a native error once in a *provider.Error with the

@@ -12,6 +12,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"golang.org/x/oauth2"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -188,18 +189,15 @@ func classify(op string, err error, now time.Time) error {
 	return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrTemporary, Err: err}
 }
 
-// ambiguous reports whether a failed send may still have been delivered:
-// the server failed (5xx) or the request got no answer at all.
+// ambiguous reports whether a failed send may still have been delivered
+// (see oauthtoken.Ambiguous).
 func ambiguous(err error) bool {
-	if ae := apiErrorOf(err); ae != nil {
-		return ae.Status >= 500
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		return false // a token-source failure: nothing was sent
-	}
-	var re *oauth2.RetrieveError
-	return !errors.As(err, &re) && !errors.Is(err, context.Canceled)
+	return oauthtoken.Ambiguous(err, func(err error) int {
+		if ae := apiErrorOf(err); ae != nil {
+			return ae.Status
+		}
+		return 0
+	})
 }
 
 // call runs fn under the shared retry policy. A 401 first drops the cached
