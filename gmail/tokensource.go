@@ -1,10 +1,6 @@
 package gmail
 
 import (
-	"context"
-	"errors"
-	"net/http"
-
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
@@ -12,28 +8,10 @@ import (
 
 // tokenError classifies a failure of Google's token endpoint: a dead grant
 // (invalid_grant: revoked, expired, password changed) or a rejected client
-// is ErrAuth; a 5xx, a 429 or a network failure is ErrTemporary.
+// is ErrAuth; a 5xx, a 429 or a network failure is ErrTemporary (see
+// oauthtoken.TokenRules).
 func tokenError(op string, err error) error {
-	code := provider.ErrTemporary
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		switch {
-		case re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client":
-			code = provider.ErrAuth
-		case status >= 500 || status == http.StatusTooManyRequests:
-			code = provider.ErrTemporary
-		case status == http.StatusBadRequest || status == http.StatusUnauthorized:
-			code = provider.ErrAuth
-		}
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return &provider.Error{Op: op, Provider: provider.KindGmail, Code: code, Err: err}
+	return oauthtoken.TokenRules{Kind: provider.KindGmail}.Classify(op, err)
 }
 
 // TokenSourceOptions configure a TokenSource: Save persists every

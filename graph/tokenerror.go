@@ -1,15 +1,13 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -83,32 +81,11 @@ var transient = map[int]bool{
 //
 // A context error is returned as is.
 func tokenError(op string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	code := provider.ErrTemporary
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		codes := aadstsCodes(re)
-		switch {
-		case anyIn(codes, transient):
-			code = provider.ErrTemporary
-		case re.ErrorCode == "temporarily_unavailable" || status >= 500 || status == http.StatusTooManyRequests:
-			code = provider.ErrTemporary
-		case re.ErrorCode == "invalid_grant" || re.ErrorCode == "interaction_required" ||
-			re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client" || re.ErrorCode == "consent_required":
-			code = provider.ErrAuth
-		case anyIn(codes, deadGrant):
-			code = provider.ErrAuth
-		case status == http.StatusBadRequest || status == http.StatusUnauthorized:
-			code = provider.ErrAuth
-		}
-	}
-	return &provider.Error{Op: op, Provider: provider.KindGraph, Code: code, Err: err}
+	return oauthtoken.TokenRules{
+		Kind:      provider.KindGraph,
+		Transient: func(re *oauth2.RetrieveError) bool { return anyIn(aadstsCodes(re), transient) },
+		Dead:      func(re *oauth2.RetrieveError) bool { return anyIn(aadstsCodes(re), deadGrant) },
+	}.Classify(op, err)
 }
 
 // aadstsCodes returns the STS codes of a token-endpoint error: the
