@@ -226,14 +226,7 @@ func (w *watcher) run(ctx context.Context) error {
 		Kind: provider.KindGraph, Notify: w.notify, Stop: w.p.stop, Now: w.p.now,
 		Push: w.cfg.events.wake, Attention: w.cfg.events.signal,
 		Poll: w.pollInterval, Due: w.due,
-		Maintain: func(ctx context.Context) (bool, error) {
-			woke, err := w.lifecycle(ctx, w.cfg.events.take())
-			if err != nil {
-				return false, err
-			}
-			created, err := w.maintain(ctx)
-			return woke || created, err
-		},
+		Maintain: func(ctx context.Context) (bool, error) { return w.maintain(ctx, w.cfg.events.take()) },
 	}
 	return loop.Run(ctx)
 }
@@ -309,26 +302,35 @@ func (w *watcher) scheduleRenewal(s *subscription) {
 	s.due = now.Add(wait)
 }
 
-// maintain renews or re-creates every subscription that is due. It
-// reports whether one was created, so the caller resyncs; the error is
-// non-nil only when Watch must end.
-func (w *watcher) maintain(ctx context.Context) (bool, error) {
+// maintain acts on lifecycle events — reauthorizationRequired renews the
+// subscription now, subscriptionRemoved creates it again — and renews or
+// creates again every subscription that is due. It reports whether one
+// was created, so the caller resyncs; the error is non-nil only when Watch
+// must end.
+func (w *watcher) maintain(ctx context.Context, events map[string]string) (bool, error) {
 	now := w.p.now()
 	var create []*subscription
 	for _, s := range w.subs {
-		if s.due.IsZero() || s.due.After(now) {
-			continue
+		event := ""
+		if s.live() {
+			event = events[s.id]
 		}
-		if !s.live() {
+		due := !s.due.IsZero() && !s.due.After(now)
+		switch {
+		case event == lifecycleRemoved:
+			w.p.log.InfoContext(ctx, "graph: subscription removed by Graph, creating it again", "folder", s.folder, "subscription", s.id)
+			s.forget(w.cfg)
 			create = append(create, s)
-			continue
-		}
-		again, err := w.renew(ctx, s)
-		if err != nil {
-			return false, err
-		}
-		if again {
+		case !s.live() && due:
 			create = append(create, s)
+		case s.live() && (due || event != ""):
+			again, err := w.renew(ctx, s)
+			if err != nil {
+				return false, err
+			}
+			if again {
+				create = append(create, s)
+			}
 		}
 	}
 	return w.subscribe(ctx, create)
@@ -358,33 +360,6 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	s.due = w.p.now().Add(max(min(w.retryAfter(s), left/2), time.Second))
 	w.p.log.WarnContext(ctx, "graph: could not renew subscription", "folder", s.folder, "subscription", s.id, "err", err)
 	return false, nil
-}
-
-// lifecycle acts on reauthorizationRequired (renew now) and
-// subscriptionRemoved (create again) for the Watch's own subscriptions. It
-// reports whether one was created again, as maintain does.
-func (w *watcher) lifecycle(ctx context.Context, events map[string]string) (bool, error) {
-	var create []*subscription
-	for _, s := range w.subs {
-		event, ok := events[s.id]
-		if !ok || !s.live() {
-			continue
-		}
-		if event == lifecycleRemoved {
-			w.p.log.InfoContext(ctx, "graph: subscription removed by Graph, creating it again", "folder", s.folder, "subscription", s.id)
-			s.forget(w.cfg)
-			create = append(create, s)
-			continue
-		}
-		again, err := w.renew(ctx, s)
-		if err != nil {
-			return false, err
-		}
-		if again {
-			create = append(create, s)
-		}
-	}
-	return w.subscribe(ctx, create)
 }
 
 // unsubscribe deletes the live subscriptions when Watch ends, under a
