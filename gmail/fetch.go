@@ -31,7 +31,7 @@ type ref struct {
 // with historyTypes=messageAdded finds what arrived, so an idle poll costs
 // one call. Each new message that is not our own (SENT, DRAFT) costs one
 // messages.get: format=raw at once when its thread is one idx knows,
-// otherwise format=metadata with relate.HeaderFields (5 units), followed
+// otherwise format=metadata with relate.HeaderFields() (5 units), followed
 // by format=raw (5 more) only for a related message or a bounce or
 // auto-reply candidate.
 //
@@ -242,7 +242,7 @@ func (p *Provider) get(ctx context.Context, id, format string) (*gmailapi.Messag
 	err := p.call(ctx, "fetch", func(ctx context.Context) error {
 		call := p.svc.Users.Messages.Get("me", id).Format(format)
 		if format == "metadata" {
-			call.MetadataHeaders(relate.HeaderFields...)
+			call.MetadataHeaders(relate.HeaderFields()...)
 		}
 		var err error
 		m, err = call.Context(ctx).Do()

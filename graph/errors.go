@@ -104,19 +104,23 @@ func statusOf(err error) int {
 	return 0
 }
 
-// sendDenied are Exchange's codes for a From the account may not use.
-var sendDenied = map[string]bool{
-	"ErrorSendAsDenied":         true,
-	"ErrorSendOnBehalfOfDenied": true,
-	"SendAsDeniedException":     true,
+// sendDenied reports Exchange's codes for a From the account may not use.
+func sendDenied(code string) bool {
+	switch code {
+	case "ErrorSendAsDenied", "ErrorSendOnBehalfOfDenied", "SendAsDeniedException":
+		return true
+	}
+	return false
 }
 
-// quotaExceeded are Exchange's codes for a mailbox over its sending
+// quotaExceeded reports Exchange's codes for a mailbox over its sending
 // limits (10,000 recipients a day): a rate limit, not a missing permission.
-var quotaExceeded = map[string]bool{
-	"ErrorSubmissionQuotaExceeded": true,
-	"ErrorQuotaExceeded":           true,
-	"ErrorExceededMessageLimit":    true,
+func quotaExceeded(code string) bool {
+	switch code {
+	case "ErrorSubmissionQuotaExceeded", "ErrorQuotaExceeded", "ErrorExceededMessageLimit":
+		return true
+	}
+	return false
 }
 
 // classify wraps a failure once in a *provider.Error with the sentinel
@@ -145,9 +149,9 @@ func classify(op string, err error, now time.Time) error {
 		}
 		code := oauthtoken.StatusCode(ae.Status)
 		switch {
-		case ae.Status == http.StatusTooManyRequests, ae.Status == http.StatusServiceUnavailable && ae.RetryAfter != "", quotaExceeded[ae.Code]:
+		case ae.Status == http.StatusTooManyRequests, ae.Status == http.StatusServiceUnavailable && ae.RetryAfter != "", quotaExceeded(ae.Code):
 			return oauthtoken.RateLimited(provider.KindGraph, op, ae.RetryAfter, now, ae)
-		case ae.Status == http.StatusForbidden && sendDenied[ae.Code]:
+		case ae.Status == http.StatusForbidden && sendDenied(ae.Code):
 			code = provider.ErrNotAllowed
 		case ae.Status == http.StatusGone: // an expired delta token
 			code = provider.ErrNotFound

@@ -20,7 +20,9 @@ import (
 
 // deltaFields are the properties a delta round asks for: enough to skip
 // drafts, match the conversation and keep the watermark.
-var deltaFields = []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "isDraft"}
+func deltaFields() []string {
+	return []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "isDraft"}
+}
 
 // maxPagesPerFetch bounds one Fetch's delta pages per folder; the cursor
 // then holds the next page's link and the next Fetch goes on from it.
@@ -175,7 +177,7 @@ func (p *Provider) deltaPage(ctx context.Context, folder, link string, since tim
 		filter := "receivedDateTime ge " + since.UTC().Format(time.RFC3339)
 		created := "created"
 		cfg.QueryParameters = &users.ItemMailFoldersItemMessagesDeltaRequestBuilderGetQueryParameters{
-			Select:     deltaFields,
+			Select:     deltaFields(),
 			Filter:     &filter,
 			ChangeType: &created,
 		}
@@ -223,9 +225,10 @@ func (p *Provider) headers(ctx context.Context, id string) (textproto.MIMEHeader
 		return nil, err
 	}
 	h := textproto.MIMEHeader{}
+	fields := relate.HeaderFields()
 	for _, f := range msg.GetInternetMessageHeaders() {
 		name := deref(f.GetName())
-		if name == "" || !slices.ContainsFunc(relate.HeaderFields, func(s string) bool { return strings.EqualFold(s, name) }) {
+		if name == "" || !slices.ContainsFunc(fields, func(s string) bool { return strings.EqualFold(s, name) }) {
 			continue
 		}
 		h.Add(textproto.CanonicalMIMEHeaderKey(name), deref(f.GetValue()))

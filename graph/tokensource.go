@@ -28,7 +28,7 @@ type TokenSourceOptions = oauthtoken.Options
 // its rotated refresh token) in memory, and the next call saves it again
 // without refreshing, so a passing storage outage never loses the only
 // valid refresh token. A response without a refresh_token keeps the
-// previous one. Token-endpoint failures are mapped as tokenError says: a
+// previous one. Token-endpoint failures are mapped to provider errors: a
 // dead grant (invalid_grant such as AADSTS700082, interaction_required, a
 // revoked consent) is ErrAuth, a 5xx, 429 or temporarily_unavailable is
 // ErrTemporary. Invalidate makes a Provider's one retry after a 401 get a

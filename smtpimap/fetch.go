@@ -209,7 +209,7 @@ func (s *imapSession) scanFolder(ctx context.Context, folder string, fc folderCu
 // scanHeaders fetches the header fields relate needs for every message in
 // uids, in chunks, and keeps the related ones and the candidates.
 func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc folderCursor, next *folderCursor, resync bool, idx provider.SentIndex) ([]headerHit, error) {
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields, Peek: true}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields(), Peek: true}
 	opts := &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}
 	var hits []headerHit
 	for _, chunk := range chunkUIDs(uids, headerChunk) {

@@ -83,17 +83,20 @@ type TokenRules struct {
 	Dead func(*oauth2.RetrieveError) bool
 }
 
-// authErrors are OAuth error values (RFC 6749 §5.2, OpenID Connect) that
-// mean the grant or the client is refused for good: reconnect.
-var authErrors = map[string]bool{
-	"invalid_grant": true, "invalid_client": true, "unauthorized_client": true,
-	"interaction_required": true, "consent_required": true,
+// authError reports OAuth error values (RFC 6749 §5.2, OpenID Connect)
+// that mean the grant or the client is refused for good: reconnect.
+func authError(code string) bool {
+	switch code {
+	case "invalid_grant", "invalid_client", "unauthorized_client", "interaction_required", "consent_required":
+		return true
+	}
+	return false
 }
 
 // Classify returns err as is when it is a context error, else a
 // *provider.Error for op: Transient, temporarily_unavailable, a 5xx, a 429
 // or a network failure is ErrTemporary; a refused grant or client (see
-// authErrors), Dead, and any other 400 or 401 is ErrAuth.
+// authError), Dead, and any other 400 or 401 is ErrAuth.
 func (r TokenRules) Classify(op string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -108,7 +111,7 @@ func (r TokenRules) Classify(op string, err error) error {
 		switch {
 		case r.Transient != nil && r.Transient(re):
 		case re.ErrorCode == "temporarily_unavailable" || status >= 500 || status == http.StatusTooManyRequests:
-		case authErrors[re.ErrorCode], r.Dead != nil && r.Dead(re):
+		case authError(re.ErrorCode), r.Dead != nil && r.Dead(re):
 			code = provider.ErrAuth
 		case status == http.StatusBadRequest || status == http.StatusUnauthorized:
 			code = provider.ErrAuth

@@ -17,7 +17,7 @@ var Skip = errors.New("relate: skip this message")
 // returns provider.ErrNotFound when the message was deleted since it was
 // listed, and Skip to drop it.
 type Steps struct {
-	// Header reads at least HeaderFields of the message.
+	// Header reads at least the HeaderFields of the message.
 	Header func(ctx context.Context) (textproto.MIMEHeader, error)
 	// Raw downloads the whole RFC 5322 message.
 	Raw func(ctx context.Context) ([]byte, error)
