@@ -199,10 +199,10 @@ func (p *Provider) judgeOne(ctx context.Context, r ref, idx provider.SentIndex, 
 			return m, err
 		}
 		if own(m.LabelIds) || slices.Contains(m.LabelIds, "TRASH") {
-			return nil, relate.Skip
+			return nil, relate.ErrSkip
 		}
 		if unchangedBefore != 0 && (m.HistoryId <= unchangedBefore || p.labelled(m.LabelIds)) {
-			return nil, relate.Skip // seen before the expired cursor
+			return nil, relate.ErrSkip // seen before the expired cursor
 		}
 		meta = m
 		return m, nil

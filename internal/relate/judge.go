@@ -8,14 +8,14 @@ import (
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// Skip is returned by a Steps function to drop the message without error
+// ErrSkip is returned by a Steps function to drop the message without error
 // (for example a Gmail message labelled SENT, or one seen before an
 // expired cursor).
-var Skip = errors.New("relate: skip this message")
+var ErrSkip = errors.New("relate: skip this message")
 
 // Steps are the service-specific reads Judge needs of one message. Each
 // returns provider.ErrNotFound when the message was deleted since it was
-// listed, and Skip to drop it.
+// listed, and ErrSkip to drop it.
 type Steps struct {
 	// Header reads at least the HeaderFields of the message.
 	Header func(ctx context.Context) (textproto.MIMEHeader, error)
@@ -96,7 +96,7 @@ func Settle(ctx context.Context, raw []byte, v Verdict, idx provider.SentIndex) 
 // gone treats a message deleted since it was listed, or skipped by a step,
 // as unrelated.
 func gone(err error) (*provider.Incoming, error) {
-	if errors.Is(err, provider.ErrNotFound) || errors.Is(err, Skip) {
+	if errors.Is(err, provider.ErrNotFound) || errors.Is(err, ErrSkip) {
 		return nil, nil
 	}
 	return nil, err

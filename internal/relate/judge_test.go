@@ -58,7 +58,7 @@ func TestJudge(t *testing.T) {
 		{"bounce of ours", providertest.Bounce(account, "gone@x.example", "Hi", "ours@example.com"), nil, "", "dsn-original", 1, 1},
 		{"bounce of other mail", providertest.Bounce(account, "gone@x.example", "Hi", "other@example.com"), nil, "", "", 1, 1},
 		{"deleted", nil, provider.ErrNotFound, "", "", 1, 0},
-		{"skipped", nil, relate.Skip, "t-1", "", 0, 1},
+		{"skipped", nil, relate.ErrSkip, "t-1", "", 0, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
