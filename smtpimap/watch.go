@@ -25,6 +25,9 @@ const pollInterval = 2 * time.Minute
 // reconnects with backoff after a dropped connection. It returns when ctx
 // is done, or with ErrAuth / ErrInsecure, which reconnecting cannot fix.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
+	if p.cfg.IMAP == nil && p.cfg.POP3 != nil {
+		return p.watchPOP3(ctx, notify)
+	}
 	if p.cfg.IMAP == nil {
 		return provider.Invalid("IMAP", "receiving is off: no IMAP settings")
 	}
@@ -111,10 +114,10 @@ func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	}
 }
 
-// poll is the fallback for servers without IDLE: NOOP every pollInterval,
+// poll is the fallback for servers without IDLE: NOOP every PollInterval,
 // and notify when the message count grows.
 func (p *Provider) poll(ctx context.Context, c *imapclient.Client, notify func()) error {
-	t := time.NewTicker(pollInterval)
+	t := time.NewTicker(p.pollInterval())
 	defer t.Stop()
 	last := c.Mailbox().NumMessages
 	for {
