@@ -29,9 +29,11 @@ const (
 	// pop3SearchTrips bounds the date search.
 	pop3SearchTrips = 8
 	// pop3Skew is how much earlier than the newest handled message a
-	// message may have arrived and still be placed after it (clock skew
-	// between receiving hosts): a resync returns such messages again.
-	pop3Skew = 15 * time.Minute
+	// message may have arrived and still be placed after it: the topmost
+	// Received field is written by the server that files the message, so
+	// its order and the maildrop's differ by seconds at most (concurrent
+	// deliveries). A resync returns such messages again.
+	pop3Skew = 2 * time.Minute
 	// pop3ResyncSlack is how far before the mark a resync starts reading.
 	pop3ResyncSlack = time.Hour
 	// pop3Folder is the Folder of every message read over POP3: POP3
