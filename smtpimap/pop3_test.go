@@ -14,7 +14,7 @@ import (
 
 // pop3Setup starts the in-process servers with POP3 protected by sec and
 // returns a Config that receives over POP3 only.
-func pop3Setup(t *testing.T, sec mailserver.Security) (*mailserver.Server, smtpimap.Config) {
+func pop3Setup(t testing.TB, sec mailserver.Security) (*mailserver.Server, smtpimap.Config) {
 	t.Helper()
 	srv := testServer(t, &mailserver.Options{POP3Security: sec})
 	cfg := configFor(srv)

@@ -165,6 +165,7 @@ func (s *Server) servePOP3(c net.Conn) {
 		verb = strings.ToUpper(verb)
 		s.pop3.count(verb)
 		if !ps.handle(verb, arg) {
+			s.pop3.trips.Add(1)
 			_ = ps.w.Flush()
 			return
 		}

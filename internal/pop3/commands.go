@@ -9,9 +9,9 @@ import (
 
 // pipelineWindow is how many commands go out before their replies are read
 // when the server offers PIPELINING (RFC 2449 §6.6). A window of short
-// commands stays far below any TCP send buffer, so the server can never
-// block on writing replies we are not yet reading.
-const pipelineWindow = 128
+// commands (~3 KiB) stays far below the TCP buffers, so writing it
+// completes even while the server's replies pile up unread: no deadlock.
+const pipelineWindow = 256
 
 // Cmd is one transaction-state command for Pipeline. Build it with Stat,
 // UIDL, List, Top or Retr.
@@ -77,7 +77,7 @@ func (c *Client) limitFor(cmd Cmd) int64 {
 }
 
 // Pipeline sends cmds and returns one Reply each, in order. With
-// PIPELINING (from Capabilities) commands go out in windows of up to 128
+// PIPELINING (from Capabilities) commands go out in windows of up to 256
 // per round trip; without it, one at a time. On a connection failure or a
 // reply over its cap (*TooLargeError) it returns the replies read so far
 // and the error; the session is then broken. Capabilities must have been
