@@ -18,10 +18,12 @@ const idleRenew = 25 * time.Minute
 // pollInterval is the fallback when the server has no IDLE.
 const pollInterval = 2 * time.Minute
 
-// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX, on
+// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX (or,
+// receiving over POP3, by polling STAT; see the package docs), on
 // a connection of its own. It calls notify when the server reports new
 // mail (and once at the start), re-issues IDLE before 29 minutes, falls
-// back to polling every two minutes when the server has no IDLE, and
+// back to polling every Config.PollInterval (two minutes by default) when
+// the server has no IDLE, and
 // reconnects with backoff after a dropped connection. It returns when ctx
 // is done, or with ErrAuth / ErrInsecure, which reconnecting cannot fix.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
