@@ -57,8 +57,8 @@
 // or auto-reply candidates, and never sends DELE: the mail stays on the
 // server. Commands are pipelined where the server offers PIPELINING (RFC
 // 2449). A poll with nothing new costs one session of five POP3 round
-// trips (greeting, CAPA, AUTH, STAT with the anchor check, QUIT) whatever
-// the maildrop's length; one Fetch reads at most 500 headers and 50
+// trips over implicit TLS (greeting, CAPA, AUTH, STAT with the anchor
+// check, QUIT; STLS adds one) whatever the maildrop's length; one Fetch reads at most 500 headers and 50
 // messages (64 MiB) and returns a cursor to continue. A related message
 // over MaxMessageSize, by LIST or by what RETR actually sends, is reported
 // in Batch.Skipped and moved past. Incoming.ProviderID is the message's
@@ -67,7 +67,7 @@
 // The cursor keeps the position of the last message handled and the
 // unique-ids of the last ten handled, each with a digest of its
 // Message-ID, plus the newest arrival time seen (the topmost Received
-// field, else Date): under 1.5 KB however long the maildrop grows. When
+// field, else Date): at most 1.6 KB however long the maildrop grows. When
 // the last message is no longer at its position (the user deleted mail in
 // another client), the full UIDL listing finds the newest of the ten
 // still present and reading resumes after it, exactly. Where POP3 cannot
