@@ -132,7 +132,16 @@ func (p *Provider) verifyPOP3(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	quitPOP3(ctx, c)
+	defer quitPOP3(ctx, c)
+	// A server that lists its capabilities must list the two optional
+	// commands receiving needs; one without CAPA is tried as it is.
+	if caps, err := c.Capabilities(ctx); err == nil && len(caps) > 0 {
+		for _, need := range []string{"UIDL", "TOP"} {
+			if !caps.Has(need) {
+				return provider.Invalid("POP3", "the server does not offer "+need+", which receiving over POP3 needs")
+			}
+		}
+	}
 	return nil
 }
 
@@ -140,6 +149,10 @@ func (p *Provider) verifyPOP3(ctx context.Context) error {
 func wrapPOP3(op string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var done *provider.Error
+	if errors.As(err, &done) {
+		return err
 	}
 	var pe *pop3.Error
 	switch {

@@ -117,6 +117,18 @@ func (f *pop3Fetch) fillWindow(ctx context.Context) error {
 	return nil
 }
 
+// noUIDL turns a lasting refusal of UIDL (optional in RFC 1939) into
+// ErrInvalid on Config.POP3: receiving over POP3 needs unique-ids.
+func noUIDL(err error) error {
+	var pe *pop3.Error
+	if !errors.As(err, &pe) || pe.Temporary() {
+		return err
+	}
+	e := provider.Invalid("POP3", "the server does not support UIDL, which receiving over POP3 needs")
+	e.Err = errors.Join(e.Err, err)
+	return e
+}
+
 func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 // place finds the first message to read. The common case costs one round
@@ -128,7 +140,10 @@ func (f *pop3Fetch) place(ctx context.Context, initial bool) (int, error) {
 	cmds := []pop3.Cmd{pop3.StatCmd()}
 	last, hasLast := f.cur.last()
 	if !initial && hasLast {
-		cmds = append(cmds, pop3.UIDLCmd(f.cur.Pos), pop3.TopCmd(f.cur.Pos, 0))
+		cmds = append(cmds, pop3.UIDLCmd(f.cur.Pos))
+		if last.ID != "" {
+			cmds = append(cmds, pop3.TopCmd(f.cur.Pos, 0))
+		}
 	}
 	replies, err := f.c.Pipeline(ctx, cmds)
 	if err != nil {
@@ -151,9 +166,9 @@ func (f *pop3Fetch) place(ctx context.Context, initial bool) (int, error) {
 		f.cur.Pos = 0
 		return 1, nil
 	}
-	if replies[1].Err == nil && replies[2].Err == nil {
+	if replies[1].Err == nil {
 		_, uidl, _ := pop3.ParseScanLine(replies[1].Text)
-		if uidl == last.UIDL && (last.ID == "" || digestOfHeader(replies[2].Body) == last.ID) {
+		if uidl == last.UIDL && (last.ID == "" || replies[2].Err == nil && digestOfHeader(replies[2].Body) == last.ID) {
 			return f.cur.Pos + 1, nil
 		}
 	}
@@ -169,7 +184,7 @@ func (f *pop3Fetch) place(ctx context.Context, initial bool) (int, error) {
 func (f *pop3Fetch) reanchor(ctx context.Context) (int, error) {
 	ids, err := f.c.UIDLAll(ctx)
 	if err != nil {
-		return 0, err
+		return 0, noUIDL(err)
 	}
 	pos := map[string]int{}
 	for i, id := range ids {

@@ -106,7 +106,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 		uidR, listR, topR := replies[k], replies[k+1], replies[k+2]
 		m := pop3Msg{n: i}
 		if uidR.Err != nil {
-			return msgs, temporaryOr(uidR.Err, len(msgs))
+			return msgs, temporaryOr(noUIDL(uidR.Err), len(msgs))
 		}
 		_, m.uidl, _ = pop3.ParseScanLine(uidR.Text)
 		uidls[i] = m.uidl

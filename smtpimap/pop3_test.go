@@ -167,3 +167,35 @@ func TestFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestPOP3_missingCommands: a server without UIDL or TOP (both optional
+// in RFC 1939) cannot be received from; Verify says so as ErrInvalid on
+// the POP3 field, and so does Fetch for UIDL, rather than failing as if
+// the error would go away.
+func TestPOP3_missingCommands(t *testing.T) {
+	for _, verb := range []string{"UIDL", "TOP"} {
+		t.Run(verb, func(t *testing.T) {
+			srv, cfg := pop3Setup(t, mailserver.SecurityTLS)
+			srv.DisablePOP3(verb)
+			p := newProvider(t, cfg)
+			err := p.Verify(ctxT(t))
+			var pe *provider.Error
+			if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field != "POP3" {
+				t.Errorf("Verify = %v; want ErrInvalid on POP3", err)
+			}
+		})
+	}
+	srv, cfg := pop3Setup(t, mailserver.SecurityTLS)
+	srv.DisablePOP3("UIDL")
+	srv.DisablePOP3("CAPA") // an RFC 1939 server: Verify cannot tell
+	drop := mailserver.NewMaildrop()
+	_ = srv.SetMaildrop(sender, drop)
+	newMailbox(drop).add(2, 1)
+	p := newProvider(t, cfg)
+	if err := p.Verify(ctxT(t)); err != nil {
+		t.Errorf("Verify without CAPA = %v; want nil", err)
+	}
+	if _, err := p.Fetch(ctxT(t), "", sentIndex()); !errors.Is(err, provider.ErrInvalid) {
+		t.Errorf("Fetch without UIDL = %v; want ErrInvalid", err)
+	}
+}

@@ -18,6 +18,7 @@ type pop3Server struct {
 	mu       sync.Mutex
 	verbs    map[string]int
 	dropRetr int
+	disabled map[string]bool
 }
 
 func (s *Server) startPOP3() error {
@@ -25,7 +26,7 @@ func (s *Server) startPOP3() error {
 	if err != nil {
 		return fmt.Errorf("mailserver: pop3 listen: %w", err)
 	}
-	s.pop3 = &pop3Server{ln: ln, verbs: map[string]int{}}
+	s.pop3 = &pop3Server{ln: ln, verbs: map[string]int{}, disabled: map[string]bool{}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -81,6 +82,21 @@ func (s *Server) DropPOP3Retr(n int) {
 	s.pop3.mu.Lock()
 	s.pop3.dropRetr = n
 	s.pop3.mu.Unlock()
+}
+
+// DisablePOP3 makes the POP3 server behave as one without an optional
+// command ("UIDL", "TOP", "CAPA", "STLS" …): it is left out of CAPA and
+// answered with -ERR.
+func (s *Server) DisablePOP3(verb string) {
+	s.pop3.mu.Lock()
+	s.pop3.disabled[strings.ToUpper(verb)] = true
+	s.pop3.mu.Unlock()
+}
+
+func (p *pop3Server) isDisabled(verb string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.disabled[verb]
 }
 
 func (p *pop3Server) reset() {

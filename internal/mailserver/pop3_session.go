@@ -94,6 +94,10 @@ func (ps *pop3Session) reply(format string, args ...any) {
 
 // handle runs one command; false ends the session.
 func (ps *pop3Session) handle(verb, arg string) bool {
+	if ps.s.pop3.isDisabled(verb) {
+		ps.reply("-ERR unknown command")
+		return true
+	}
 	switch verb {
 	case "CAPA":
 		ps.capa()
@@ -126,11 +130,15 @@ func (ps *pop3Session) handle(verb, arg string) bool {
 func (ps *pop3Session) capa() {
 	ps.reply("+OK capability list follows")
 	for _, c := range []string{"TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE", "IMPLEMENTATION inboxkit-mailserver"} {
-		ps.reply("%s", c)
+		if !ps.s.pop3.isDisabled(strings.Fields(c)[0]) {
+			ps.reply("%s", c)
+		}
 	}
 	if ps.u == nil {
 		if ps.s.opts.POP3Security == SecuritySTARTTLS && !ps.isTLS {
-			ps.reply("STLS")
+			if !ps.s.pop3.isDisabled("STLS") {
+				ps.reply("STLS")
+			}
 		} else {
 			ps.reply("USER")
 			ps.reply("SASL PLAIN XOAUTH2")
