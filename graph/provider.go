@@ -38,8 +38,6 @@ type Options struct {
 	LookBack time.Duration
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
-	// Backoff is the retry policy for throttling and transient failures.
-	Backoff providerkit.Backoff
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
 	// between every Provider of a process so two Providers for the same
 	// mailbox share its budget; nil gives this Provider its own, allowing
@@ -73,6 +71,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// backoff is the retry policy for rate limits and transient failures
+	// (the zero value: 4 attempts, capped jittered backoff, Retry-After
+	// honoured up to 2 minutes); only tests change it, to run without
+	// waiting (see export_test.go). A host bounds retries with its
+	// context's deadline.
+	backoff providerkit.Backoff
 }
 
 // Provider is one Outlook.com or Microsoft 365 mailbox over Microsoft
@@ -142,7 +147,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		lookupWait: opts.SentLookupWait,
 		lookBack:   opts.LookBack,
 		pageSize:   opts.PageSize,
-		backoff:    opts.Backoff,
+		backoff:    opts.backoff,
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,

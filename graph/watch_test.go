@@ -401,7 +401,7 @@ func TestWatch_throttledCreationRetried(t *testing.T) {
 	}}
 	opts := h.pushOptions()
 	opts.Folders = []string{"inbox"}
-	p := newProvider(t, srv, nil, &graph.Options{Backoff: backoff, Watch: opts})
+	p := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{Watch: opts}, backoff))
 	srv.Fail("createSubscription", 1, fakegraph.Throttled("7"))
 	w := runWatch(t, p)
 	waitUntil(t, "subscribed after the 429", func() bool { return len(subsOf(srv)) == 1 && w.notified.Load() == 1 })
