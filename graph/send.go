@@ -87,12 +87,8 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	maybeSent := false
 	err = p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not in Sent Items: sending the same draft again cannot
@@ -217,12 +213,8 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 	maybeSent, unsure := false, false
 	err := p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not found may only mean Exchange has not filed the copy
