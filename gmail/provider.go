@@ -150,13 +150,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.daily.limit == 0 {
 		p.daily.limit = LimitWorkspace
 	}
-	log := opts.SendLog
-	if log == nil {
-		log = provider.NewMemorySendLog()
-	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGmail, Account: p.email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: log, Now: p.now},
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
 		CheckFrom: p.checkFrom, Limit: &p.daily,
 		Deliver: p.sendOnce, Lookup: p.lookup,
 	}

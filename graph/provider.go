@@ -168,13 +168,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		p.now = time.Now
 	}
 	p.quota = newSendQuota(opts.SendLimits, p.now)
-	sendLog := opts.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
-	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: sendLog, Now: p.now},
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
 		CheckFrom: p.checkFrom, Limit: p.quota,
 		Deliver: p.sendOnce, Lookup: p.lookup,
 	}

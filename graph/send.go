@@ -105,13 +105,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			// once it is in Sent Items).
 			return nil
 		}
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, err, inspect, &maybeSent)
 	})
 	if err != nil {
 		if !maybeSent {
@@ -143,6 +137,19 @@ func inspectResponse() *khttp.HeadersInspectionOptions {
 	o := khttp.NewHeadersInspectionOptions()
 	o.InspectResponseHeaders = true
 	return o
+}
+
+// noteAttempt returns err, the outcome of one send attempt, after noting
+// what it says: an ambiguous failure may have delivered (maybeSent), and a
+// success may carry Exchange's deferral (see noteDeferral).
+func (p *Provider) noteAttempt(ctx context.Context, err error, inspect *khttp.HeadersInspectionOptions, maybeSent *bool) error {
+	if err != nil && ambiguous(err) {
+		*maybeSent = true
+	}
+	if err == nil {
+		p.noteDeferral(ctx, inspect)
+	}
+	return err
 }
 
 // noteDeferral reads a 202's Retry-After: Exchange accepted the message
@@ -225,14 +232,7 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 		inspect := inspectResponse()
 		ri := p.api.mimeRequest("sendMail", built.Raw)
 		ri.AddRequestOptions([]abstractions.RequestOption{inspect})
-		err := p.api.adapter.SendNoContent(ctx, ri, errorMapping)
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, p.api.adapter.SendNoContent(ctx, ri, errorMapping), inspect, &maybeSent)
 	})
 	if err != nil {
 		return nil, err

@@ -83,10 +83,6 @@ func New(cfg Config) (*Provider, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sendLog := cfg.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
-	}
 	p := &Provider{
 		cfg: cfg,
 		account: provider.Account{
@@ -98,7 +94,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: sendLog, Now: cfg.Now},
+		Dedupe:    providerkit.NewDeduper(cfg.SendLog, cfg.Now),
 		CheckFrom: p.checkFrom,
 		Deliver:   p.sendOnce, Lookup: p.lookupSent,
 	}

@@ -29,6 +29,16 @@ type SendFunc func(ctx context.Context, m *provider.Message) (*provider.Sent, er
 // returning provider.ErrNotFound when there is none.
 type LookupFunc func(ctx context.Context, messageID string) (*provider.Sent, error)
 
+// NewDeduper returns a Deduper over log, or over a new
+// provider.MemorySendLog when log is nil (a provider's Options.SendLog
+// left empty); now nil means time.Now.
+func NewDeduper(log provider.SendLog, now func() time.Time) Deduper {
+	if log == nil {
+		log = provider.NewMemorySendLog()
+	}
+	return Deduper{Log: log, Now: now}
+}
+
 // FindEarlier looks messageID up before a retry whose earlier attempt may
 // have delivered it. It returns the earlier delivery; nil and a nil error
 // when lookup finds none (provider.ErrNotFound), so the retry may go on;
