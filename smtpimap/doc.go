@@ -87,7 +87,7 @@
 //     as handled; later ones, and messages without a readable date, are
 //     returned (again, for those among them handled before and not among
 //     the ten).
-//   - An empty cursor reads mail that arrived within Config.Lookback,
+//   - An empty cursor reads mail that arrived within Config.LookBack,
 //     found by a 16-way search over arrival times.
 //
 // Both rely on the maildrop keeping arrival order, as every POP3 server

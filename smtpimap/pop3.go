@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"github.com/inboxkit/inboxkit/internal/pop3"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -38,7 +39,7 @@ func resolvePOP3(cfg *Config) error {
 		s.Port = PortPOP3S
 	case given == 0:
 		s.Port = PortPOP3
-	case cfg.POP3.Security == SecurityAuto:
+	case cfg.POP3.Security == inferSecurity:
 		s.Security = STARTTLS
 		if given == PortPOP3S {
 			s.Security = TLS
@@ -138,7 +139,7 @@ func (p *Provider) verifyPOP3(ctx context.Context) error {
 	if caps, err := c.Capabilities(ctx); err == nil && len(caps) > 0 {
 		for _, need := range []string{"UIDL", "TOP"} {
 			if !caps.Has(need) {
-				return provider.Invalid("POP3", "the server does not offer "+need+", which receiving over POP3 needs")
+				return providerkit.Invalid("POP3", "the server does not offer "+need+", which receiving over POP3 needs")
 			}
 		}
 	}

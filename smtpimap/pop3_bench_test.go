@@ -38,7 +38,7 @@ func TestPOP3Fetch_boundedWork(t *testing.T) {
 	srv, cfg := pop3Setup(t, mailserver.SecurityTLS)
 	drop := mailserver.NewMaildrop()
 	_ = srv.SetMaildrop(sender, drop)
-	cfg.Lookback = 365 * 24 * time.Hour
+	cfg.LookBack = 365 * 24 * time.Hour
 	p := newProvider(t, cfg)
 	idx := sentIndex()
 	m := bigMaildrop(t, drop, 10_000, 10)
@@ -114,7 +114,7 @@ func BenchmarkPOP3Fetch(b *testing.B) {
 	srv, cfg := pop3Setup(b, mailserver.SecurityTLS)
 	drop := mailserver.NewMaildrop()
 	_ = srv.SetMaildrop(sender, drop)
-	cfg.Lookback = 365 * 24 * time.Hour
+	cfg.LookBack = 365 * 24 * time.Hour
 	p := newProvider(b, cfg)
 	idx := sentIndex()
 	m := bigMaildrop(b, drop, 9_990, 10)

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 )
 
 // pop3Cursor is where a POP3 Fetch resumes. POP3 numbers messages 1..N
@@ -61,7 +61,7 @@ func parsePOP3Cursor(s string) (c pop3Cursor, initial bool, err error) {
 	if s == "" || strings.HasPrefix(s, cursorPrefix) {
 		return c, true, nil
 	}
-	bad := provider.Invalid("cursor", "not a POP3 cursor returned by smtpimap")
+	bad := providerkit.Invalid("cursor", "not a POP3 cursor returned by smtpimap")
 	if !strings.HasPrefix(s, pop3CursorPrefix) || len(s) > maxPOP3Cursor {
 		return c, false, bad
 	}
@@ -70,7 +70,7 @@ func parsePOP3Cursor(s string) (c pop3Cursor, initial bool, err error) {
 		return c, false, bad
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, false, provider.Invalid("cursor", fmt.Sprintf("unreadable: %v", err))
+		return c, false, providerkit.Invalid("cursor", fmt.Sprintf("unreadable: %v", err))
 	}
 	if c.Pos < 0 || len(c.Window) > pop3Window || len(c.ResyncIDs) > pop3Window || c.Pos < len(c.Window) {
 		return c, false, bad

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/pop3"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/internal/relate"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -124,7 +125,7 @@ func noUIDL(err error) error {
 	if !errors.As(err, &pe) || pe.Temporary() {
 		return err
 	}
-	e := provider.Invalid("POP3", "the server does not support UIDL, which receiving over POP3 needs")
+	e := providerkit.Invalid("POP3", "the server does not support UIDL, which receiving over POP3 needs")
 	e.Err = errors.Join(e.Err, err)
 	return e
 }
@@ -298,5 +299,5 @@ func arrivalTime(h textproto.MIMEHeader) int64 {
 }
 
 func digestOfHeader(head []byte) string {
-	return idDigest(provider.TrimMessageID(relate.Header(head).Get("Message-Id")))
+	return idDigest(providerkit.TrimMessageID(relate.Header(head).Get("Message-Id")))
 }

@@ -45,7 +45,7 @@ func pop3Drop(t *testing.T) (*mailserver.Server, *mailserver.Maildrop, *smtpimap
 	if err := srv.SetMaildrop(sender, drop); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Lookback = 365 * 24 * time.Hour
+	cfg.LookBack = 365 * 24 * time.Hour
 	return srv, drop, newProvider(t, cfg)
 }
 
@@ -234,12 +234,12 @@ func TestPOP3Fetch_emptyMaildrop(t *testing.T) {
 }
 
 // TestPOP3Fetch_lookback: an empty cursor returns only mail that arrived
-// within Config.Lookback, found by a search over arrival times.
+// within Config.LookBack, found by a search over arrival times.
 func TestPOP3Fetch_lookback(t *testing.T) {
 	srv, cfg := pop3Setup(t, mailserver.SecurityTLS)
 	drop := mailserver.NewMaildrop()
 	_ = srv.SetMaildrop(sender, drop)
-	cfg.Lookback = 24 * time.Hour
+	cfg.LookBack = 24 * time.Hour
 	p := newProvider(t, cfg)
 	m := &mailbox{drop: drop, at: time.Now().Add(-30 * 24 * time.Hour)}
 	m.add(200, 2) // a month old

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/inboxkit/inboxkit/internal/pop3"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/internal/relate"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -124,7 +125,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 		}
 		h := relate.Header(topR.Body)
 		m.arrival = arrivalTime(h)
-		m.digest = idDigest(provider.TrimMessageID(h.Get("Message-Id")))
+		m.digest = idDigest(providerkit.TrimMessageID(h.Get("Message-Id")))
 		if !f.old[m.uidl] && !f.cur.seenBefore(m.arrival, m.digest) {
 			v, err := relate.Match(ctx, h, f.idx, "", "")
 			if err != nil {

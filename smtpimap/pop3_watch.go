@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -24,7 +25,7 @@ func (p *Provider) watchPOP3(ctx context.Context, notify func()) error {
 	var last *state
 	for {
 		if p.closed.Load() {
-			return provider.ErrClosed
+			return providerkit.Closed(provider.KindSMTPIMAP, "watch")
 		}
 		n, size, err := p.statPOP3(ctx)
 		switch {
