@@ -54,8 +54,8 @@ func (p *Provider) fetchPOP3(ctx context.Context, cursorText string, idx provide
 	if err != nil {
 		return nil, err
 	}
-	defer func() { quitPOP3(ctx, c) }()
 	f := &pop3Fetch{p: p, c: c, idx: idx, cur: cur}
+	defer func() { quitPOP3(ctx, f.c) }() // f.c: download may have dialled again
 	batch, err := f.run(ctx, initial)
 	if err != nil {
 		return nil, wrapPOP3("fetch", err)
@@ -203,7 +203,13 @@ func (f *pop3Fetch) reanchor(ctx context.Context) (int, error) {
 			head, err := f.c.Top(ctx, q, 0)
 			if err != nil || digestOfHeader(head) != entry.ID {
 				var pe *pop3.Error
-				if err != nil && !errors.As(err, &pe) {
+				var tl *pop3.TooLargeError
+				switch {
+				case errors.As(err, &tl):
+					if err := f.redial(ctx); err != nil {
+						return 0, err
+					}
+				case err != nil && !errors.As(err, &pe):
 					return 0, err
 				}
 				break // a reused unique-id: the maildrop was rebuilt
@@ -260,7 +266,16 @@ func (f *pop3Fetch) firstArrivedSince(ctx context.Context, since int64) (int, er
 		}
 		replies, err := f.c.Pipeline(ctx, cmds)
 		if err != nil {
-			return 0, err
+			// A header over the cap counts as recent (read more, not
+			// less); the session it broke is replaced.
+			var tl *pop3.TooLargeError
+			if !errors.As(err, &tl) {
+				return 0, err
+			}
+			if err := f.redial(ctx); err != nil {
+				return 0, err
+			}
+			replies = append(replies, pop3.Reply{Err: err})
 		}
 		newLo, newHi := lo, hi
 		for j, r := range replies {
@@ -278,6 +293,25 @@ func (f *pop3Fetch) firstArrivedSince(ctx context.Context, since int64) (int, er
 	}
 	f.cur.Pos = lo - 1
 	return lo, nil
+}
+
+// redial replaces a session broken by a reply over its cap. The new
+// session may number messages differently if another client deleted mail
+// in between: downloads check each number's unique-id, and the search and
+// resync only steer where reading starts.
+func (f *pop3Fetch) redial(ctx context.Context) error {
+	quitPOP3(ctx, f.c)
+	c, err := f.p.dialPOP3(ctx)
+	if err != nil {
+		return err
+	}
+	f.c = c
+	n, _, err := c.Stat(ctx)
+	if err != nil {
+		return err
+	}
+	f.n = min(f.n, n)
+	return nil
 }
 
 // arrivalTime reads when a message arrived: the date of the topmost

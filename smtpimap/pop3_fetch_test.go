@@ -386,3 +386,35 @@ func TestPOP3Watch(t *testing.T) {
 		t.Errorf("Watch sent %d DELE/RETR; want 0", n)
 	}
 }
+
+// TestPOP3Fetch_hugeHeader: a header over the cap breaks the session in
+// the middle of the look-back search and of the pipelined scan; the
+// message is reported and moved past, the related message before it is
+// downloaded on a new session (checked by unique-id), and the one after
+// it arrives next time.
+func TestPOP3Fetch_hugeHeader(t *testing.T) {
+	srv, drop, p := pop3Drop(t)
+	idx := sentIndex()
+	m := newMailbox(drop)
+	first := m.add(1, 1)
+	raw := dropMail("huge", true, m.at.Add(time.Second))
+	fold := "X-Padding: " + strings.Repeat(strings.Repeat("z", 76)+"\r\n ", 20_000) + "end\r\n"
+	drop.Add("huge", append([]byte(fold), raw...))
+	m.next = 2
+	after := m.add(1, 1)
+	ids, b := fetchIDs(t, p, "", idx)
+	if !sameIDs(ids, first) || len(b.Skipped) != 1 || b.Skipped[0].ProviderID != "huge" {
+		t.Fatalf("first Fetch = %v, skipped %+v; want %v and the huge header skipped", ids, b.Skipped, first)
+	}
+	if !strings.Contains(b.Skipped[0].Reason, "header") {
+		t.Errorf("Skipped reason = %q; want it to say the header is too large", b.Skipped[0].Reason)
+	}
+	if ids, _ = fetchIDs(t, p, b.Cursor, idx); !sameIDs(ids, after) {
+		t.Errorf("second Fetch = %v; want %v", ids, after)
+	}
+	// The look-back search and the scan each hit the huge header and dial
+	// again: two sessions for the first Fetch become four.
+	if n := srv.POP3Sessions(); n != 4 {
+		t.Errorf("POP3Sessions = %d; want 4", n)
+	}
+}

@@ -158,12 +158,9 @@ func (f *pop3Fetch) download(ctx context.Context, want []*pop3Msg, cut int, brok
 		return nil, cut, nil
 	}
 	if broken {
-		quitPOP3(ctx, f.c)
-		c, err := f.p.dialPOP3(ctx)
-		if err != nil {
+		if err := f.redial(ctx); err != nil {
 			return nil, want[0].n - 1, err
 		}
-		f.c = c
 	}
 	cmds := make([]pop3.Cmd, 0, 2*len(want))
 	for _, m := range want {

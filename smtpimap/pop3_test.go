@@ -166,6 +166,11 @@ func TestFeatures(t *testing.T) {
 			t.Errorf("%s: Features() = %+v; want {%s %v}", tc.name, got, tc.receive, tc.copy)
 		}
 	}
+	for c, want := range map[smtpimap.SentCopy]string{smtpimap.SentCopyUnknown: "unknown", smtpimap.SentCopyAppended: "appended", smtpimap.SentCopyByServer: "by-server"} {
+		if got := c.String(); got != want {
+			t.Errorf("SentCopy(%d).String() = %q; want %q", int(c), got, want)
+		}
+	}
 }
 
 // TestPOP3_missingCommands: a server without UIDL or TOP (both optional
