@@ -46,9 +46,8 @@ func TestPOP3_seesPostfixDelivery(t *testing.T) {
 
 	for _, tc := range []struct {
 		name string
-		port int
 		tls  bool
-	}{{"STLS", e.POP3Port, false}, {"implicit TLS", e.POP3SPort, true}} {
+	}{{"STLS", false}, {"implicit TLS", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -56,7 +55,10 @@ func TestPOP3_seesPostfixDelivery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			addr := net.JoinHostPort(e.POP3Host, strconv.Itoa(tc.port))
+			addr := e.POP3Addr()
+			if tc.tls {
+				addr = net.JoinHostPort(e.POP3SHost, strconv.Itoa(e.POP3SPort))
+			}
 			opts := &pop3.Options{TLSConfig: tlsCfg, Timeout: 10 * time.Second}
 			var c *pop3.Client
 			if tc.tls {
