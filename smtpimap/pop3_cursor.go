@@ -101,6 +101,17 @@ func validUIDL(s string) bool {
 	return true
 }
 
+// uidlKey is how the cursor stores a unique-id: as it is when RFC 1939
+// allows it, else (a server sending longer ids or other characters) as
+// "~" and a digest, so that such a server still gets a bounded cursor.
+func uidlKey(uidl string) string {
+	if validUIDL(uidl) {
+		return uidl
+	}
+	sum := sha256.Sum256([]byte(uidl))
+	return "~" + hex.EncodeToString(sum[:16])
+}
+
 // idDigest is a short digest of a Message-ID, for telling a reused
 // unique-id from the message it first named; empty without an id.
 func idDigest(messageID string) string {

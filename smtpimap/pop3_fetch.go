@@ -3,7 +3,6 @@ package smtpimap
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/mail"
 	"net/textproto"
 	"strings"
@@ -107,10 +106,10 @@ func (f *pop3Fetch) fillWindow(ctx context.Context) error {
 			return r.Err
 		}
 		_, id, err := pop3.ParseScanLine(r.Text)
-		if err != nil || !validUIDL(id) {
-			return fmt.Errorf("smtpimap: POP3 unique-id %q: %w", id, pop3.ErrProtocol)
+		if err != nil {
+			return err
 		}
-		f.cur.Window = append(f.cur.Window, pop3Seen{UIDL: id})
+		f.cur.Window = append(f.cur.Window, pop3Seen{UIDL: uidlKey(id)})
 	}
 	if f.cur.Pos >= f.n {
 		f.cur.Resync, f.cur.ResyncIDs = 0, nil
@@ -169,7 +168,7 @@ func (f *pop3Fetch) place(ctx context.Context, initial bool) (int, error) {
 	}
 	if replies[1].Err == nil {
 		_, uidl, _ := pop3.ParseScanLine(replies[1].Text)
-		if uidl == last.UIDL && (last.ID == "" || replies[2].Err == nil && digestOfHeader(replies[2].Body) == last.ID) {
+		if uidlKey(uidl) == last.UIDL && (last.ID == "" || replies[2].Err == nil && digestOfHeader(replies[2].Body) == last.ID) {
 			return f.cur.Pos + 1, nil
 		}
 	}
@@ -186,6 +185,9 @@ func (f *pop3Fetch) reanchor(ctx context.Context) (int, error) {
 	ids, err := f.c.UIDLAll(ctx)
 	if err != nil {
 		return 0, noUIDL(err)
+	}
+	for i, id := range ids {
+		ids[i] = uidlKey(id)
 	}
 	pos := map[string]int{}
 	for i, id := range ids {

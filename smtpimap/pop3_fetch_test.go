@@ -418,3 +418,36 @@ func TestPOP3Fetch_hugeHeader(t *testing.T) {
 		t.Errorf("POP3Sessions = %d; want 4", n)
 	}
 }
+
+// TestPOP3Fetch_longUniqueIDs: a server whose unique-ids break RFC 1939's
+// 70-character limit still gets a small cursor that finds its place.
+func TestPOP3Fetch_longUniqueIDs(t *testing.T) {
+	_, drop, p := pop3Drop(t)
+	idx := sentIndex()
+	at := time.Now().Add(-time.Hour)
+	add := func(from, to int) []string {
+		var want []string
+		for i := from; i <= to; i++ {
+			at = at.Add(time.Minute)
+			id := fmt.Sprintf("long%d", i)
+			drop.Add(strings.Repeat("L", 200)+fmt.Sprint(i), dropMail(id, i%2 == 0, at))
+			if i%2 == 0 {
+				want = append(want, id+"@example.net")
+			}
+		}
+		return want
+	}
+	want := add(1, 30)
+	got, b := fetchIDs(t, p, "", idx)
+	if !sameIDs(got, want) {
+		t.Fatalf("first Fetch = %v; want %v", got, want)
+	}
+	if len(b.Cursor) > 2048 {
+		t.Errorf("cursor is %d bytes with 200-character unique-ids", len(b.Cursor))
+	}
+	drop.Delete(strings.Repeat("L", 200) + "3") // and one deleted elsewhere
+	want = add(31, 34)
+	if got, _ = fetchIDs(t, p, b.Cursor, idx); !sameIDs(got, want) {
+		t.Errorf("second Fetch = %v; want %v", got, want)
+	}
+}

@@ -42,7 +42,9 @@ func (f *pop3Fetch) scan(ctx context.Context, start, end int) (*provider.Batch, 
 	k := 0
 	for i := from; i < start && k < len(replies); i, k = i+1, k+1 {
 		if replies[k].Err == nil {
-			_, uidls[i], _ = pop3.ParseScanLine(replies[k].Text)
+			if _, id, err := pop3.ParseScanLine(replies[k].Text); err == nil {
+				uidls[i] = uidlKey(id)
+			}
 		}
 	}
 	msgs, err := f.judge(ctx, replies[k:], start, end, perr, uidls)
@@ -99,7 +101,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 		if k+3 > len(replies) {
 			if k+2 == len(replies) && errors.As(perr, &tl) && replies[k].Err == nil {
 				_, uidl, _ := pop3.ParseScanLine(replies[k].Text)
-				uidls[i] = uidl
+				uidls[i] = uidlKey(uidl)
 				msgs = append(msgs, pop3Msg{n: i, uidl: uidl, skip: fmt.Sprintf("header larger than %d KiB", pop3MaxHeader>>10)})
 			}
 			break
@@ -110,7 +112,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 			return msgs, temporaryOr(noUIDL(uidR.Err), len(msgs))
 		}
 		_, m.uidl, _ = pop3.ParseScanLine(uidR.Text)
-		uidls[i] = m.uidl
+		uidls[i] = uidlKey(m.uidl)
 		if listR.Err == nil {
 			m.size, _ = pop3.ParseSize(listR.Text)
 		}
@@ -126,7 +128,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 		h := relate.Header(topR.Body)
 		m.arrival = arrivalTime(h)
 		m.digest = idDigest(providerkit.TrimMessageID(h.Get("Message-Id")))
-		if !f.old[m.uidl] && !f.cur.seenBefore(m.arrival, m.digest) {
+		if !f.old[uidlKey(m.uidl)] && !f.cur.seenBefore(m.arrival, m.digest) {
 			v, err := relate.Match(ctx, h, f.idx, "", "")
 			if err != nil {
 				return msgs, temporaryOr(err, len(msgs))
@@ -224,7 +226,7 @@ func (f *pop3Fetch) advance(msgs []pop3Msg, uidls map[int]string, cut int) {
 		if m.n > cut {
 			break
 		}
-		digests[m.uidl] = m.digest
+		digests[uidlKey(m.uidl)] = m.digest
 		f.cur.Mark = max(f.cur.Mark, m.arrival)
 	}
 	if cut == f.cur.Pos {
@@ -232,7 +234,7 @@ func (f *pop3Fetch) advance(msgs []pop3Msg, uidls map[int]string, cut int) {
 	}
 	window := make([]pop3Seen, 0, pop3Window)
 	for i := max(1, cut-pop3Window+1); i <= cut; i++ {
-		if id, ok := uidls[i]; ok && validUIDL(id) {
+		if id, ok := uidls[i]; ok && id != "" {
 			window = append(window, pop3Seen{UIDL: id, ID: digests[id]})
 		} else {
 			window = window[:0] // keep the window contiguous, ending at cut
