@@ -14,10 +14,11 @@
 // # Sizes
 //
 // A server may lie about sizes (LIST) or never end a response. Every read
-// is capped: status lines at MaxLine, a multi-line response at the cap the
-// call gives (Options.MaxMessage for RETR and TOP). A response over its cap
-// is an *TooLargeError and breaks the session rather than reading on, so a
-// hostile or broken server never stalls the caller or fills its memory.
+// is capped: status lines at MaxLine, a multi-line response at the cap of
+// its command (Options.MaxMessage for RETR, Options.MaxHeader for TOP). A
+// response over its cap is a *TooLargeError and breaks the session rather
+// than reading on, so a hostile or broken server never stalls the caller
+// or fills its memory.
 //
 // # Safety
 //
