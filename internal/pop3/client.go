@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,8 +30,9 @@ type Options struct {
 	// TLSConfig is used for implicit TLS (DialTLS) and STLS; nil uses the
 	// system roots with ServerName from the address.
 	TLSConfig *tls.Config
-	// Timeout bounds each exchange (a command and its reply, or a pipelined
-	// batch); zero means no bound beyond the context's.
+	// Timeout bounds each wait for the server: a reply that stops
+	// arriving for this long fails, one that keeps arriving does not,
+	// however large. Zero means no bound beyond the context's.
 	Timeout time.Duration
 	// MaxMessage caps a RETR response; zero means DefaultMaxMessage.
 	MaxMessage int64
@@ -47,6 +49,8 @@ type Client struct {
 	host    string
 	isTLS   bool
 	broken  error
+	hard    time.Time   // the context's deadline during an exchange
+	cancel  atomic.Bool // the context ended during an exchange
 	greet   string
 	caps    Caps
 	haveCap bool
@@ -88,7 +92,8 @@ func dial(ctx context.Context, addr string, opts *Options) (net.Conn, error) {
 // NewClient starts a session on conn (a *tls.Conn counts as TLS) and reads
 // the greeting. host is the server name STLS verifies.
 func NewClient(ctx context.Context, conn net.Conn, host string, opts *Options) (*Client, error) {
-	c := &Client{conn: conn, r: bufio.NewReader(conn), w: bufio.NewWriter(conn), host: host}
+	c := &Client{conn: conn, w: bufio.NewWriter(conn), host: host}
+	c.r = bufio.NewReader(idleReader{c})
 	if opts != nil {
 		c.opts = *opts
 	}
@@ -148,7 +153,9 @@ func (c *Client) Close() error {
 }
 
 // exchange runs fn under the deadlines of ctx and Options.Timeout and
-// breaks the session when fn fails on the connection.
+// breaks the session when fn fails on the connection. Options.Timeout
+// bounds each wait for the server, not the whole exchange: a large RETR
+// that keeps arriving is never cut off, one that stops is.
 func (c *Client) exchange(ctx context.Context, cmd string, fn func() error) error {
 	if c.broken != nil {
 		return c.broken
@@ -156,20 +163,16 @@ func (c *Client) exchange(ctx context.Context, cmd string, fn func() error) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	deadline, ok := ctx.Deadline()
-	if c.opts.Timeout > 0 {
-		if t := time.Now().Add(c.opts.Timeout); !ok || t.Before(deadline) {
-			deadline, ok = t, true
-		}
-	}
-	if !ok {
-		deadline = time.Time{}
-	}
-	if err := c.conn.SetDeadline(deadline); err != nil {
+	c.hard, _ = ctx.Deadline()
+	c.cancel.Store(false)
+	if err := c.conn.SetDeadline(c.nextDeadline()); err != nil {
 		c.broken = ErrBroken
 		return err
 	}
-	stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(time.Unix(1, 0)) })
+	stop := context.AfterFunc(ctx, func() {
+		c.cancel.Store(true)
+		_ = c.conn.SetDeadline(time.Unix(1, 0))
+	})
 	c.trips++
 	err := fn()
 	if !stop() && err != nil {
@@ -181,6 +184,32 @@ func (c *Client) exchange(ctx context.Context, cmd string, fn func() error) erro
 		_ = c.conn.Close()
 	}
 	return err
+}
+
+// nextDeadline is the context's deadline or Options.Timeout from now,
+// whichever comes first; zero for none.
+func (c *Client) nextDeadline() time.Time {
+	d := c.hard
+	if c.opts.Timeout > 0 {
+		if t := time.Now().Add(c.opts.Timeout); d.IsZero() || t.Before(d) {
+			d = t
+		}
+	}
+	return d
+}
+
+// idleReader renews the read deadline before every read, so that
+// Options.Timeout bounds the server's silence rather than the length of
+// what it sends. A cancelled context wins over the renewal.
+type idleReader struct{ c *Client }
+
+func (r idleReader) Read(p []byte) (int, error) {
+	c := r.c
+	_ = c.conn.SetReadDeadline(c.nextDeadline())
+	if c.cancel.Load() {
+		_ = c.conn.SetReadDeadline(time.Unix(1, 0))
+	}
+	return c.conn.Read(p)
 }
 
 // cmd sends one command line and reads its status line. A -ERR is *Error.
@@ -247,7 +276,7 @@ func (c *Client) StartTLS(ctx context.Context) error {
 		return err
 	}
 	c.conn, c.isTLS = tc, true
-	c.r.Reset(tc)
+	c.r.Reset(idleReader{c})
 	c.w.Reset(tc)
 	c.haveCap, c.caps = false, Caps{}
 	return nil
