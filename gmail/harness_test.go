@@ -36,8 +36,8 @@ func newProvider(t testing.TB, srv *fakegmail.Server, ts oauth2.TokenSource, opt
 	opts.Email = account
 	opts.Endpoint = srv.URL()
 	opts.HTTPClient = srv.Client()
-	if opts.Backoff.Sleep == nil {
-		opts.Backoff = noWait
+	if gmail.BackoffOf(opts).Sleep == nil {
+		gmail.WithBackoff(opts, noWait)
 	}
 	p, err := gmail.New(context.Background(), ts, opts)
 	if err != nil {

@@ -38,8 +38,6 @@ type Options struct {
 	LookBack time.Duration
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
-	// Backoff is the retry policy for rate limits and transient failures.
-	Backoff providerkit.Backoff
 	// UploadThreshold is the raw size above which a message is sent
 	// through the media upload endpoint instead of as a JSON "raw" field;
 	// zero means 4 MiB.
@@ -66,6 +64,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// backoff is the retry policy for rate limits and transient failures
+	// (the zero value: 4 attempts, capped jittered backoff, Retry-After
+	// honoured up to 2 minutes); only tests change it, to run without
+	// waiting (see export_test.go). A host bounds retries with its
+	// context's deadline.
+	backoff providerkit.Backoff
 }
 
 // Provider is one Gmail or Google Workspace mailbox. It is safe for
@@ -123,7 +128,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		name:     opts.FromName,
 		lookBack: opts.LookBack,
 		upload:   opts.UploadThreshold,
-		backoff:  opts.Backoff,
+		backoff:  opts.backoff,
 		log:      opts.Logger,
 		now:      opts.Now,
 		watch:    opts.Watch,
@@ -148,13 +153,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.daily.limit == 0 {
 		p.daily.limit = LimitWorkspace
 	}
-	log := opts.SendLog
-	if log == nil {
-		log = provider.NewMemorySendLog()
-	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGmail, Account: p.email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: log, Now: p.now},
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
 		CheckFrom: p.checkFrom, Limit: &p.daily,
 		Deliver: p.sendOnce, Lookup: p.lookup,
 	}

@@ -70,12 +70,8 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		if maybeSent {
 			// The last attempt may have been delivered: look before
 			// sending again.
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 		}

@@ -41,8 +41,8 @@ func newProvider(t testing.TB, srv *fakegraph.Server, ts oauth2.TokenSource, opt
 	}
 	opts.BaseURL = srv.URL()
 	opts.HTTPClient = srv.Client()
-	if opts.Backoff.Sleep == nil {
-		opts.Backoff = noWait
+	if graph.BackoffOf(opts).Sleep == nil {
+		graph.WithBackoff(opts, noWait)
 	}
 	p, err := graph.New(context.Background(), ts, opts)
 	if err != nil {

@@ -340,8 +340,8 @@ func TestAccess_coversProviderOperations(t *testing.T) {
 			api.SetToken("scoped", ada, tc.access.Scopes()...)
 			ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "scoped"})
 			newP := func(direct bool) *graph.Provider {
-				p, err := graph.New(context.Background(), ts, &graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
-					SendWithDrafts: !direct, OnBehalfOf: []string{bob}, Backoff: providerkit.Backoff{Attempts: 1}})
+				p, err := graph.New(context.Background(), ts, graph.WithBackoff(&graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
+					SendWithDrafts: !direct, OnBehalfOf: []string{bob}}, providerkit.Backoff{Attempts: 1}))
 				if err != nil {
 					t.Fatal(err)
 				}

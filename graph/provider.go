@@ -43,8 +43,6 @@ type Options struct {
 	Folders []string
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
-	// Backoff is the retry policy for throttling and transient failures.
-	Backoff providerkit.Backoff
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
 	// between every Provider of a process so two Providers for the same
 	// mailbox share its budget; nil gives this Provider its own, allowing
@@ -78,6 +76,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// backoff is the retry policy for rate limits and transient failures
+	// (the zero value: 4 attempts, capped jittered backoff, Retry-After
+	// honoured up to 2 minutes); only tests change it, to run without
+	// waiting (see export_test.go). A host bounds retries with its
+	// context's deadline.
+	backoff providerkit.Backoff
 }
 
 // Provider is one Outlook.com or Microsoft 365 mailbox over Microsoft
@@ -154,7 +159,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		lookupWait: opts.SentLookupWait,
 		lookBack:   opts.LookBack,
 		pageSize:   opts.PageSize,
-		backoff:    opts.Backoff,
+		backoff:    opts.backoff,
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,
@@ -176,13 +181,9 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		p.now = time.Now
 	}
 	p.quota = newSendQuota(opts.SendLimits, p.now)
-	sendLog := opts.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
-	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: sendLog, Now: p.now},
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
 		CheckFrom: p.checkFrom, Limit: p.quota,
 		Deliver: p.sendOnce, Lookup: p.lookup,
 	}

@@ -87,12 +87,8 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	maybeSent := false
 	err = p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not in Sent Items: sending the same draft again cannot
@@ -109,13 +105,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			// once it is in Sent Items).
 			return nil
 		}
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, err, inspect, &maybeSent)
 	})
 	if err != nil {
 		if !maybeSent {
@@ -147,6 +137,19 @@ func inspectResponse() *khttp.HeadersInspectionOptions {
 	o := khttp.NewHeadersInspectionOptions()
 	o.InspectResponseHeaders = true
 	return o
+}
+
+// noteAttempt returns err, the outcome of one send attempt, after noting
+// what it says: an ambiguous failure may have delivered (maybeSent), and a
+// success may carry Exchange's deferral (see noteDeferral).
+func (p *Provider) noteAttempt(ctx context.Context, err error, inspect *khttp.HeadersInspectionOptions, maybeSent *bool) error {
+	if err != nil && ambiguous(err) {
+		*maybeSent = true
+	}
+	if err == nil {
+		p.noteDeferral(ctx, inspect)
+	}
+	return err
 }
 
 // noteDeferral reads a 202's Retry-After: Exchange accepted the message
@@ -217,12 +220,8 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 	maybeSent, unsure := false, false
 	err := p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not found may only mean Exchange has not filed the copy
@@ -233,14 +232,7 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 		inspect := inspectResponse()
 		ri := p.api.mimeRequest("sendMail", built.Raw)
 		ri.AddRequestOptions([]abstractions.RequestOption{inspect})
-		err := p.api.adapter.SendNoContent(ctx, ri, errorMapping)
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, p.api.adapter.SendNoContent(ctx, ri, errorMapping), inspect, &maybeSent)
 	})
 	if err != nil {
 		return nil, err

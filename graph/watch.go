@@ -180,7 +180,7 @@ func checkCallbackURL(s string) error {
 // ErrPermission, throttling beyond the retries), Watch polls, calling
 // notify every PollInterval, and tries the subscription again every
 // ResubscribeInterval. Throttling and transient failures are first
-// retried under Options.Backoff.
+// retried with capped, jittered backoff.
 //
 // Watch returns nil when ctx is done, after deleting its subscriptions
 // (with a short context of its own). It returns an error only when it

@@ -399,7 +399,7 @@ func TestWatch_throttledCreationRetried(t *testing.T) {
 		return ctx.Err()
 	}}
 	opts := h.pushOptions()
-	p := newProvider(t, srv, nil, &graph.Options{Backoff: backoff, Folders: []string{"inbox"}, Watch: opts})
+	p := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{Folders: []string{"inbox"}, Watch: opts}, backoff))
 	srv.Fail("createSubscription", 1, fakegraph.Throttled("7"))
 	w := runWatch(t, p)
 	waitUntil(t, "subscribed after the 429", func() bool { return len(subsOf(srv)) == 1 && w.notified.Load() == 1 })

@@ -169,31 +169,41 @@ func ExampleProvider_Fetch() {
 func ExampleProvider_Watch() {
 	srv := exampleServer()
 	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
 	p := exampleProvider(srv)
 	defer p.Close()
-	_ = srv.Deliver("ada@inboxkit.test", providertest.Unrelated("news@shop.example", "ada@inboxkit.test"))
 
-	ctx, cancel := context.WithCancel(context.Background())
+	m := &provider.Message{To: []provider.Address{{Email: "bob@inboxkit.test"}}, Subject: "Quick question", Text: "Ten minutes?"}
+	sent, err := p.Send(ctx, m)
+	if err != nil {
+		log.Fatal(err)
+	}
+	idx := sentRecords{sent.MessageID: provider.RecordOf("ada@inboxkit.test", m, sent)}
+	// Bob answers before anyone watches the mailbox.
+	_ = srv.Deliver("ada@inboxkit.test", providertest.Reply("bob@inboxkit.test", "ada@inboxkit.test", m.Subject, sent.MessageID))
+
 	fetchDue := make(chan struct{}, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- p.Watch(ctx, func() {
 			select {
-			case fetchDue <- struct{}{}: // the host would call p.Fetch here
+			case fetchDue <- struct{}{}: // the host's loop calls p.Fetch
 			default: // one is already due
 			}
 		})
 	}()
 	<-fetchDue
-	batch, err := p.Fetch(ctx, "", sentRecords{})
+	batch, err := p.Fetch(ctx, "", idx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("caught up:", len(batch.Messages), "related messages")
+	for _, in := range batch.Messages {
+		fmt.Println("caught up: reply to", in.Record.Subject)
+	}
 
 	cancel()
 	fmt.Println("Watch ended:", <-done)
 	// Output:
-	// caught up: 0 related messages
+	// caught up: reply to Quick question
 	// Watch ended: <nil>
 }

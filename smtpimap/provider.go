@@ -72,6 +72,9 @@ func New(cfg Config) (*Provider, error) {
 		}
 		cfg.IMAP = &imapSrv
 	}
+	if err := resolvePOP3(&cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
 		return nil, providerkit.Invalid("Auth", "unknown mechanism")
 	}
@@ -85,10 +88,6 @@ func New(cfg Config) (*Provider, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sendLog := cfg.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
-	}
 	p := &Provider{
 		cfg: cfg,
 		account: provider.Account{
@@ -101,7 +100,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
-		Dedupe:    providerkit.Deduper{Log: sendLog, Now: cfg.Now},
+		Dedupe:    providerkit.NewDeduper(cfg.SendLog, cfg.Now),
 		CheckFrom: p.checkFrom,
 		Deliver:   p.sendOnce, Lookup: p.lookupSent,
 	}
@@ -126,7 +125,7 @@ func (p *Provider) Close() error {
 	return errors.Join(p.smtp.close(), p.imap.close())
 }
 
-// Verify signs in to SMTP and, when receiving is on, to IMAP. A rejected
+// Verify signs in to SMTP and, when receiving is on, to IMAP (or POP3). A rejected
 // password is provider.ErrAuth; a server without TLS is provider.ErrInsecure.
 // The connections it opens are kept for later sends and fetches.
 func (p *Provider) Verify(ctx context.Context) error {
@@ -140,7 +139,7 @@ func (p *Provider) Verify(ctx context.Context) error {
 		return err
 	}
 	if p.cfg.IMAP == nil {
-		return nil
+		return p.verifyPOP3(ctx)
 	}
 	return p.imap.do(ctx, func(s *imapSession) error { return nil })
 }

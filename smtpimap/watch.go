@@ -18,25 +18,31 @@ import (
 // asks clients to re-issue at least every 29 minutes.
 const idleRenew = 25 * time.Minute
 
-// pollInterval is the fallback when the server has no IDLE.
+// pollInterval is the default of Config.PollInterval: how often Watch
+// calls notify on a server without IDLE, and checks a POP3 mailbox.
 const pollInterval = 2 * time.Minute
 
 // errNoIdle ends an IDLE session on a server without IDLE: Watch polls.
 var errNoIdle = errors.New("smtpimap: the IMAP server has no IDLE")
 
 // Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX, on
-// a connection of its own. It calls notify once at the start and whenever
-// the server reports new mail, re-issues IDLE before 29 minutes, and falls
-// back to calling notify every two minutes when the server has no IDLE.
-// After a dropped connection it reconnects, waiting from about a second
-// up to a minute as failures follow one another (back to the shortest wait
-// once a connection works), and calls notify after reconnecting, since
-// mail may have arrived meanwhile.
+// a connection of its own (or, receiving over POP3, by polling STAT; see
+// the package docs). It calls notify once at the start and whenever the
+// server reports new mail, re-issues IDLE before 29 minutes, and falls
+// back to calling notify every Config.PollInterval (two minutes by
+// default) when the server has no IDLE. After a dropped connection it
+// reconnects, waiting from about a second up to a minute as failures
+// follow one another (back to the shortest wait once a connection works),
+// and calls notify after reconnecting, since mail may have arrived
+// meanwhile.
 //
 // Watch returns nil when ctx is done, ErrClosed when the Provider is
-// closed, ErrInvalid without IMAP settings, and ErrAuth or ErrInsecure,
-// which reconnecting cannot fix.
+// closed, ErrInvalid without IMAP or POP3 settings, and ErrAuth or
+// ErrInsecure, which reconnecting cannot fix.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
+	if p.cfg.IMAP == nil && p.cfg.POP3 != nil {
+		return p.watchPOP3(ctx, notify)
+	}
 	if p.cfg.IMAP == nil {
 		return providerkit.Invalid("IMAP", "receiving is off: no IMAP settings")
 	}
@@ -50,7 +56,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	}
 	defer w.sessions.Wait()
 	defer cancel()
-	w.connect(ctx)
+	w.connect(ctx, false)
 	notify()
 	loop := &watchloop.Loop{
 		Kind: provider.KindSMTPIMAP, Notify: notify, Stop: p.stop,
@@ -74,15 +80,22 @@ type idleWatch struct {
 	polling   bool      // the server has no IDLE
 }
 
-// connect starts an IDLE session.
-func (w *idleWatch) connect(ctx context.Context) {
+// connect starts an IDLE session. Once a reconnection has selected INBOX,
+// it wakes notify: mail may have arrived while disconnected.
+func (w *idleWatch) connect(ctx context.Context, again bool) {
 	w.mu.Lock()
 	w.reconnect = time.Time{}
 	w.mu.Unlock()
+	up := func() {
+		w.retry.Succeeded()
+		if again {
+			w.newMail.Raise()
+		}
+	}
 	w.sessions.Add(1)
 	go func() {
 		defer w.sessions.Done()
-		err := w.p.idle(ctx, w.newMail.Raise, w.retry.Succeeded)
+		err := w.p.idle(ctx, w.newMail.Raise, up)
 		w.mu.Lock()
 		w.err = err
 		w.mu.Unlock()
@@ -100,7 +113,7 @@ func (w *idleWatch) poll() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.polling {
-		return pollInterval
+		return w.p.pollInterval()
 	}
 	return 0
 }
@@ -116,8 +129,8 @@ func (w *idleWatch) maintain(ctx context.Context) (bool, error) {
 	case ctx.Err() != nil:
 		return false, nil // Watch is ending
 	case err == nil && !due.IsZero() && !time.Now().Before(due):
-		w.connect(ctx)
-		return true, nil // mail may have arrived while disconnected
+		w.connect(ctx, true) // notifies once INBOX is selected
+		return false, nil
 	case err == nil:
 		return false, nil
 	case errors.Is(err, errNoIdle):

@@ -29,6 +29,32 @@ type SendFunc func(ctx context.Context, m *provider.Message) (*provider.Sent, er
 // returning provider.ErrNotFound when there is none.
 type LookupFunc func(ctx context.Context, messageID string) (*provider.Sent, error)
 
+// NewDeduper returns a Deduper over log, or over a new
+// provider.MemorySendLog when log is nil (a provider's Options.SendLog
+// left empty); now nil means time.Now.
+func NewDeduper(log provider.SendLog, now func() time.Time) Deduper {
+	if log == nil {
+		log = provider.NewMemorySendLog()
+	}
+	return Deduper{Log: log, Now: now}
+}
+
+// FindEarlier looks messageID up before a retry whose earlier attempt may
+// have delivered it. It returns the earlier delivery; nil and a nil error
+// when lookup finds none (provider.ErrNotFound), so the retry may go on;
+// or lookup's other error, which must end the retries, since sending again
+// could deliver twice.
+func FindEarlier(ctx context.Context, lookup LookupFunc, messageID string) (*provider.Sent, error) {
+	found, err := lookup(ctx, messageID)
+	switch {
+	case err == nil:
+		return found, nil
+	case errors.Is(err, provider.ErrNotFound):
+		return nil, nil
+	}
+	return nil, err
+}
+
 // Send runs send at most once per (account, m.IdempotencyKey). Without a
 // key it just calls send. With one, it fills m.MessageID from the key when
 // empty, returns the earlier result (Duplicate set) when the key was
@@ -56,18 +82,18 @@ func (d *Deduper) Send(ctx context.Context, account string, m *provider.Message,
 			m.MessageID = prev.MessageID
 		}
 		if lookup != nil {
-			found, lerr := lookup(ctx, m.MessageID)
-			if lerr == nil && found != nil {
-				d.finish(ctx, account, m.IdempotencyKey, provider.SendDone, found)
-				dup := *found
-				dup.Duplicate = true
-				return &dup, nil
-			}
-			if lerr != nil && !errors.Is(lerr, provider.ErrNotFound) {
+			found, lerr := FindEarlier(ctx, lookup, m.MessageID)
+			if lerr != nil {
 				// We cannot tell whether it was delivered: do not risk a
 				// second delivery.
 				d.finish(ctx, account, m.IdempotencyKey, provider.SendUnknown, nil)
 				return nil, lerr
+			}
+			if found != nil {
+				d.finish(ctx, account, m.IdempotencyKey, provider.SendDone, found)
+				dup := *found
+				dup.Duplicate = true
+				return &dup, nil
 			}
 		}
 	}

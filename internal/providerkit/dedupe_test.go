@@ -138,3 +138,31 @@ func TestDeduper_noKeyAlwaysSends(t *testing.T) {
 		t.Errorf("delivered %d distinct messages; want 2", len(mb.delivered))
 	}
 }
+
+func TestFindEarlier(t *testing.T) {
+	earlier := &provider.Sent{MessageID: "a@example.com", ProviderID: "7"}
+	down := &provider.Error{Op: "lookup", Code: provider.ErrTemporary}
+	tests := []struct {
+		name      string
+		found     *provider.Sent
+		err       error
+		wantFound *provider.Sent
+		wantErr   error
+	}{
+		{"delivered before", earlier, nil, earlier, nil},
+		{"not there: retry", nil, &provider.Error{Op: "lookup", Code: provider.ErrNotFound}, nil, nil},
+		{"cannot tell: stop", nil, down, nil, down},
+	}
+	for _, tc := range tests {
+		lookup := func(_ context.Context, id string) (*provider.Sent, error) {
+			if id != "a@example.com" {
+				t.Errorf("%s: looked up %q", tc.name, id)
+			}
+			return tc.found, tc.err
+		}
+		got, err := providerkit.FindEarlier(context.Background(), lookup, "a@example.com")
+		if got != tc.wantFound || err != tc.wantErr {
+			t.Errorf("%s: FindEarlier = %v, %v; want %v, %v", tc.name, got, err, tc.wantFound, tc.wantErr)
+		}
+	}
+}

@@ -254,11 +254,16 @@ func testClosed(t *testing.T, h *Harness) {
 	if err := h.Provider.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if _, err := h.Provider.Send(ctx, message(h, 0, "after close")); err == nil {
-		t.Error("Send after Close succeeded")
-	}
-	if _, err := h.Provider.Fetch(ctx, "", newIndex()); err == nil {
-		t.Error("Fetch after Close succeeded")
+	_, sendErr := h.Provider.Send(ctx, message(h, 0, "after close"))
+	_, fetchErr := h.Provider.Fetch(ctx, "", newIndex())
+	for _, c := range []struct {
+		op  string
+		err error
+	}{{"send", sendErr}, {"fetch", fetchErr}} {
+		var pe *provider.Error
+		if !errors.Is(c.err, provider.ErrClosed) || !errors.As(c.err, &pe) || pe.Op != c.op || pe.Provider != h.Provider.Kind() {
+			t.Errorf("%s after Close = %v; want a *provider.Error of %s for op %q matching ErrClosed", c.op, c.err, h.Provider.Kind(), c.op)
+		}
 	}
 }
 
