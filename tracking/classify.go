@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/bounce"
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -43,41 +45,44 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	if len(raw) > cfg.maxBytes {
 		raw = raw[:cfg.maxBytes]
 	}
-	m := parseMessage(raw, cfg)
-	if m.header.Len() == 0 {
+	m := mailparse.Parse(raw, &cfg.parse)
+	if m.Header.Len() == 0 {
 		return Result{}, ErrNotMessage
 	}
 	res := Result{
 		Kind:      KindUnrelated,
-		Subject:   decodeWords(m.header.Get("Subject"), cfg),
-		MessageID: provider.TrimMessageID(m.header.Get("Message-Id")),
+		Subject:   mailparse.DecodeWords(m.Header.Get("Subject"), &cfg.parse),
+		MessageID: provider.TrimMessageID(m.Header.Get("Message-Id")),
 	}
-	fromHeader := decodeWords(m.header.Get("From"), cfg)
+	fromHeader := mailparse.DecodeWords(m.Header.Get("From"), &cfg.parse)
 	if a, err := mail.ParseAddress(fromHeader); err == nil {
 		res.From = strings.ToLower(a.Address)
-	} else if as := findAddresses(fromHeader); len(as) > 0 {
+	} else if as := bounce.FindAddresses(fromHeader); len(as) > 0 {
 		res.From = as[0]
 	}
 
-	if rep := findBounce(m, res.Subject, fromHeader, ownAddresses(m, res.From)); rep != nil {
-		if rep.success {
+	in := bounce.Input{
+		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
+	}
+	if rep := bounce.Find(m, in); rep != nil {
+		if rep.Success {
 			return res, nil
 		}
 		fillBounce(&res, rep)
 		return res, matchOriginal(ctx, idx, m, &res, "")
 	}
-	if c := findComplaint(m); c != nil {
+	if c := bounce.FindComplaint(m); c != nil {
 		res.Kind = KindComplaint
-		res.FeedbackType = c.feedbackType
-		res.ReportingMTA = c.reportingMTA
-		for _, a := range c.recipients {
+		res.FeedbackType = c.FeedbackType
+		res.ReportingMTA = c.ReportingMTA
+		for _, a := range c.Recipients {
 			res.Recipients = append(res.Recipients, Recipient{Address: a})
 		}
-		return res, matchOriginal(ctx, idx, m, &res, c.originalID)
+		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
-	if !isListMail(m.header) && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+	if !isListMail(m.Header) && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
 		res.Kind = KindAutoReply
-		res.ReturnDate = returnDate(res.Subject+"\n"+humanText(m), messageDate(m))
+		res.ReturnDate = returnDate(res.Subject+"\n"+bounce.HumanText(m), messageDate(m))
 		if idx != nil {
 			rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 			res.Record, res.MatchedBy = rec, by
@@ -86,7 +91,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return res, nil
 	}
 	if idx == nil {
-		if m.header.Get("In-Reply-To") != "" || m.header.Get("References") != "" {
+		if m.Header.Get("In-Reply-To") != "" || m.Header.Get("References") != "" {
 			res.Kind = KindReply
 		}
 		return res, nil
@@ -107,8 +112,8 @@ func wrapIndexErr(err error) error {
 
 // ownAddresses are the bounce's own From and To: never the failed
 // recipient.
-func ownAddresses(m *parsedMessage, from string) []string {
-	out := findAddresses(m.header.Get("To"))
+func ownAddresses(m *mailparse.Message, from string) []string {
+	out := bounce.FindAddresses(m.Header.Get("To"))
 	if from != "" {
 		out = append(out, from)
 	}
@@ -117,65 +122,31 @@ func ownAddresses(m *parsedMessage, from string) []string {
 
 // isReceipt recognises a read receipt (RFC 8098 message/disposition-
 // notification): an automatic answer, not a human reply.
-func isReceipt(m *parsedMessage) bool {
-	for _, p := range m.parts {
-		if p.ctype == "message/disposition-notification" {
+func isReceipt(m *mailparse.Message) bool {
+	for _, p := range m.Parts {
+		if p.Type == "message/disposition-notification" {
 			return true
 		}
 	}
 	return false
 }
 
-// fillBounce copies a bounce report into res, deciding each recipient's
-// reason and hardness.
-func fillBounce(res *Result, rep *bounceReport) {
+// fillBounce copies a bounce report into res.
+func fillBounce(res *Result, rep *bounce.Report) {
 	res.Kind = KindBounce
 	res.Action = ActionFailed
-	if rep.delayed {
+	if rep.Delayed {
 		res.Action = ActionDelayed
 	}
-	res.ReportingMTA = rep.reportingMTA
-	for _, br := range rep.rcpts {
-		switch br.action {
-		case "delivered", "relayed", "expanded":
-			continue
-		}
+	res.ReportingMTA = rep.ReportingMTA
+	for _, r := range rep.Recipients {
 		action := ActionFailed
-		if br.action == "delayed" || (rep.delayed && br.action == "") {
+		if r.Delayed {
 			action = ActionDelayed
 		}
-		status := br.status
-		diag := oneLine(br.diag, 1000)
-		// The remote server's own code in the diagnostic is more
-		// precise than the reporting MTA's summary (Sendmail reports
-		// 4.4.7 for every expired message, and many MTAs x.0.0).
-		if s := findStatus(diag); s != "" && s[0] != '2' && (status == "" || s[0] == status[0]) {
-			status = s
-		}
-
-		reply := findReplyCode(diag)
-		reason := findReason(status, reply, diag, rep.ctx, action)
-		if reason == ReasonOnHold || reason == ReasonUndefined {
-			reason = undecidedReason(reason, status, reply, br.addr, rep, action)
-			if reason == ReasonOnHold && br.diagIsNotice {
-				// Nothing about this recipient beyond the notice's
-				// boilerplate: nothing to go on.
-				reason = ReasonUndefined
-			}
-		}
-		if status == "" {
-			// Reported, not reasoned on: a code elsewhere in the notice
-			// may belong to another recipient.
-			if s := findStatus(rep.text); s != "" && s[0] != '2' {
-				status = s
-			}
-		}
-		if br.diagType == "x-unix" && reason == ReasonOnHold {
-			reason = ReasonMailerError
-		}
 		res.Recipients = append(res.Recipients, Recipient{
-			Address: br.addr, OriginalAddress: br.orig, Action: action, Status: status, Reason: reason,
-			Hard: isHard(reason, status, action), Diagnostic: diag, RemoteMTA: br.remoteMTA,
+			Address: r.Address, OriginalAddress: r.OriginalAddress, Action: action, Status: r.Status, Reason: r.Reason,
+			Hard: r.Hard, Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA,
 		})
 	}
 	if len(res.Recipients) > 0 {
@@ -187,8 +158,8 @@ func fillBounce(res *Result, rep *bounceReport) {
 
 // matchOriginal ties a bounce or complaint to our message through the
 // Message-ID of the returned original.
-func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage, res *Result, extraID string) error {
-	ids := originalIDs(m)
+func matchOriginal(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, res *Result, extraID string) error {
+	ids := bounce.OriginalIDs(m, maxLookups)
 	if extraID != "" {
 		ids = append([]string{provider.TrimMessageID(extraID)}, ids...)
 	}
@@ -204,27 +175,4 @@ func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage
 		res.Record, res.MatchedBy, res.OriginalMessageID = rec, MatchDSNOriginal, rec.MessageID
 	}
 	return wrapIndexErr(err)
-}
-
-// groupDomains are list hosts whose refusals (the sender may not post,
-// or the group does not exist) come as localised prose without any
-// status code.
-var groupDomains = [...]string{"googlegroups.com"}
-
-// undecidedReason is tried when a recipient's own diagnostic decided
-// nothing: the notice's whole text may (a scraper can pick the wrong
-// paragraph, and some MTAs write the reason away from the address),
-// and a refusal from a group host is a rejection of our post.
-func undecidedReason(reason, status, reply, addr string, rep *bounceReport, action Action) string {
-	if rep.text != "" {
-		rc := rep.ctx
-		rc.wholeNotice = true
-		if r := findReason(status, reply, oneLine(rep.text, 8<<10), rc, action); r != ReasonOnHold && r != ReasonUndefined {
-			return r
-		}
-	}
-	if at := strings.LastIndexByte(addr, '@'); at >= 0 && contains(groupDomains[:], addr[at+1:]) {
-		return ReasonRejected
-	}
-	return reason
 }

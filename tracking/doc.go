@@ -16,7 +16,7 @@
 // vocabulary ([ReasonUserUnknown], [ReasonMailboxFull] …), whether it is
 // hard, the diagnostic text and the MTAs involved. Reasons come from a
 // readable rule table (status codes first, then diagnostic phrases); see
-// reason_rules.go for the rules and their sources.
+// internal/bounce/rules.go for the rules and their sources.
 //
 // [MemoryIndex] is an in-memory [provider.SentIndex] for tests, tools and
 // small hosts; [LoadSent] fills one from JSON lines.

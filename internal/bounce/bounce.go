@@ -1,9 +1,11 @@
-package tracking
+package bounce
 
 import (
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // bounceRecipient is one recipient as read from a report, before the
@@ -56,31 +58,31 @@ var delayPhrases = [...]string{
 
 // findBounce looks for a delivery report in m and returns it, or nil
 // when m is not a bounce.
-func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounceReport {
+func findBounce(m *mailparse.Message, subject, from string, exclude []string, autoSubject func(string) bool) *bounceReport {
 	rep := &bounceReport{}
 	hasDS := false
-	for _, p := range m.parts {
-		if p.ctype == "message/feedback-report" {
+	for _, p := range m.Parts {
+		if p.Type == "message/feedback-report" {
 			// An ARF report (RFC 5965), including a DMARC failure
 			// report (RFC 6591, feedback-type auth-failure) sent from a
 			// postmaster address, is never a bounce.
 			return nil
 		}
-		if p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status" {
+		if p.Type == "message/delivery-status" || p.Type == "message/global-delivery-status" {
 			hasDS = true
-			rs, mta := dsnRecipients(p.body)
+			rs, mta := dsnRecipients(p.Body)
 			rep.rcpts = append(rep.rcpts, rs...)
 			if rep.reportingMTA == "" {
 				rep.reportingMTA = mta
 			}
 		}
 	}
-	text := humanText(m)
+	text := HumanText(m)
 	if !hasDS {
 		if r := sesReport(m); r != nil {
 			return r
 		}
-		if !looksLikeBounce(m.header, subject, from, text, len(m.originals) > 0) {
+		if !looksLikeBounce(m.Header, subject, from, text, len(m.Originals) > 0, autoSubject) {
 			return nil
 		}
 		// Reports sent as text that still carry RFC 3464 fields.
@@ -148,8 +150,9 @@ func hasAction(rs []bounceRecipient, action string) bool {
 // part is a non-standard bounce: it must come from a mail system (by
 // sender, subject or X-Failed-Recipients, or by a null Return-Path
 // together with a returned original, RFC 5321 §4.5.5's mark of a
-// non-delivery notice) and say why delivery failed.
-func looksLikeBounce(h textproto.Header, subject, from, text string, hasOriginal bool) bool {
+// non-delivery notice) and say why delivery failed. A subject that
+// autoSubject calls an auto-reply's is not enough on its own.
+func looksLikeBounce(h textproto.Header, subject, from, text string, hasOriginal bool, autoSubject func(string) bool) bool {
 	if h.Get("X-Failed-Recipients") != "" {
 		return true
 	}
@@ -159,7 +162,7 @@ func looksLikeBounce(h textproto.Header, subject, from, text string, hasOriginal
 	if !daemon && !bounceSubj {
 		return false
 	}
-	if !daemon && isAutoReplySubject(subject) {
+	if !daemon && autoSubject != nil && autoSubject(subject) {
 		return false
 	}
 	return hasFailureSignal(text) || failureMatcher.contains(text)
@@ -179,9 +182,9 @@ var failurePhrases = [...]string{
 
 // textRecipients scrapes recipients from a non-standard bounce, using
 // X-Failed-Recipients first and the returned original's To last.
-func textRecipients(m *parsedMessage, text string, exclude []string) []bounceRecipient {
+func textRecipients(m *mailparse.Message, text string, exclude []string) []bounceRecipient {
 	var failed []string
-	for _, v := range m.header.Values("X-Failed-Recipients") {
+	for _, v := range m.Header.Values("X-Failed-Recipients") {
 		for _, a := range strings.Split(v, ",") {
 			if c := cleanAddress(a); c != "" && !contains(failed, c) {
 				failed = append(failed, c)
@@ -198,8 +201,8 @@ func textRecipients(m *parsedMessage, text string, exclude []string) []bounceRec
 	if rs := scrapeRecipients(text, exclude); len(rs) > 0 {
 		return rs
 	}
-	for _, oh := range m.originals {
-		for _, a := range findAddresses(oh.Get("To")) {
+	for _, oh := range m.Originals {
+		for _, a := range FindAddresses(oh.Get("To")) {
 			if !ignoredAddress(a, exclude) {
 				return []bounceRecipient{{addr: a, diag: text}}
 			}
@@ -226,9 +229,9 @@ func paragraphFor(text, addr string) string {
 // isFilterGateway reports whether the notice was written by a
 // content-filtering gateway (see filterGatewayMarks), judged by its
 // header fields.
-func isFilterGateway(m *parsedMessage) bool {
+func isFilterGateway(m *mailparse.Message) bool {
 	for _, g := range filterGatewayMarks {
-		for _, v := range m.header.Values(g.field) {
+		for _, v := range m.Header.Values(g.field) {
 			if indexFold(v, g.mark) >= 0 {
 				return true
 			}

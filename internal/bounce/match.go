@@ -1,4 +1,4 @@
-package tracking
+package bounce
 
 import "strings"
 

@@ -1,4 +1,4 @@
-package tracking
+package bounce
 
 // The bounce reason vocabulary (the sisimai project's, so results compare
 // with its corpus; see https://libsisimai.org/en/reason/).

@@ -1,4 +1,4 @@
-package tracking
+package mailparse
 
 import (
 	"bytes"
@@ -12,9 +12,10 @@ import (
 	"golang.org/x/text/encoding/ianaindex"
 )
 
-// charsetReader converts input in the named charset to UTF-8 with
-// golang.org/x/text (WHATWG names first, then IANA names).
-func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+// CharsetReader converts input in the named charset to UTF-8 with
+// golang.org/x/text (WHATWG names first, then IANA names). It is the
+// default of Config.CharsetReader.
+func CharsetReader(charset string, input io.Reader) (io.Reader, error) {
 	name := strings.ToLower(strings.Trim(strings.TrimSpace(charset), `"'`))
 	switch name {
 	case "", "utf-8", "utf8", "us-ascii", "ascii":
@@ -25,7 +26,7 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 		enc, err = ianaindex.IANA.Encoding(name)
 	}
 	if err != nil || enc == nil {
-		return nil, fmt.Errorf("tracking: unknown charset %q", charset)
+		return nil, fmt.Errorf("mailparse: unknown charset %q", charset)
 	}
 	return enc.NewDecoder().Reader(input), nil
 }
@@ -40,7 +41,7 @@ func (w *walker) toUTF8(charset string, b []byte) []byte {
 		// UTF-8 by chance in practice.
 		return b
 	}
-	r, err := w.cfg.charsetReader(charset, bytes.NewReader(b))
+	r, err := w.cfg.CharsetReader(charset, bytes.NewReader(b))
 	if err != nil {
 		return b
 	}
@@ -60,11 +61,12 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// decodeWords decodes RFC 2047 encoded words in a header value. Raw
-// 8-bit bytes that are not UTF-8 are kept only when valid.
-func decodeWords(v string, cfg *config) string {
+// DecodeWords decodes RFC 2047 encoded words in a header value with
+// cfg's charset reader. Raw 8-bit bytes that are not UTF-8 are kept only
+// when valid.
+func DecodeWords(v string, cfg *Config) string {
 	if strings.Contains(v, "=?") {
-		d := mime.WordDecoder{CharsetReader: cfg.charsetReader}
+		d := mime.WordDecoder{CharsetReader: cfg.CharsetReader}
 		if s, err := d.DecodeHeader(v); err == nil {
 			v = s
 		}

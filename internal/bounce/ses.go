@@ -1,8 +1,10 @@
-package tracking
+package bounce
 
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // sesNotification is the JSON that Amazon SES publishes through SNS for
@@ -41,12 +43,12 @@ type sesNotification struct {
 }
 
 // parseSES finds an SES notification in the message's text, or nil.
-func parseSES(m *parsedMessage) *sesNotification {
-	for _, p := range m.parts {
-		if p.ctype != "text/plain" && p.ctype != "application/json" {
+func parseSES(m *mailparse.Message) *sesNotification {
+	for _, p := range m.Parts {
+		if p.Type != "text/plain" && p.Type != "application/json" {
 			continue
 		}
-		body := string(p.body)
+		body := string(p.Body)
 		i := strings.Index(body, `{"notificationType"`)
 		if i < 0 {
 			i = strings.Index(body, `"notificationType"`)
@@ -90,7 +92,7 @@ func (n *sesNotification) messageID() string {
 
 // sesReport turns an SES bounce or delivery notification into a
 // bounceReport; complaints are handled by the complaint parser.
-func sesReport(m *parsedMessage) *bounceReport {
+func sesReport(m *mailparse.Message) *bounceReport {
 	n := parseSES(m)
 	if n == nil {
 		return nil

@@ -1,8 +1,10 @@
-package tracking
+package bounce
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // originalMarkers start the part of a non-MIME bounce that quotes the
@@ -22,17 +24,17 @@ var originalMarkers = [...]string{
 // originalMatcher is originalMarkers compiled; never modified after.
 var originalMatcher = newPhraseMatcher(originalMarkers[:])
 
-// humanText returns the MTA's own human-readable text: text/plain parts
+// HumanText returns the MTA's own human-readable text: text/plain parts
 // (HTML with tags removed when there is no plain text) outside returned
 // originals, cut before any quoted original message.
-func humanText(m *parsedMessage) string {
+func HumanText(m *mailparse.Message) string {
 	var b strings.Builder
-	for _, p := range m.parts {
-		if strings.HasPrefix(p.ctype, "message/") || p.ctype == "text/rfc822-headers" {
+	for _, p := range m.Parts {
+		if strings.HasPrefix(p.Type, "message/") || p.Type == "text/rfc822-headers" {
 			break // what follows belongs to the returned original
 		}
-		if p.ctype == "text/plain" || p.ctype == "text/enriched" {
-			b.Write(p.body)
+		if p.Type == "text/plain" || p.Type == "text/enriched" {
+			b.Write(p.Body)
 			b.WriteByte('\n')
 		}
 		if b.Len() > 64<<10 {
@@ -40,9 +42,9 @@ func humanText(m *parsedMessage) string {
 		}
 	}
 	if b.Len() == 0 {
-		for _, p := range m.parts {
-			if p.ctype == "text/html" {
-				b.WriteString(stripTags(string(p.body)))
+		for _, p := range m.Parts {
+			if p.Type == "text/html" {
+				b.WriteString(stripTags(string(p.Body)))
 				break
 			}
 		}
@@ -120,11 +122,11 @@ func scrapeRecipients(text string, exclude []string) []bounceRecipient {
 		if !strings.Contains(line, "@") {
 			continue
 		}
-		for _, a := range findAddresses(line) {
+		for _, a := range FindAddresses(line) {
 			if ignoredAddress(a, exclude) || hasRecipient(out, a) {
 				continue
 			}
-			if len(out) >= defaultMaxParts {
+			if len(out) >= mailparse.DefaultMaxParts {
 				return out
 			}
 			out = append(out, bounceRecipient{addr: a, diag: paragraphAfter(lines, i, a)})

@@ -1,4 +1,4 @@
-package tracking
+package bounce
 
 import (
 	"strings"
@@ -95,9 +95,9 @@ func cleanAddress(s string) string {
 	return s
 }
 
-// findAddresses returns the e-mail addresses in s, in order, cleaned
+// FindAddresses returns the e-mail addresses in s, in order, cleaned
 // and without duplicates.
-func findAddresses(s string) []string {
+func FindAddresses(s string) []string {
 	var out []string
 	for i := 0; i < len(s); i++ {
 		if s[i] != '@' {

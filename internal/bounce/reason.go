@@ -1,4 +1,4 @@
-package tracking
+package bounce
 
 import "strings"
 
@@ -28,7 +28,7 @@ func textReason(diag string) string {
 // findReason decides the reason of one failed recipient: a decisive
 // status code first, then the diagnostic text, then the status code's
 // general meaning, then the SMTP reply code and the action.
-func findReason(status, replyCode, diag string, rc reasonContext, action Action) string {
+func findReason(status, replyCode, diag string, rc reasonContext, delayed bool) string {
 	rule, known := statusRules[status]
 	cmd := smtpCommand(diag)
 	if cmd == "" {
@@ -67,7 +67,7 @@ func findReason(status, replyCode, diag string, rc reasonContext, action Action)
 			return ReasonSecurityError
 		}
 	}
-	if action == ActionDelayed {
+	if delayed {
 		return ReasonExpired
 	}
 	if strings.TrimSpace(diag) != "" {
@@ -134,8 +134,8 @@ func adjustTextReason(r, status, cmd string, rc reasonContext) string {
 // the failure is final and permanent (a failed, not delayed, "no such
 // mailbox" with an address status 4.1.x counts as permanent, as sisimai
 // reads it).
-func isHard(reason, status string, action Action) bool {
-	if action == ActionDelayed {
+func isHard(reason, status string, delayed bool) bool {
+	if delayed {
 		return false
 	}
 	if strings.HasPrefix(status, "4.") && !(reason == ReasonUserUnknown && strings.HasPrefix(status, "4.1.")) {

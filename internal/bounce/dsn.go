@@ -1,8 +1,10 @@
-package tracking
+package bounce
 
 import (
 	"bytes"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // dsnBlock is one group of "Field: value" lines of a delivery-status
@@ -33,13 +35,13 @@ func parseDSNBlocks(b []byte) []dsnBlock {
 			continue
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if lastKey != "" && len(cur[lastKey]) < maxHeaderValue {
+			if lastKey != "" && len(cur[lastKey]) < mailparse.MaxHeaderValue {
 				cur[lastKey] += " " + string(bytes.TrimSpace(line))
 			}
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || !validFieldName(line[:colon]) {
+		if colon <= 0 || !mailparse.ValidFieldName(line[:colon]) {
 			lastKey = ""
 			continue
 		}
@@ -57,7 +59,7 @@ func parseDSNBlocks(b []byte) []dsnBlock {
 		}
 		cur[key] = string(bytes.TrimSpace(line[colon+1:]))
 		lastKey = key
-		if len(blocks) > 4*defaultMaxParts {
+		if len(blocks) > 4*mailparse.DefaultMaxParts {
 			break
 		}
 	}

@@ -1,4 +1,4 @@
-package tracking
+package mailparse
 
 import (
 	"bytes"
@@ -11,41 +11,41 @@ import (
 	"github.com/emersion/go-message/textproto"
 )
 
-// mimePart is one leaf of a parsed message, its body transfer-decoded and
+// Part is one leaf of a parsed message, its body transfer-decoded and
 // (for text/*) converted to UTF-8.
-type mimePart struct {
-	ctype  string // lower-cased media type, "text/plain" when absent
-	params map[string]string
-	header textproto.Header
-	body   []byte
+type Part struct {
+	Type   string // lower-cased media type, "text/plain" when absent
+	Params map[string]string
+	Header textproto.Header
+	Body   []byte
 }
 
-// parsedMessage is the bounded view of a message that the classifier
-// works on.
-type parsedMessage struct {
-	header textproto.Header
-	parts  []mimePart // leaves in document order, outside returned originals
-	// originals are the headers of returned messages (message/rfc822,
+// Message is the bounded view of a message that the classifier and the
+// report readers work on. It is read-only once Parse returns.
+type Message struct {
+	Header textproto.Header
+	Parts  []Part // leaves in document order, outside returned originals
+	// Originals are the headers of returned messages (message/rfc822,
 	// message/global, text/rfc822-headers parts).
-	originals []textproto.Header
-	// rawBody is the top-level body as read (bounded), for scanners that
+	Originals []textproto.Header
+	// RawBody is the top-level body as read (bounded), for scanners that
 	// look for text an MTA pasted without MIME structure.
-	rawBody []byte
+	RawBody []byte
 }
 
-// walker parses under the limits of one Classify call.
+// walker parses under the limits of one Parse call.
 type walker struct {
-	cfg   *config
-	msg   *parsedMessage
+	cfg   *Config
+	msg   *Message
 	parts int
 }
 
-// parseMessage reads raw (already cut to the configured maximum) into a
-// parsedMessage. It never fails on malformed structure: what cannot be
-// parsed as MIME is kept as text.
-func parseMessage(raw []byte, cfg *config) *parsedMessage {
+// Parse reads raw (already cut to the caller's maximum) into a Message
+// under cfg's limits. It never fails on malformed structure: what cannot
+// be parsed as MIME is kept as text.
+func Parse(raw []byte, cfg *Config) *Message {
 	h, body := splitHeader(raw)
-	msg := &parsedMessage{header: h, rawBody: body}
+	msg := &Message{Header: h, RawBody: body}
 	w := &walker{cfg: cfg, msg: msg}
 	w.walk(h, body, 0)
 	return msg
@@ -110,7 +110,7 @@ func parseHeaderBlock(b []byte) textproto.Header {
 			continue
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if key != "" && val.Len() < maxHeaderValue {
+			if key != "" && val.Len() < MaxHeaderValue {
 				val.WriteByte(' ')
 				val.Write(bytes.TrimSpace(line))
 			}
@@ -118,7 +118,7 @@ func parseHeaderBlock(b []byte) textproto.Header {
 		}
 		flush()
 		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || !validFieldName(line[:colon]) {
+		if colon <= 0 || !ValidFieldName(line[:colon]) {
 			continue
 		}
 		if h.Len() >= maxHeaderFields {
@@ -126,8 +126,8 @@ func parseHeaderBlock(b []byte) textproto.Header {
 		}
 		key = string(line[:colon])
 		v := line[colon+1:]
-		if len(v) > maxHeaderValue {
-			v = v[:maxHeaderValue]
+		if len(v) > MaxHeaderValue {
+			v = v[:MaxHeaderValue]
 		}
 		val.Write(v)
 	}
@@ -135,7 +135,9 @@ func parseHeaderBlock(b []byte) textproto.Header {
 	return h
 }
 
-func validFieldName(b []byte) bool {
+// ValidFieldName reports whether b can be a header field name (RFC 5322
+// §2.2: printable ASCII without spaces).
+func ValidFieldName(b []byte) bool {
 	for _, c := range b {
 		if c <= ' ' || c >= 127 {
 			return false
@@ -177,12 +179,12 @@ func mediaType(v string) (string, map[string]string) {
 }
 
 func (w *walker) walk(h textproto.Header, body []byte, depth int) {
-	if w.parts >= w.cfg.maxParts {
+	if w.parts >= w.cfg.MaxParts {
 		return
 	}
 	ctype, params := mediaType(h.Get("Content-Type"))
 	switch {
-	case strings.HasPrefix(ctype, "multipart/") && params["boundary"] != "" && depth < w.cfg.maxDepth:
+	case strings.HasPrefix(ctype, "multipart/") && params["boundary"] != "" && depth < w.cfg.MaxDepth:
 		if w.walkMultipart(params["boundary"], body, depth) {
 			return
 		}
@@ -193,9 +195,9 @@ func (w *walker) walk(h textproto.Header, body []byte, depth int) {
 		ctype == "message/rfc822-headers" || ctype == "message/global-headers":
 		inner := w.decode(h, body)
 		oh, _ := splitHeader(inner)
-		w.msg.originals = append(w.msg.originals, oh)
+		w.msg.Originals = append(w.msg.Originals, oh)
 		w.parts++
-		w.msg.parts = append(w.msg.parts, mimePart{ctype: ctype, params: params, header: h, body: inner})
+		w.msg.Parts = append(w.msg.Parts, Part{Type: ctype, Params: params, Header: h, Body: inner})
 		return
 	}
 	if strings.HasPrefix(ctype, "multipart/") {
@@ -208,7 +210,7 @@ func (w *walker) walk(h textproto.Header, body []byte, depth int) {
 	if strings.HasPrefix(ctype, "text/") || ctype == "message/delivery-status" || ctype == "message/global-delivery-status" {
 		b = w.toUTF8(params["charset"], b)
 	}
-	w.msg.parts = append(w.msg.parts, mimePart{ctype: ctype, params: params, header: h, body: b})
+	w.msg.Parts = append(w.msg.Parts, Part{Type: ctype, Params: params, Header: h, Body: b})
 }
 
 // walkMultipart reads the parts of a multipart body and reports whether
@@ -216,13 +218,13 @@ func (w *walker) walk(h textproto.Header, body []byte, depth int) {
 func (w *walker) walkMultipart(boundary string, body []byte, depth int) bool {
 	mr := textproto.NewMultipartReader(bytes.NewReader(body), boundary)
 	found := false
-	for w.parts < w.cfg.maxParts {
+	for w.parts < w.cfg.MaxParts {
 		p, err := mr.NextPart()
 		if err != nil {
 			break
 		}
 		found = true
-		pb, err := io.ReadAll(io.LimitReader(p, int64(w.cfg.maxPartBytes)))
+		pb, err := io.ReadAll(io.LimitReader(p, int64(w.cfg.MaxPartBytes)))
 		w.walk(p.Header, pb, depth+1)
 		if err != nil {
 			break // truncated: keep what was read
@@ -234,8 +236,8 @@ func (w *walker) walkMultipart(boundary string, body []byte, depth int) bool {
 // decode undoes the Content-Transfer-Encoding leniently: bad base64 or
 // quoted-printable yields what could be decoded before the damage.
 func (w *walker) decode(h textproto.Header, body []byte) []byte {
-	if len(body) > w.cfg.maxPartBytes {
-		body = body[:w.cfg.maxPartBytes]
+	if len(body) > w.cfg.MaxPartBytes {
+		body = body[:w.cfg.MaxPartBytes]
 	}
 	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
 	case "base64":
