@@ -23,7 +23,7 @@ var ErrNotMessage = errors.New("tracking: input is not a mail message")
 // (RFC 3834 and vendor headers, out-of-office subjects in many
 // languages), and reply matched by In-Reply-To, References, provider
 // thread ([WithThread]) or sender plus normalised subject (when idx
-// implements [RecipientIndex]). Anything else is [KindUnrelated]; a
+// implements [RecipientIndex]). Anything else is [ClassUnrelated]; a
 // successful-delivery report is unrelated too.
 //
 // idx may be nil: then nothing is matched to a SentRecord, and a message
@@ -50,7 +50,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return Result{}, ErrNotMessage
 	}
 	res := Result{
-		Kind:      KindUnrelated,
+		Class:      ClassUnrelated,
 		Subject:   mailparse.DecodeWords(m.Header.Get("Subject"), &cfg.parse),
 		MessageID: provider.TrimMessageID(m.Header.Get("Message-Id")),
 	}
@@ -72,7 +72,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return res, matchOriginal(ctx, idx, m, &res, "")
 	}
 	if c := bounce.FindComplaint(m); c != nil {
-		res.Kind = KindComplaint
+		res.Class = ClassComplaint
 		res.FeedbackType = c.FeedbackType
 		res.ReportingMTA = c.ReportingMTA
 		for _, a := range c.Recipients {
@@ -81,7 +81,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
 	if !isListMail(m.Header) && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
-		res.Kind = KindAutoReply
+		res.Class = ClassAutoReply
 		res.ReturnDate = returnDate(res.Subject+"\n"+bounce.HumanText(m), messageDate(m))
 		if idx != nil {
 			rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
@@ -92,13 +92,13 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	}
 	if idx == nil {
 		if m.Header.Get("In-Reply-To") != "" || m.Header.Get("References") != "" {
-			res.Kind = KindReply
+			res.Class = ClassReply
 		}
 		return res, nil
 	}
 	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 	if rec != nil {
-		res.Kind, res.Record, res.MatchedBy = KindReply, rec, by
+		res.Class, res.Record, res.MatchedBy = ClassReply, rec, by
 	}
 	return res, wrapIndexErr(err)
 }
@@ -133,16 +133,16 @@ func isReceipt(m *mailparse.Message) bool {
 
 // fillBounce copies a bounce report into res.
 func fillBounce(res *Result, rep *bounce.Report) {
-	res.Kind = KindBounce
-	res.Action = ActionFailed
+	res.Class = ClassBounce
+	res.Action = BounceFailed
 	if rep.Delayed {
-		res.Action = ActionDelayed
+		res.Action = BounceDelayed
 	}
 	res.ReportingMTA = rep.ReportingMTA
 	for _, r := range rep.Recipients {
-		action := ActionFailed
+		action := BounceFailed
 		if r.Delayed {
-			action = ActionDelayed
+			action = BounceDelayed
 		}
 		res.Recipients = append(res.Recipients, Recipient{
 			Address: r.Address, OriginalAddress: r.OriginalAddress, Action: action, Status: r.Status, Reason: r.Reason,

@@ -166,11 +166,11 @@ func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence
 			}
 		}
 		who := res.From
-		if res.Kind == tracking.KindBounce && len(res.Recipients) > 0 {
+		if res.Class == tracking.ClassBounce && len(res.Recipients) > 0 {
 			who = res.Recipients[0].Address
 		}
-		desc := string(res.Kind)
-		if res.Kind == tracking.KindBounce {
+		desc := string(res.Class)
+		if res.Class == tracking.ClassBounce {
 			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
 		}
 		seq.outcome[strings.ToLower(addressOf(who))] = desc

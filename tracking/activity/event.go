@@ -61,7 +61,7 @@ type Event struct {
 
 	// Bounced: the action, enhanced status code, sisimai reason and
 	// whether the failure is permanent for this recipient.
-	Action tracking.Action
+	Action tracking.BounceAction
 	Status string
 	Reason string
 	Hard   bool

@@ -92,7 +92,7 @@ func (b rateBook) add(e Event) {
 	case EventAutoReplied:
 		m = markAutoReplied
 	case EventBounced:
-		if e.Action == tracking.ActionDelayed {
+		if e.Action == tracking.BounceDelayed {
 			return
 		}
 		m = markBounced

@@ -18,9 +18,9 @@ func rateEvents() []activity.Event {
 	scan := ev(activity.EventClicked, "c@example.org", "a")
 	scan.Automation = activity.AutomationScanner
 	hard := ev(activity.EventBounced, "d@example.org", "a")
-	hard.Action, hard.Hard = tracking.ActionFailed, true
+	hard.Action, hard.Hard = tracking.BounceFailed, true
 	delay := ev(activity.EventBounced, "a@example.org", "a")
-	delay.Action = tracking.ActionDelayed
+	delay.Action = tracking.BounceDelayed
 	return []activity.Event{
 		ev(activity.EventSent, "a@example.org", "a"), ev(activity.EventSent, "B@example.org", "a"),
 		ev(activity.EventSent, "c@example.org", "a"), ev(activity.EventSent, "d@example.org", "a"),

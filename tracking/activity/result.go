@@ -31,17 +31,17 @@ func EventsOf(res tracking.Result, rec *provider.SentRecord, at time.Time) []Eve
 	} else {
 		base.MessageID = res.OriginalMessageID
 	}
-	switch res.Kind {
-	case tracking.KindReply, tracking.KindAutoReply:
+	switch res.Class {
+	case tracking.ClassReply, tracking.ClassAutoReply:
 		e := base
 		e.Type = EventReplied
-		if res.Kind == tracking.KindAutoReply {
+		if res.Class == tracking.ClassAutoReply {
 			e.Type = EventAutoReplied
 			e.ReturnDate = res.ReturnDate
 		}
 		e.Recipient = answerer(res.From, rec)
 		return []Event{e}
-	case tracking.KindBounce:
+	case tracking.ClassBounce:
 		out := make([]Event, 0, len(res.Recipients))
 		for _, r := range res.Recipients {
 			e := base
@@ -51,11 +51,11 @@ func EventsOf(res tracking.Result, rec *provider.SentRecord, at time.Time) []Eve
 			if e.Action == "" {
 				e.Action = res.Action
 			}
-			e.Status, e.Reason, e.Hard = r.Status, r.Reason, r.Hard && e.Action != tracking.ActionDelayed
+			e.Status, e.Reason, e.Hard = r.Status, r.Reason, r.Hard && e.Action != tracking.BounceDelayed
 			out = append(out, e)
 		}
 		return out
-	case tracking.KindComplaint:
+	case tracking.ClassComplaint:
 		addrs := make([]string, 0, len(res.Recipients))
 		for _, r := range res.Recipients {
 			addrs = append(addrs, r.Address)

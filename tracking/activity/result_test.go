@@ -24,38 +24,38 @@ func TestEventsOf(t *testing.T) {
 		rec  *provider.SentRecord
 		want []activity.Event
 	}{
-		{"unrelated", tracking.Result{Kind: tracking.KindUnrelated}, rec, nil},
-		{"reply from the recipient", tracking.Result{Kind: tracking.KindReply, From: "ann@example.org", Record: rec}, nil,
+		{"unrelated", tracking.Result{Class: tracking.ClassUnrelated}, rec, nil},
+		{"reply from the recipient", tracking.Result{Class: tracking.ClassReply, From: "ann@example.org", Record: rec}, nil,
 			[]activity.Event{with(func(e *activity.Event) { e.Type, e.Recipient = activity.EventReplied, "ann@example.org" })}},
-		{"reply from another address of the only recipient", tracking.Result{Kind: tracking.KindReply, From: "ann.private@example.net"}, rec,
+		{"reply from another address of the only recipient", tracking.Result{Class: tracking.ClassReply, From: "ann.private@example.net"}, rec,
 			[]activity.Event{with(func(e *activity.Event) { e.Type, e.Recipient = activity.EventReplied, "ann@example.org" })}},
-		{"reply to a message to several", tracking.Result{Kind: tracking.KindReply, From: "b@example.org"}, two,
+		{"reply to a message to several", tracking.Result{Class: tracking.ClassReply, From: "b@example.org"}, two,
 			[]activity.Event{{Type: activity.EventReplied, At: trackNow, Account: "me@example.com", MessageID: "m2@example.com", Recipient: "b@example.org"}}},
-		{"auto-reply with return date", tracking.Result{Kind: tracking.KindAutoReply, From: "ann@example.org", ReturnDate: back}, rec,
+		{"auto-reply with return date", tracking.Result{Class: tracking.ClassAutoReply, From: "ann@example.org", ReturnDate: back}, rec,
 			[]activity.Event{with(func(e *activity.Event) {
 				e.Type, e.Recipient, e.ReturnDate = activity.EventAutoReplied, "ann@example.org", back
 			})}},
-		{"bounce of two", tracking.Result{Kind: tracking.KindBounce, Action: tracking.ActionFailed, Recipients: []tracking.Recipient{
-			{Address: "ann@example.org", Action: tracking.ActionFailed, Status: "5.1.1", Reason: "userunknown", Hard: true},
-			{Address: "bob@example.org", Action: tracking.ActionFailed, Status: "4.2.2", Reason: "mailboxfull"},
+		{"bounce of two", tracking.Result{Class: tracking.ClassBounce, Action: tracking.BounceFailed, Recipients: []tracking.Recipient{
+			{Address: "ann@example.org", Action: tracking.BounceFailed, Status: "5.1.1", Reason: "userunknown", Hard: true},
+			{Address: "bob@example.org", Action: tracking.BounceFailed, Status: "4.2.2", Reason: "mailboxfull"},
 		}}, rec, []activity.Event{
 			with(func(e *activity.Event) {
-				e.Type, e.Recipient, e.Action, e.Status, e.Reason, e.Hard = activity.EventBounced, "ann@example.org", tracking.ActionFailed, "5.1.1", "userunknown", true
+				e.Type, e.Recipient, e.Action, e.Status, e.Reason, e.Hard = activity.EventBounced, "ann@example.org", tracking.BounceFailed, "5.1.1", "userunknown", true
 			}),
 			with(func(e *activity.Event) {
-				e.Type, e.Recipient, e.Action, e.Status, e.Reason = activity.EventBounced, "bob@example.org", tracking.ActionFailed, "4.2.2", "mailboxfull"
+				e.Type, e.Recipient, e.Action, e.Status, e.Reason = activity.EventBounced, "bob@example.org", tracking.BounceFailed, "4.2.2", "mailboxfull"
 			}),
 		}},
-		{"delay is never hard", tracking.Result{Kind: tracking.KindBounce, Action: tracking.ActionDelayed, Recipients: []tracking.Recipient{
+		{"delay is never hard", tracking.Result{Class: tracking.ClassBounce, Action: tracking.BounceDelayed, Recipients: []tracking.Recipient{
 			{Address: "ann@example.org", Status: "4.4.7", Reason: "expired", Hard: true}}}, rec,
 			[]activity.Event{with(func(e *activity.Event) {
-				e.Type, e.Recipient, e.Action, e.Status, e.Reason = activity.EventBounced, "ann@example.org", tracking.ActionDelayed, "4.4.7", "expired"
+				e.Type, e.Recipient, e.Action, e.Status, e.Reason = activity.EventBounced, "ann@example.org", tracking.BounceDelayed, "4.4.7", "expired"
 			})}},
-		{"bounce without record", tracking.Result{Kind: tracking.KindBounce, OriginalMessageID: "x@example.com", Recipients: []tracking.Recipient{
-			{Address: "ann@example.org", Action: tracking.ActionFailed, Hard: true, Reason: "userunknown"}}}, nil,
+		{"bounce without record", tracking.Result{Class: tracking.ClassBounce, OriginalMessageID: "x@example.com", Recipients: []tracking.Recipient{
+			{Address: "ann@example.org", Action: tracking.BounceFailed, Hard: true, Reason: "userunknown"}}}, nil,
 			[]activity.Event{{Type: activity.EventBounced, At: trackNow, MessageID: "x@example.com", Recipient: "ann@example.org",
-				Action: tracking.ActionFailed, Hard: true, Reason: "userunknown"}}},
-		{"complaint naming nobody", tracking.Result{Kind: tracking.KindComplaint, FeedbackType: "abuse"}, rec,
+				Action: tracking.BounceFailed, Hard: true, Reason: "userunknown"}}},
+		{"complaint naming nobody", tracking.Result{Class: tracking.ClassComplaint, FeedbackType: "abuse"}, rec,
 			[]activity.Event{with(func(e *activity.Event) {
 				e.Type, e.Recipient, e.FeedbackType = activity.EventComplained, "ann@example.org", "abuse"
 			})}},

@@ -97,7 +97,7 @@ func (s *RecipientState) Apply(e Event, p StopPolicy) {
 		}
 	case EventBounced:
 		switch {
-		case e.Action == tracking.ActionDelayed:
+		case e.Action == tracking.BounceDelayed:
 			// a delay notice never stops a sequence by itself
 		case e.Hard:
 			s.stop(e, e.Reason)

@@ -14,7 +14,7 @@ func ExampleRecipientState_MayContinue() {
 	policy := activity.StopPolicy{MaxSoftBounces: 2}
 
 	s.Apply(activity.Event{Type: activity.EventSent, At: day(2)}, policy)
-	s.Apply(activity.Event{Type: activity.EventBounced, At: day(2), Action: tracking.ActionFailed, Reason: "mailboxfull"}, policy)
+	s.Apply(activity.Event{Type: activity.EventBounced, At: day(2), Action: tracking.BounceFailed, Reason: "mailboxfull"}, policy)
 	fmt.Printf("%+v\n", s.MayContinue(day(3)))
 
 	s.Apply(activity.Event{Type: activity.EventSent, At: day(3)}, policy)

@@ -15,13 +15,13 @@ func TestRecipientState_MayContinue(t *testing.T) {
 	}
 	soft := func(at int) activity.Event {
 		e := ev(activity.EventBounced, at)
-		e.Action, e.Reason = tracking.ActionFailed, "mailboxfull"
+		e.Action, e.Reason = tracking.BounceFailed, "mailboxfull"
 		return e
 	}
 	hard := ev(activity.EventBounced, 1)
-	hard.Action, hard.Hard, hard.Reason = tracking.ActionFailed, true, "userunknown"
+	hard.Action, hard.Hard, hard.Reason = tracking.BounceFailed, true, "userunknown"
 	delayed := ev(activity.EventBounced, 1)
-	delayed.Action = tracking.ActionDelayed
+	delayed.Action = tracking.BounceDelayed
 	ooo := ev(activity.EventAutoReplied, 1)
 	ooo.ReturnDate = day(10)
 	oooNoDate := ev(activity.EventAutoReplied, 1)
