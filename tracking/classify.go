@@ -50,7 +50,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return Result{}, ErrNotMessage
 	}
 	res := Result{
-		Class:      ClassUnrelated,
+		Class:     ClassUnrelated,
 		Subject:   mailparse.DecodeWords(m.Header.Get("Subject"), &cfg.parse),
 		MessageID: provider.TrimMessageID(m.Header.Get("Message-Id")),
 	}
