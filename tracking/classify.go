@@ -64,7 +64,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	in := bounce.Input{
 		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
 	}
-	if rep := bounce.Find(m, in); rep != nil {
+	if rep, ok := bounce.Find(m, in, res.addBounced); ok {
 		if rep.Success {
 			return res, nil
 		}
@@ -131,24 +131,27 @@ func isReceipt(m *mailparse.Message) bool {
 	return false
 }
 
-// fillBounce copies a bounce report into res.
-func fillBounce(res *Result, rep *bounce.Report) {
+// addBounced appends one recipient of a bounce report to r.
+func (r *Result) addBounced(b bounce.Recipient) {
+	action := BounceFailed
+	if b.Delayed {
+		action = BounceDelayed
+	}
+	r.Recipients = append(r.Recipients, Recipient{
+		Address: b.Address, OriginalAddress: b.OriginalAddress, Action: action, Status: b.Status, Reason: b.Reason,
+		Hard: b.Hard, Diagnostic: b.Diagnostic, RemoteMTA: b.RemoteMTA,
+	})
+}
+
+// fillBounce completes res, whose Recipients addBounced filled, from the
+// report as a whole.
+func fillBounce(res *Result, rep bounce.Report) {
 	res.Class = ClassBounce
 	res.Action = BounceFailed
 	if rep.Delayed {
 		res.Action = BounceDelayed
 	}
 	res.ReportingMTA = rep.ReportingMTA
-	for _, r := range rep.Recipients {
-		action := BounceFailed
-		if r.Delayed {
-			action = BounceDelayed
-		}
-		res.Recipients = append(res.Recipients, Recipient{
-			Address: r.Address, OriginalAddress: r.OriginalAddress, Action: action, Status: r.Status, Reason: r.Reason,
-			Hard: r.Hard, Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA,
-		})
-	}
 	if len(res.Recipients) > 0 {
 		r := res.Recipients[0]
 		res.Action, res.Status, res.Reason, res.Hard, res.Diagnostic, res.RemoteMTA =

@@ -19,15 +19,13 @@ type Input struct {
 	IsAutoReplySubject func(subject string) bool
 }
 
-// Report is a delivery report with every recipient's reason decided.
+// Report is what a delivery report says as a whole; its recipients go to
+// Find's callback.
 type Report struct {
-	// Recipients are the failed or delayed recipients, in report order;
-	// delivered, relayed and expanded ones are left out.
-	Recipients   []Recipient
 	ReportingMTA string
 	Delayed      bool // a delay warning rather than a failure
 	// Success marks a successful-delivery (or relayed) report: not a
-	// bounce at all; Recipients is empty.
+	// bounce at all, and no recipient is reported.
 	Success bool
 }
 
@@ -43,17 +41,20 @@ type Recipient struct {
 	RemoteMTA       string
 }
 
-// Find looks for a delivery report in m and decides each recipient's
-// reason and hardness, or returns nil when m is not a bounce.
-func Find(m *mailparse.Message, in Input) *Report {
+// Find looks for a delivery report in m, decides each failed or delayed
+// recipient's reason and hardness and passes them to add in report order
+// (delivered, relayed and expanded ones are left out). ok is false when m
+// is not a bounce. add lets the caller keep the recipients in its own
+// type without an intermediate slice.
+func Find(m *mailparse.Message, in Input, add func(Recipient)) (out Report, ok bool) {
 	rep := findBounce(m, in.Subject, in.From, in.Exclude, in.IsAutoReplySubject)
 	if rep == nil {
-		return nil
+		return Report{}, false
 	}
 	if rep.success {
-		return &Report{Success: true}
+		return Report{Success: true}, true
 	}
-	out := &Report{ReportingMTA: rep.reportingMTA, Delayed: rep.delayed}
+	out = Report{ReportingMTA: rep.reportingMTA, Delayed: rep.delayed}
 	for _, br := range rep.rcpts {
 		switch br.action {
 		case "delivered", "relayed", "expanded":
@@ -89,12 +90,12 @@ func Find(m *mailparse.Message, in Input) *Report {
 		if br.diagType == "x-unix" && reason == ReasonOnHold {
 			reason = ReasonMailerError
 		}
-		out.Recipients = append(out.Recipients, Recipient{
+		add(Recipient{
 			Address: br.addr, OriginalAddress: br.orig, Delayed: delayed, Status: status, Reason: reason,
 			Hard: isHard(reason, status, delayed), Diagnostic: diag, RemoteMTA: br.remoteMTA,
 		})
 	}
-	return out
+	return out, true
 }
 
 // groupDomains are list hosts whose refusals (the sender may not post,

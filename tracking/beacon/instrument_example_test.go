@@ -32,7 +32,7 @@ func (o *outbox) Fetch(context.Context, string, provider.SentIndex) (*provider.B
 
 func ExampleWrap() {
 	ctx := context.Background()
-	ledger := activity.NewLedger(nil) // the host's EventSink; here in memory
+	ledger := activity.NewLedger(nil) // the host's activity.Sink; here in memory
 	signer, err := beacon.NewSigner("k1", map[string][]byte{"k1": []byte("use crypto.GenerateKey for a real key!!")})
 	if err != nil {
 		log.Fatal(err)
