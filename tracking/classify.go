@@ -10,6 +10,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/bounce"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -52,7 +53,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	res := Result{
 		Class:     ClassUnrelated,
 		Subject:   mailparse.DecodeWords(m.Header.Get("Subject"), &cfg.parse),
-		MessageID: provider.TrimMessageID(m.Header.Get("Message-Id")),
+		MessageID: providerkit.TrimMessageID(m.Header.Get("Message-Id")),
 	}
 	fromHeader := mailparse.DecodeWords(m.Header.Get("From"), &cfg.parse)
 	if a, err := mail.ParseAddress(fromHeader); err == nil {
@@ -164,7 +165,7 @@ func fillBounce(res *Result, rep bounce.Report) {
 func matchOriginal(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, res *Result, extraID string) error {
 	ids := bounce.OriginalIDs(m, maxLookups)
 	if extraID != "" {
-		ids = append([]string{provider.TrimMessageID(extraID)}, ids...)
+		ids = append([]string{providerkit.TrimMessageID(extraID)}, ids...)
 	}
 	if len(ids) > 0 {
 		res.OriginalMessageID = ids[0]

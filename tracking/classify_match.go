@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/inboxkit/inboxkit/internal/mailparse"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -69,7 +70,7 @@ func stripReplyPrefixes(s string) (string, bool) {
 // lookupID asks the index for one Message-ID; ErrNotFound is no match,
 // other errors are returned.
 func lookupID(ctx context.Context, idx provider.SentIndex, id string) (*provider.SentRecord, error) {
-	id = provider.TrimMessageID(id)
+	id = providerkit.TrimMessageID(id)
 	if id == "" {
 		return nil, nil
 	}
@@ -103,10 +104,10 @@ func matchIDs(ctx context.Context, idx provider.SentIndex, ids []string, budget 
 // normalised subject.
 func matchReply(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, cfg *config, from, subject string) (*provider.SentRecord, MatchedBy, error) {
 	budget := maxLookups
-	if rec, err := matchIDs(ctx, idx, provider.ParseMessageIDs(m.Header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
+	if rec, err := matchIDs(ctx, idx, providerkit.ParseMessageIDs(m.Header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
 		return rec, MatchInReplyTo, err
 	}
-	refs := provider.ParseMessageIDs(m.Header.Get("References"))
+	refs := providerkit.ParseMessageIDs(m.Header.Get("References"))
 	for i, j := 0, len(refs)-1; i < j; i, j = i+1, j-1 {
 		refs[i], refs[j] = refs[j], refs[i]
 	}

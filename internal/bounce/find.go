@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/inboxkit/inboxkit/internal/mailparse"
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 )
 
 // Input is what the caller already read from a message's header.
@@ -127,7 +127,7 @@ func undecidedReason(reason, status, reply, addr string, rep *bounceReport, dela
 func OriginalIDs(m *mailparse.Message, max int) []string {
 	var ids []string
 	add := func(v string) {
-		for _, id := range provider.ParseMessageIDs(v) {
+		for _, id := range providerkit.ParseMessageIDs(v) {
 			if !contains(ids, id) && len(ids) < max {
 				ids = append(ids, id)
 			}
