@@ -19,12 +19,8 @@ func parseDSNBlocks(b []byte) []dsnBlock {
 	cur := dsnBlock{}
 	var lastKey string
 	for len(b) > 0 {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte{'\n'})
 		line = bytes.TrimRight(line, "\r")
 		if len(bytes.TrimSpace(line)) == 0 {
 			if len(cur) > 0 {

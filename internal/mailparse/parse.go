@@ -99,12 +99,8 @@ func parseHeaderBlock(b []byte) textproto.Header {
 		val.Reset()
 	}
 	for len(b) > 0 {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte{'\n'})
 		line = bytes.TrimRight(line, "\r")
 		if len(line) == 0 {
 			continue
