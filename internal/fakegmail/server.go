@@ -64,6 +64,7 @@ type Server struct {
 	sends      []Sent
 	onCall     func(method string)
 	searchLag  int
+	failing    map[string]int // messages.get failures still due, by message id
 }
 
 type pendingFault struct {
@@ -72,9 +73,10 @@ type pendingFault struct {
 }
 
 type historyRecord struct {
-	id    uint64
-	msgID string
-	kind  string // "messageAdded", "labelAdded"
+	id     uint64
+	msgID  string
+	kind   string   // "messageAdded", "labelAdded", "labelRemoved"
+	labels []string // the labels a labelAdded or labelRemoved changed
 }
 
 // Sent is one message the fake accepted through messages.send.
