@@ -18,8 +18,14 @@ import (
 // is on a message whose cursor the host never saved, or when Google
 // accepted a message before the watermark but filed it after.
 func TestItem1_ResyncAfterExpiredHistory(t *testing.T) {
+	for _, label := range []string{"", "inboxkit"} {
+		t.Run("label="+label, func(t *testing.T) { testResync(t, label) })
+	}
+}
+
+func testResync(t *testing.T, label string) {
 	srv := startFake(t)
-	w := &world{srv: srv, p: newProvider(t, srv, nil, &gmail.Options{Label: "inboxkit"}), idx: &index{}}
+	w := &world{srv: srv, p: newProvider(t, srv, nil, &gmail.Options{Label: label}), idx: &index{}}
 	s := w.send(t, "bob@prospect.example", "Pricing")
 	c0 := w.fetch(t, "").Cursor
 
@@ -69,12 +75,12 @@ func TestItem1_ResyncAfterExpiredHistory(t *testing.T) {
 	}
 }
 
-// TestItem1_ResyncFromOldCursor: #12 item 1. A cursor saved by the
+// TestFetch_resyncFromOldCursor (#12 item 1): a cursor saved by the
 // previous version ("HISTORYID.UNIXSECONDS") still resumes, and after an
 // expiry its resync returns what arrived since without what it returned
 // and the user has read since (filed more than ten minutes before that
 // cursor was made: the old form keeps no watermark).
-func TestItem1_ResyncFromOldCursor(t *testing.T) {
+func TestFetch_resyncFromOldCursor(t *testing.T) {
 	w := newWorld(t)
 	s := w.send(t, "bob@prospect.example", "Old")
 	r1 := providertest.Reply("bob@prospect.example", account, "Old", s.MessageID)
