@@ -3,7 +3,9 @@ package graph_test
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
@@ -82,11 +84,21 @@ func TestItem2_ResyncSeesMovedInMail(t *testing.T) {
 // a page the round had not reached holds mail received before the
 // watermark (moved in from another folder), and returns nothing twice.
 func TestItem2_ExpiredMidRoundCursor(t *testing.T) {
-	srv := startFake(t)
+	var mu sync.Mutex
+	now := time.Now().Add(-2 * time.Hour)
+	srv := fakegraph.New(fakegraph.Options{Email: account, Name: "Ada Lovelace", Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}})
+	t.Cleanup(srv.Close)
 	p := newProvider(t, srv, nil, nil)
 	idx, m, sent := sendAndIndex(t, p, "Mid-round")
 	moved := providertest.Reply("bob@prospect.example", account, m.Subject, sent.MessageID)
 	movedID := deliverID(t, srv, "archive", moved)
+	mu.Lock()
+	now = now.Add(time.Hour) // the rest arrives an hour later
+	mu.Unlock()
 	first := providertest.Reply("bob@prospect.example", account, m.Subject, sent.MessageID)
 	deliver(t, srv, "inbox", first)
 	for i := range 110 {
