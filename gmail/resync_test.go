@@ -3,10 +3,12 @@ package gmail_test
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/inboxkit/inboxkit/gmail"
+	"github.com/inboxkit/inboxkit/internal/fakegmail"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
 
@@ -177,4 +179,40 @@ func TestItem4_UnreadableMessageSkipped(t *testing.T) {
 // strconvCursor writes a cursor the way the previous version did.
 func strconvCursor(history uint64, at time.Time) string {
 	return fmt.Sprintf("%d.%d", history, at.Unix())
+}
+
+const maxListPages = 10
+
+// TestItem4_LookBackNarrowsWindow: #12 item 4. A first look-back over more
+// mail than ten messages.list pages reads a narrower, older window first,
+// so it still judges the oldest mail first and one Fetch stays bounded.
+func TestItem4_LookBackNarrowsWindow(t *testing.T) {
+	var mu sync.Mutex
+	clock := time.Now().Add(-3 * time.Hour)
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second)
+		return clock
+	}
+	srv := fakegmail.New(fakegmail.Options{Email: account, Now: now})
+	t.Cleanup(srv.Close)
+	w := &world{srv: srv, p: newProvider(t, srv, nil, nil), idx: &index{}}
+	s := w.send(t, "bob@prospect.example", "Oldest")
+	first := providertest.Reply("bob@prospect.example", account, "Oldest", s.MessageID)
+	w.deliver(t, first)
+	for range 5100 {
+		w.deliver(t, providertest.Unrelated("n@news.example", account))
+	}
+	before := w.srv.Stats()
+	b := w.fetch(t, "")
+	after := w.srv.Stats()
+	if got, want := messageIDs(b), []string{providertest.MessageIDOf(first)}; !slices.Equal(got, want) {
+		t.Errorf("first look-back = %v; want the oldest reply %v", got, want)
+	}
+	if n := after.Requests - before.Requests; n > 1+2*(maxListPages+2)+1+100 {
+		t.Errorf("first look-back made %d requests; want a bounded number", n)
+	}
+	t.Logf("first look-back over 5101 messages: %d requests (%d messages.list, %d messages.get)",
+		after.Requests-before.Requests, after.Calls["messages.list"]-before.Calls["messages.list"], after.Calls["messages.get"]-before.Calls["messages.get"])
 }

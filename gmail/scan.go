@@ -109,7 +109,8 @@ func (p *Provider) scanJudge(ctx context.Context, idx provider.SentIndex, c curs
 // list returns the ids of the mail received since since (to the second,
 // so the watermark sorts out the overlap), not sent, draft or trash,
 // oldest first. When there are more than maxListPages pages of it, it
-// lists a narrower window instead and returns the window's end.
+// lists the window up to the oldest message it saw instead (messages.list
+// answers newest first) and returns the window's end.
 func (p *Provider) list(ctx context.Context, since, now time.Time) ([]ref, time.Time, error) {
 	after := since.Unix() - 1
 	var before int64 // 0: no end
@@ -118,15 +119,19 @@ func (p *Provider) list(ctx context.Context, since, now time.Time) ([]ref, time.
 		if before != 0 {
 			q += fmt.Sprintf(" before:%d", before)
 		}
-		refs, complete, err := p.listPages(ctx, q)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
 		end := before
 		if end == 0 {
 			end = now.Unix() + 1
 		}
-		if complete || end-after <= 2 {
+		limit := maxListPages
+		if end-after <= 2 {
+			limit = 0 // a window this narrow cannot be split: read all of it
+		}
+		refs, complete, err := p.listPages(ctx, q, limit)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if complete {
 			slices.Reverse(refs) // oldest first
 			var until time.Time
 			if before != 0 {
@@ -134,15 +139,25 @@ func (p *Provider) list(ctx context.Context, since, now time.Time) ([]ref, time.
 			}
 			return refs, until, nil
 		}
-		before = after + max((end-after)/4, 2)
+		// More than the pages read: what was not listed is older than the
+		// oldest listed message, so the next window ends at its date.
+		oldest, err := p.get(ctx, refs[len(refs)-1].id, "minimal")
+		switch {
+		case err == nil && oldest.InternalDate/1000+1 < end:
+			before = max(oldest.InternalDate/1000+1, after+2)
+		case err == nil || errors.Is(err, provider.ErrNotFound):
+			before = after + max((end-after)/4, 2)
+		default:
+			return nil, time.Time{}, err
+		}
 	}
 }
 
-// listPages reads up to maxListPages pages of messages.list for q;
+// listPages reads up to limit pages (0: all) of messages.list for q;
 // complete is false when there were more.
-func (p *Provider) listPages(ctx context.Context, q string) (refs []ref, complete bool, err error) {
+func (p *Provider) listPages(ctx context.Context, q string, limit int) (refs []ref, complete bool, err error) {
 	token := ""
-	for range maxListPages {
+	for page := 0; limit == 0 || page < limit; page++ {
 		var resp *gmailapi.ListMessagesResponse
 		err := p.call(ctx, "fetch", func(ctx context.Context) error {
 			call := p.svc.Users.Messages.List("me").Q(q).IncludeSpamTrash(true).MaxResults(500)
