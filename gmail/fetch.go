@@ -54,8 +54,12 @@ type ref struct {
 // the watermark: a message received before it was judged already,
 // whatever the user did to it since (read, labelled, archived, starred).
 // Mail received up to ten minutes before the watermark is looked at again
-// unless it is unchanged since the expired cursor, so mail that Google
-// filed late is not lost.
+// unless it is unchanged since the expired cursor or among the last 16
+// returned, so mail that Google filed late is not lost. (Of the mail in
+// those ten minutes, one the user changed after more than 16 later
+// returns may come back once; mail filed more than ten minutes after
+// Google accepted it and after the watermark had passed it is not seen by
+// a resync.)
 //
 // One Fetch judges at most 100 messages; the cursor it returns goes on
 // from there. A message that cannot be read for a reason that will not go

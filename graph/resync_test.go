@@ -145,3 +145,40 @@ func TestItem4_GraphSkipsUnreadableMessage(t *testing.T) {
 		t.Errorf("next Fetch = %v, skipped %v; want nothing", again, b3.Skipped)
 	}
 }
+
+// TestItem4_GraphFetchIsBounded: #12 item 4. One Fetch judges about 100
+// messages a folder and returns a cursor that goes on from the next page;
+// nothing is lost or returned twice on the way.
+func TestItem4_GraphFetchIsBounded(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, &graph.Options{PageSize: 10})
+	idx, m, sent := sendAndIndex(t, p, "Bounded")
+	_, b := fetchIDs(t, p, "", idx)
+	first := providertest.Reply("bob@prospect.example", account, m.Subject, sent.MessageID)
+	deliver(t, srv, "inbox", first)
+	for i := range 250 {
+		deliver(t, srv, "inbox", providertest.Unrelated(fmt.Sprintf("n%d@letters.example", i), account))
+	}
+	last := providertest.Reply("bob@prospect.example", account, m.Subject, sent.MessageID)
+	deliver(t, srv, "inbox", last)
+	var got []string
+	fetches := 0
+	for ; fetches < 6; fetches++ {
+		before := srv.Stats().Requests
+		ids, next := fetchIDs(t, p, b.Cursor, idx)
+		if n := srv.Stats().Requests - before; n > 2*(100+10)+2*(100/10+2) {
+			t.Errorf("Fetch %d made %d requests; want a bounded number", fetches, n)
+		}
+		got = append(got, ids...)
+		b = next
+		if slices.Contains(ids, providertest.MessageIDOf(last)) {
+			break
+		}
+	}
+	if want := []string{providertest.MessageIDOf(first), providertest.MessageIDOf(last)}; !slices.Equal(got, want) {
+		t.Errorf("Fetches = %v; want %v", got, want)
+	}
+	if fetches < 2 {
+		t.Errorf("%d Fetches judged 252 messages; want at least 3 (about 100 each)", fetches+1)
+	}
+}
