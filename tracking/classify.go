@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/bounce"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
@@ -63,7 +64,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	}
 
 	in := bounce.Input{
-		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
+		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: automail.IsAutoReplySubject,
 	}
 	if rep, ok := bounce.Find(m, in, res.addBounced); ok {
 		if rep.Success {
@@ -81,7 +82,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		}
 		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
-	if !isListMail(m.Header) && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+	if !isListMail(m.Header) && (automail.AutoReplyHeader(&m.Header) || automail.IsAutoReplySubject(res.Subject) || isReceipt(m)) {
 		res.Class = ClassAutoReply
 		res.ReturnDate = returnDate(res.Subject+"\n"+bounce.HumanText(m), messageDate(m))
 		if idx != nil {
