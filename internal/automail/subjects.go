@@ -80,7 +80,6 @@ var daemonSenders = [...]string{
 	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
 }
 
-
 // candidateHints are further lower-case subject fragments that may mark a
 // bounce, a complaint or an auto-reply. Only MayBeAutomatic uses them:
 // there a false positive costs one download, while a miss loses a reply.
