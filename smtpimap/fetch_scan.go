@@ -21,6 +21,7 @@ type fetchBudget struct {
 	headers   int   // header fields of at most this many messages (headerChunk a round trip)
 	downloads int   // at most this many whole messages, in one round trip
 	bytes     int64 // of at most this many bytes together (one message is always allowed)
+	maxSize   int64 // a larger message is skipped: MaxMessageSize (tests lower it)
 }
 
 func (p *Provider) fetchBudget() fetchBudget {
@@ -33,6 +34,9 @@ func (p *Provider) fetchBudget() fetchBudget {
 	}
 	if b.bytes <= 0 {
 		b.bytes = 64 << 20
+	}
+	if b.maxSize <= 0 {
+		b.maxSize = MaxMessageSize
 	}
 	return b
 }
@@ -181,10 +185,10 @@ func (s *imapSession) scanHeaders(ctx context.Context, folder string, set imap.U
 			}
 			switch {
 			case !v.Download():
-			case buf.RFC822Size > MaxMessageSize:
+			case buf.RFC822Size > b.maxSize:
 				skipped = append(skipped, provider.Skipped{
 					ProviderID: fmt.Sprintf("%d/%d", next.Validity, buf.UID), Folder: folder,
-					Reason: fmt.Sprintf("larger than the %d MB cap (%d bytes)", MaxMessageSize>>20, buf.RFC822Size),
+					Reason: fmt.Sprintf("larger than the %d-byte cap (%d bytes)", b.maxSize, buf.RFC822Size),
 				})
 			case len(hits) >= b.downloads || (len(hits) > 0 && bytes+buf.RFC822Size > b.bytes):
 				stopped = true // the next Fetch starts at this message
