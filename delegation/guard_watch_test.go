@@ -3,6 +3,8 @@ package delegation_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log"
 	"sync"
 	"testing"
 	"time"
@@ -132,4 +134,45 @@ func TestItem6_GuardForwardsWatch(t *testing.T) {
 			t.Errorf("Watch over a mailbox without push = %v; want errors.ErrUnsupported", err)
 		}
 	})
+}
+
+// A Guard keeps the owner's push: a host that checks for
+// provider.Watcher finds one when the owner's mailbox has push, and gets
+// errors.ErrUnsupported at once (poll with Fetch) when it has none.
+func ExampleGuard_Watch() {
+	mailboxes := &delegation.MemoryDirectory{}
+	mailboxes.Connect("max@example.com", "max")
+	grants := delegation.NewMemoryStore()
+	everyone := delegation.RolesFunc(func(context.Context, string) (bool, error) { return true, nil })
+	policy, err := delegation.NewPolicy(grants, mailboxes, everyone)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, inner := range []provider.Provider{newPushBox(newMailbox("max@example.com")), newMailbox("max@example.com")} {
+		g, err := delegation.NewGuard(inner, "max", policy, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var p provider.Provider = g
+		w, ok := p.(provider.Watcher)
+		if !ok {
+			log.Fatal("no Watcher")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		err = w.Watch(ctx, func() {
+			fmt.Println("new mail may be waiting: Fetch")
+			cancel() // a host would keep watching; the example stops here
+		})
+		cancel()
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			fmt.Println("no push: poll with Fetch")
+		case err == nil:
+			fmt.Println("Watch ended: ctx done")
+		}
+	}
+	// Output:
+	// new mail may be waiting: Fetch
+	// Watch ended: ctx done
+	// no push: poll with Fetch
 }

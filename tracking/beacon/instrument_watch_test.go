@@ -3,6 +3,8 @@ package beacon_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log"
 	"sync"
 	"testing"
 	"time"
@@ -87,4 +89,27 @@ func TestItem6_InstrumentedForwardsWatch(t *testing.T) {
 	if err := plain.Watch(context.Background(), func() {}); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("Watch over a mailbox without push = %v; want errors.ErrUnsupported", err)
 	}
+}
+
+// Instrumenting a mailbox keeps its push.
+func ExampleInstrumented_Watch() {
+	key := make([]byte, 32)
+	signer, err := beacon.NewSigner("k1", map[string][]byte{"k1": key})
+	if err != nil {
+		log.Fatal(err)
+	}
+	box := &pushMailbox{fakeMailbox: &fakeMailbox{}, stop: make(chan struct{})}
+	p, err := beacon.Wrap(box, signer, &beacon.Options{BaseURL: "https://t.example.com/t"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	err = p.Watch(ctx, func() {
+		fmt.Println("new mail may be waiting: Fetch")
+		cancel()
+	})
+	fmt.Println("Watch ended:", err)
+	// Output:
+	// new mail may be waiting: Fetch
+	// Watch ended: <nil>
 }
