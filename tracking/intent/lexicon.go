@@ -40,9 +40,12 @@ var cueLetters = map[byte]cue{
 }
 
 // phrase is one compiled lexicon entry. A word ending in '~' matches any
-// word it begins; "*" matches up to three words.
+// word it begins; "*" matches up to three words; a phrase starting with
+// "^" matches only at the start of a clause (for short Japanese words
+// that also occur inside longer ones).
 type phrase struct {
 	words []string
+	start bool // only at the start of a clause
 	cue   cue
 	neg   cue // what the cue becomes when negated; cueNone: negation ignored
 }
@@ -83,11 +86,12 @@ func compile(sources ...string) (*lexicon, error) {
 				if p == "" {
 					continue
 				}
-				words := phraseWords(p)
+				start := strings.HasPrefix(p, "^")
+				words := phraseWords(strings.TrimPrefix(p, "^"))
 				if len(words) == 0 || words[0] == "*" {
 					return nil, fmt.Errorf("intent: lexicon line %d: bad phrase %q", n+1, p)
 				}
-				lx.add(phrase{words: words, cue: k, neg: neg})
+				lx.add(phrase{words: words, cue: k, neg: neg, start: start})
 			}
 		}
 	}
@@ -169,6 +173,9 @@ type match struct {
 // matchAt returns the end of phrase p matched at toks[i] within one
 // sentence, or -1.
 func matchAt(p *phrase, toks []token, i int) int {
+	if p.start && i > 0 && toks[i-1].clause == toks[i].clause {
+		return -1
+	}
 	return matchFrom(p.words, toks, i, toks[i].sentence)
 }
 

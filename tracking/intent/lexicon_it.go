@@ -7,7 +7,7 @@ O: no; no grazie; no, grazie
 C: però; tuttavia; comunque; eppure
 H: nessun problema; non si preoccupi; non ti preoccupare; grazie per il messaggio; grazie del messaggio; grazie per avermi contattato; non solo
 A/N: interessato; interessata; interessati; mi interessa; ci interessa; sono interessato; volentieri; con piacere; molto volentieri; mi piacerebbe; ci sto; possiamo sentirci; sentiamoci; parliamone; fissiamo; organizziamo; programmiamo; quando possiamo; possiamo parlarne; possiamo parlare; mi chiami; chiamami; perfetto; va benissimo; mi va bene; ottimo
-a/N: interessante; interesse; parlarne; parlare; sentirci; chiamata; call; incontro; riunione; colloquio; demo; sì; si; certo; certamente; sicuro; va bene; ok; d'accordo; perché no; perche no
+a/N: interessante; interesse; parlarne; parlare; sentirci; chiamata; call; incontro; riunione; colloquio; demo; certo; certamente; sicuro; va bene; ok; d'accordo; perché no; perche no
 a: non mi dispiacerebbe; non sarebbe male; non escludo
 Q/U: mi può mandare; mi puoi mandare; mandarmi; mandare; inviare; inviarmi; mi invii; mi mandi; scrivetemi; mandatemi
 Q: maggiori informazioni; più informazioni; maggiori dettagli; più dettagli; qualche informazione; la descrizione; una presentazione; un preventivo; il listino

@@ -130,9 +130,19 @@ func gather(t *text, ms []match) verdict {
 		}
 		segOf[i] = seg
 	}
-	// Per sentence: which cues it holds.
-	type sentCues struct{ slot, fits, meeting, blocksAsk, wh bool }
+	// Per sentence and per clause: which cues they hold.
+	type sentCues struct{ slot, fits, meeting bool }
+	type clauseCues struct{ blocksAsk, wh bool }
 	sc := make([]sentCues, len(t.sentences))
+	cc := map[int]*clauseCues{}
+	clauseOf := func(i int) *clauseCues {
+		c := cc[t.toks[i].clause]
+		if c == nil {
+			c = &clauseCues{}
+			cc[t.toks[i].clause] = c
+		}
+		return c
+	}
 	for k, m := range ms {
 		c := m.cue
 		if m.neg != cueNone && negated(t, ms, k) {
@@ -140,30 +150,31 @@ func gather(t *text, ms []match) verdict {
 		}
 		tok := t.toks[m.start]
 		s := &sc[tok.sentence]
+		cl := clauseOf(m.start)
 		f := v.seg(segOf[m.start])
 		switch c {
 		case cueAccept:
 			f.accept = true
-			s.blocksAsk = true
+			cl.blocksAsk = true
 		case cueLike:
 			f.like = true
-			s.meeting, s.blocksAsk = true, true
+			s.meeting, cl.blocksAsk = true, true
 		case cueAsk:
 			f.ask = true
 		case cueLater:
 			f.later = true
-			s.blocksAsk = true
+			cl.blocksAsk = true
 		case cueDecline:
 			f.decline = true
-			s.blocksAsk = true
+			cl.blocksAsk = true
 		case cueWrong:
 			f.wrong = true
 		case cueUnsub:
 			f.unsub = true
 		case cueMeta:
-			s.blocksAsk = true
+			cl.blocksAsk = true
 		case cueWh:
-			s.wh = s.wh || m.start-t.sentences[tok.sentence].first <= 1
+			cl.wh = cl.wh || m.start == clauseStart(t, m.start)
 		case cueSlot:
 			s.slot = true
 		case cueFits:
@@ -171,22 +182,40 @@ func gather(t *text, ms []match) verdict {
 		case cueNo:
 			if t.sentences[tok.sentence].n <= 3 {
 				f.decline = true
-				s.blocksAsk = true
+				cl.blocksAsk = true
 			}
 		}
 	}
 	for i, st := range t.sentences {
 		s := sc[i]
-		f := v.seg(segOf[st.first+st.n-1])
+		last := st.first + st.n - 1
 		if s.slot && (s.fits || s.meeting) {
-			f.accept = true
+			v.seg(segOf[last]).accept = true
 			continue
 		}
-		if (st.question || s.wh) && !s.blocksAsk {
-			f.ask = true
+		// A question mark asks in the sentence's last clause; a question
+		// word asks in the clause it opens.
+		for j := st.first; j <= last; j++ {
+			if j > st.first && t.toks[j].clause == t.toks[j-1].clause {
+				continue
+			}
+			cl := clauseOf(j)
+			lastClause := t.toks[j].clause == t.toks[last].clause
+			if (cl.wh || (st.question && lastClause)) && !cl.blocksAsk {
+				v.seg(segOf[j]).ask = true
+			}
 		}
 	}
 	return v
+}
+
+// clauseStart returns the index of the first token of token i's clause.
+func clauseStart(t *text, i int) int {
+	c := t.toks[i].clause
+	for i > 0 && t.toks[i-1].clause == c {
+		i--
+	}
+	return i
 }
 
 // negated reports whether match k has a negation word before it in its

@@ -114,6 +114,10 @@ func tokenize(s string) *text {
 			closeSentence(false)
 		case ',', ':', '(', ')', '"', '–', '—', '、', '，', '「', '」', '/':
 			clause++
+		case '-':
+			if i > 0 && s[i-1] == ' ' && i+1 < len(s) && s[i+1] == ' ' {
+				clause++ // a spaced dash: "I'm curious - who is it?"
+			}
 		}
 		i += size
 	}
