@@ -12,25 +12,25 @@ type cue uint8
 // when a negation stands before it in its clause (or after it, for a
 // post-negation word).
 const (
-	cueNone       cue = iota
-	cueAccept         // explicit acceptance: let's talk, count me in, I'm interested
-	cueLike           // mild interest: interesting, a chat, yes
-	cueAsk            // asks for information: send me, job description, salary
-	cueLater          // later: next year, circle back, not now
-	cueDecline        // no: not interested, no thanks, we already have
-	cueWrong          // wrong person: not the right person, no longer work there
-	cueUnsub          // unsubscribe: remove me, stop emailing
-	cueMeta           // a question about us, not the offer: who is this?
-	cueSlot           // a day or time: tuesday, tomorrow, 10am
-	cueFits           // a time fits: works, suits, passt
-	cueNo             // a bare no: declines when its sentence is short; also negates
-	cueNeg            // a negation word before what it negates: not, kein, ne
-	cuePostNeg        // a negation word that may also follow what it negates: nicht, pas, inte
-	cueContrast       // but, aber, mais: what follows decides
-	cueRefer          // a verb that sends us elsewhere: contact, try, write to
-	cueSelf           // the address is the sender's own: email me at, my email
-	cueHedge          // absorbs words that would mislead: no problem, no worries
-	cueWh             // a question word: what, wie, quel; opening a sentence, it asks
+	cueNone     cue = iota
+	cueAccept       // explicit acceptance: let's talk, count me in, I'm interested
+	cueLike         // mild interest: interesting, a chat, yes
+	cueAsk          // asks for information: send me, job description, salary
+	cueLater        // later: next year, circle back, not now
+	cueDecline      // no: not interested, no thanks, we already have
+	cueWrong        // wrong person: not the right person, no longer work there
+	cueUnsub        // unsubscribe: remove me, stop emailing
+	cueMeta         // a question about us, not the offer: who is this?
+	cueSlot         // a day or time: tuesday, tomorrow, 10am
+	cueFits         // a time fits: works, suits, passt
+	cueNo           // a bare no: declines when its sentence is short; also negates
+	cueNeg          // a negation word before what it negates: not, kein, ne
+	cuePostNeg      // a negation word that may also follow what it negates: nicht, pas, inte
+	cueContrast     // but, aber, mais: what follows decides
+	cueRefer        // a verb that sends us elsewhere: contact, try, write to
+	cueSelf         // the address is the sender's own: email me at, my email
+	cueHedge        // absorbs words that would mislead: no problem, no worries
+	cueWh           // a question word: what, wie, quel; opening a sentence, it asks
 )
 
 var cueLetters = map[byte]cue{

@@ -1,7 +1,0 @@
-package intent
-
-import "testing"
-
-func TestAccuracy_holdout(t *testing.T) {
-	accuracy(t, "holdout.jsonl")
-}

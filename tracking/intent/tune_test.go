@@ -1,8 +1,0 @@
-package intent
-
-import "testing"
-
-func TestAccuracy_tune(t *testing.T) {
-	rate, _ := accuracy(t, "tune.jsonl")
-	_ = rate
-}
