@@ -10,6 +10,7 @@ import (
 // reason is decided.
 type bounceRecipient struct {
 	addr, orig, action, status, diag, diagType, remoteMTA string
+	reported                                              string // the address the report named, when we sent to another
 	diagIsNotice                                          bool // diag is the whole notice, nothing of the recipient's own
 }
 
@@ -75,6 +76,9 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 			}
 		}
 	}
+	if hasDS {
+		sentToAddresses(rep.rcpts, originalHeaders(m))
+	}
 	text := humanText(m)
 	if !hasDS {
 		if r := sesReport(m); r != nil {
@@ -93,7 +97,7 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 	rep.ctx.command = sessionCommand(text)
 	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {
-		rep.rcpts = textRecipients(m, text, exclude)
+		rep.rcpts = textRecipients(m, text, append(listAddresses(from, text), exclude...))
 	}
 	if len(rep.rcpts) == 0 && !hasDS {
 		return nil
@@ -128,8 +132,8 @@ func findBounce(m *parsedMessage, subject, from string, exclude []string) *bounc
 		rep.success = true
 	case failed == 0 && hasAction(rep.rcpts, "delayed"):
 		rep.delayed = true
-	case !hasDS && failed > 0 && (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
-		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0:
+	case !hasDS && failed > 0 && (isWarning(subject, text) || (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
+		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0):
 		rep.delayed = true
 	}
 	return rep

@@ -26,6 +26,13 @@ var originalMatcher = newPhraseMatcher(originalMarkers[:])
 // (HTML with tags removed when there is no plain text) outside returned
 // originals, cut before any quoted original message.
 func humanText(m *parsedMessage) string {
+	if !m.humanDone {
+		m.human, m.humanDone = buildHumanText(m), true
+	}
+	return m.human
+}
+
+func buildHumanText(m *parsedMessage) string {
 	var b strings.Builder
 	for _, p := range m.parts {
 		if strings.HasPrefix(p.ctype, "message/") || p.ctype == "text/rfc822-headers" {
@@ -97,7 +104,7 @@ var ignoredLocalParts = [...]string{
 var unlikelyLocalParts = [...]string{"postmaster", "abuse", "noreply", "no-reply", "nobody", "root", "hostmaster", "webmaster"}
 
 func unlikelyAddress(a string, exclude []string) bool {
-	return contains(exclude, a) || contains(unlikelyLocalParts[:], a[:strings.LastIndexByte(a, '@')])
+	return contains(exclude, a) || contains(unlikelyLocalParts[:], a[:strings.LastIndexByte(a, '@')]) || isListAdmin(a)
 }
 
 func ignoredAddress(a string, exclude []string) bool {
@@ -136,6 +143,26 @@ func scrapeRecipients(text string, exclude []string) []bounceRecipient {
 	sort.SliceStable(out, func(i, j int) bool {
 		return !unlikelyAddress(out[i].addr, exclude) && unlikelyAddress(out[j].addr, exclude)
 	})
+	// With a likely recipient found, the contacts and the list's own
+	// addresses are dropped.
+	if len(out) > 0 && !unlikelyAddress(out[0].addr, exclude) {
+		n := 1
+		for n < len(out) && !unlikelyAddress(out[n].addr, exclude) {
+			n++
+		}
+		out = out[:n]
+	}
+	// A list's or gateway's administrative addresses are contacts, never
+	// the failed recipient, when anything else is named.
+	if len(out) > 1 && !isListAdmin(out[0].addr) {
+		kept := out[:0]
+		for _, r := range out {
+			if !isListAdmin(r.addr) {
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	}
 	return out
 }
 

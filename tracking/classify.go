@@ -59,12 +59,20 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		res.From = as[0]
 	}
 
+	text := replyText{m: m, cfg: cfg}
+	if !hasDeliveryStatus(m) && isChallenge(m.header, res.From, res.Subject, humanText(m)) {
+		res.Kind, res.Challenge = KindAutoReply, true
+		text.fill(&res)
+		return res, matchAuto(ctx, idx, m, cfg, &res)
+	}
 	if rep := findBounce(m, res.Subject, fromHeader, ownAddresses(m, res.From)); rep != nil {
 		if rep.success {
 			return res, nil
 		}
 		fillBounce(&res, rep)
-		return res, matchOriginal(ctx, idx, m, &res, "")
+		err := matchOriginal(ctx, idx, m, &res, "")
+		mapToRecord(&res, res.Record, originalHeaders(m), m.rawBody)
+		return res, err
 	}
 	if c := findComplaint(m); c != nil {
 		res.Kind = KindComplaint
@@ -75,27 +83,41 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		}
 		return res, matchOriginal(ctx, idx, m, &res, c.originalID)
 	}
-	if !isListMail(m.header) && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+	if !isListMail(m.header) && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m) ||
+		isAutoReplyBody(text.get().Text)) {
 		res.Kind = KindAutoReply
 		res.ReturnDate = returnDate(res.Subject+"\n"+humanText(m), messageDate(m))
-		if idx != nil {
-			rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
-			res.Record, res.MatchedBy = rec, by
-			return res, wrapIndexErr(err)
-		}
-		return res, nil
+		text.fill(&res)
+		return res, matchAuto(ctx, idx, m, cfg, &res)
 	}
 	if idx == nil {
 		if m.header.Get("In-Reply-To") != "" || m.header.Get("References") != "" {
 			res.Kind = KindReply
+			text.fill(&res)
+			return res, decideIntent(ctx, cfg, &res)
 		}
 		return res, nil
 	}
 	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 	if rec != nil {
 		res.Kind, res.Record, res.MatchedBy = KindReply, rec, by
+		text.fill(&res)
+		if ierr := decideIntent(ctx, cfg, &res); ierr != nil {
+			return res, ierr
+		}
 	}
 	return res, wrapIndexErr(err)
+}
+
+// matchAuto ties an auto-reply (or a challenge) to our message like a
+// reply, when there is an index.
+func matchAuto(ctx context.Context, idx provider.SentIndex, m *parsedMessage, cfg *config, res *Result) error {
+	if idx == nil {
+		return nil
+	}
+	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
+	res.Record, res.MatchedBy = rec, by
+	return wrapIndexErr(err)
 }
 
 func wrapIndexErr(err error) error {
@@ -174,7 +196,7 @@ func fillBounce(res *Result, rep *bounceReport) {
 			reason = ReasonMailerError
 		}
 		res.Recipients = append(res.Recipients, Recipient{
-			Address: br.addr, OriginalAddress: br.orig, Action: action, Status: status, Reason: reason,
+			Address: br.addr, ReportedAddress: br.reported, Action: action, Status: status, Reason: reason,
 			Hard: isHard(reason, status, action), Diagnostic: diag, RemoteMTA: br.remoteMTA,
 		})
 	}

@@ -31,6 +31,9 @@ type parsedMessage struct {
 	// rawBody is the top-level body as read (bounded), for scanners that
 	// look for text an MTA pasted without MIME structure.
 	rawBody []byte
+	// human caches humanText; humanDone says it is set.
+	human     string
+	humanDone bool
 }
 
 // walker parses under the limits of one Classify call.

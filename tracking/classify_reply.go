@@ -1,0 +1,107 @@
+package tracking
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/internal/replytext"
+	"github.com/inboxkit/inboxkit/tracking/intent"
+)
+
+// Attachment is a file attached to a reply, described without its bytes.
+type Attachment struct {
+	Name string // file name as the sender's client gave it; "" when none
+	Type string // media type, lower-cased ("application/pdf")
+	Size int    // decoded size in bytes (at most the part of the message Classify reads)
+}
+
+// replyParts converts m's leaves for replytext: disposition, file name
+// (RFC 2231 and RFC 2047 decoded) and Content-ID from each part's header.
+func replyParts(m *parsedMessage, cfg *config) []replytext.Part {
+	out := make([]replytext.Part, 0, len(m.parts))
+	for _, p := range m.parts {
+		rp := replytext.Part{Type: p.ctype, Params: p.params, Body: p.body, ContentID: p.header.Get("Content-Id")}
+		if cd := p.header.Get("Content-Disposition"); cd != "" {
+			if d, params, err := mime.ParseMediaType(cd); err == nil {
+				rp.Disposition, rp.Filename = d, params["filename"]
+			} else {
+				d, _, _ := strings.Cut(cd, ";")
+				rp.Disposition = strings.ToLower(strings.TrimSpace(d))
+			}
+		}
+		if rp.Filename != "" {
+			rp.Filename = decodeWords(rp.Filename, cfg)
+		}
+		if n := p.params["name"]; n != "" && strings.Contains(n, "=?") {
+			params := make(map[string]string, len(p.params))
+			for k, v := range p.params {
+				params[k] = v
+			}
+			params["name"] = decodeWords(n, cfg)
+			rp.Params = params
+		}
+		out = append(out, rp)
+	}
+	return out
+}
+
+// replyText extracts the new text and the attachments of m once.
+type replyText struct {
+	m    *parsedMessage
+	cfg  *config
+	done bool
+	r    replytext.Reply
+}
+
+func (t *replyText) get() replytext.Reply {
+	if !t.done {
+		t.r, t.done = replytext.Extract(replyParts(t.m, t.cfg)), true
+	}
+	return t.r
+}
+
+// fill copies the text and the attachments into res.
+func (t *replyText) fill(res *Result) {
+	r := t.get()
+	res.Text = r.Text
+	for _, a := range r.Attachments {
+		res.Attachments = append(res.Attachments, Attachment(a))
+	}
+}
+
+// decideIntent sets res.Intent and res.Referral for a reply, with the
+// host's classifier (falling back to the built-in rules when it fails)
+// or the built-in rules. Nothing is done for other kinds.
+func decideIntent(ctx context.Context, cfg *config, res *Result) error {
+	if res.Kind != KindReply {
+		return nil
+	}
+	m := intent.Message{Text: res.Text, Subject: res.Subject, From: res.From}
+	if res.Record != nil && res.Record.Account != "" {
+		m.Own = []string{res.Record.Account}
+	}
+	var r intent.Result
+	if cfg.intent == nil {
+		r = intent.Decide(m)
+	} else {
+		var err error
+		r, err = intent.Fallback(cfg.intent, intent.Rules{}).Classify(ctx, m)
+		if err != nil {
+			return fmt.Errorf("tracking: intent: %w", err)
+		}
+	}
+	res.Intent, res.Referral = r.Intent, r.Referral
+	return nil
+}
+
+// hasDeliveryStatus reports whether m carries an RFC 3464 report.
+func hasDeliveryStatus(m *parsedMessage) bool {
+	for _, p := range m.parts {
+		if p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status" {
+			return true
+		}
+	}
+	return false
+}
