@@ -11,7 +11,7 @@ import (
 type bounceRecipient struct {
 	addr, orig, action, status, diag, diagType, remoteMTA string
 	reported                                              string // the address the report named, when we sent to another
-	diagIsNotice                                          bool // diag is the whole notice, nothing of the recipient's own
+	diagIsNotice                                          bool   // diag is the whole notice, nothing of the recipient's own
 }
 
 // bounceReport is what the bounce parsers found.
