@@ -34,9 +34,10 @@ func EventsOf(res Result, rec *provider.SentRecord, at time.Time) []Event {
 	case KindReply, KindAutoReply:
 		e := base
 		e.Type = EventReplied
+		e.Intent, e.Referral = res.Intent, res.Referral
 		if res.Kind == KindAutoReply {
 			e.Type = EventAutoReplied
-			e.ReturnDate = res.ReturnDate
+			e.ReturnDate, e.Challenge = res.ReturnDate, res.Challenge
 		}
 		e.Recipient = answerer(res.From, rec)
 		return []Event{e}
