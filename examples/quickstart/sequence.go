@@ -168,8 +168,13 @@ func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence
 			who = res.Recipients[0].Address
 		}
 		desc := string(res.Kind)
-		if res.Kind == tracking.KindBounce {
+		switch res.Kind {
+		case tracking.KindBounce:
 			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
+		case tracking.KindReply:
+			// The new text only (quote and signature removed) and what
+			// it asks for.
+			desc = fmt.Sprintf("reply, %s: %q", res.Intent, res.Text)
 		}
 		seq.outcome[strings.ToLower(addressOf(who))] = desc
 	}
