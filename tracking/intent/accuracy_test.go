@@ -3,11 +3,14 @@ package intent
 import "testing"
 
 // TestAccuracy reports accuracy per intent and per language on the
-// labelled sets (run with -v for the tables and the misses). tune.jsonl
-// is what the rules were written against; holdout.jsonl and
-// holdout2.jsonl were written before the rules (holdout2 before the last
-// fixes) and are never tuned on. The floors guard against regressions;
-// they are not targets.
+// labelled sets (run with -v for the tables and the misses). The rules
+// were written against tune.jsonl, then tune2.jsonl; each held-out set
+// was written before the rules it measures and never tuned on:
+// holdout.jsonl before any rule (96.3% at its one measurement),
+// holdout2.jsonl before the fixes its misses suggested (85.5%),
+// holdout3.jsonl before the tune2 round (93.4%). Later figures on a
+// held-out set that was already looked at are optimistic. The floors
+// guard against regressions; they are not targets.
 func TestAccuracy(t *testing.T) {
 	for _, tc := range []struct {
 		set   string
@@ -16,6 +19,8 @@ func TestAccuracy(t *testing.T) {
 		{"tune.jsonl", 0.97},
 		{"holdout.jsonl", 0.90},
 		{"holdout2.jsonl", 0.80},
+		{"tune2.jsonl", 0.95},
+		{"holdout3.jsonl", 0.85},
 	} {
 		t.Run(tc.set, func(t *testing.T) {
 			rate, _ := accuracy(t, tc.set)

@@ -7,13 +7,13 @@ P: inte; ej
 O: nej; nej tack; nä
 C: men; dock; däremot
 H: inga problem; ingen fara; tack för ditt mejl; tack för mejlet; tack för meddelandet
-A/N: intresserad; intresserade; intresse; jag är intresserad; gärna; mycket gärna; ja gärna; låter bra; låter intressant; låter spännande; det låter bra; boka; boka gärna; bokar; vi kan ta; kan vi ta; kan vi prata; kan vi ses; kan vi ringas; vi hörs; ring mig; när passar; när kan vi; perfekt; toppen
-a/N: intressant; spännande; prata; samtal; ringas; ringa; möte; träff; demo; intervju; ja; absolut; visst; självklart; okej; ok; varför inte
+A/N: intresserad; intresserade; intresse; jag är intresserad; mycket gärna; ja gärna; låter bra; låter intressant; låter spännande; det låter bra; boka; boka gärna; bokar; vi kan ta; kan vi ta; kan vi prata; kan vi ses; kan vi ringas; vi hörs; ring mig; när passar; när kan vi; perfekt; toppen
+a/N: intressant; spännande; gärna; öppen för; prata; samtal; ringas; ringa; möte; träff; demo; intervju; ja; absolut; visst; självklart; okej; ok; varför inte
 a: inte ointresserad; inte ointressant; har inget emot; inget emot
 Q/U: skicka; skicka mig; skickar; mejla mig; maila mig
 Q: mer information; mer info; mer detaljer; annonsen; en offert; en prislista
 K: vad; vilken; vilket; vilka; hur; var; vem; när; varför; är; finns; kan; har; går
-L: senare; inte nu; inte just nu; just nu inte; inte för tillfället; inte i dagsläget; inte än; inte ännu; nästa år; nästa kvartal; nästa månad; om några månader; om ett par månader; om ett halvår; om sex månader; efter sommaren; efter semestern; efter jul; efter nyår; i höst; i vår; i framtiden; hör av dig senare; hör av dig igen; hör av dig efter; hör av dig om; återkom; kontakta mig igen; dålig timing; fel tillfälle; mycket att göra; för mycket
+L: senare; inte nu; inte just nu; just nu inte; inte för tillfället; inte i dagsläget; inte än; inte ännu; nästa år; nästa kvartal; nästa månad; om några månader; om ett par månader; om ett halvår; om sex månader; efter sommaren; efter semestern; efter jul; efter nyår; i höst; i vår; i framtiden; hör av dig senare; hör av dig igen; hör av dig efter; hör av dig om; återkom; kontakta mig igen; dålig timing; fel tillfälle; mycket att göra; för mycket; hör gärna av dig; om ett år; i januari; i februari; i mars; i april; i maj; i juni; i juli; i augusti; i september; i oktober; i november; i december; ingen budget; inget budgetutrymme
 -/L: nu; just nu; för tillfället; i dagsläget; för närvarande
 -/N: söker; letar; behov; behöver; relevant; byta
 N: inte intresserad; inte intresserade; inget intresse; nej tack; inget behov; har redan; använder redan; jobbar redan med; nöjd; nöjda; trivs; avböjer; jag avstår; avstår

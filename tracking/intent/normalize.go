@@ -20,8 +20,8 @@ var foldSpecial = strings.NewReplacer(
 )
 
 // normalize lower-cases s, decomposes it (NFKD: full-width forms become
-// ASCII) and drops the accents of Latin letters, so "Intéressé",
-// "interesse" and "INTERESSE" meet. Marks on other scripts (the
+// ASCII) and drops the accents of Latin letters (but the ring of å), so
+// "Intéressé", "interesse" and "INTERESSE" meet. Marks on other scripts (the
 // Japanese voicing marks) are kept.
 func normalize(s string) string {
 	if len(s) > maxTextBytes {
@@ -34,7 +34,9 @@ func normalize(s string) string {
 	prevLatin := false
 	for _, r := range s {
 		if unicode.Is(unicode.Mn, r) {
-			if prevLatin {
+			// The ring of å stays: Swedish "låter" (sounds) is not
+			// English "later".
+			if prevLatin && r != '\u030a' {
 				continue
 			}
 			b.WriteRune(r)
