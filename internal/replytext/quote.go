@@ -13,7 +13,18 @@ import (
 // is written between quoted lines).
 func StripQuoteLines(lines []string) []string {
 	if cut := quoteStart(lines); cut >= 0 {
-		lines = lines[:cut]
+		if firstContent(lines) == cut && cut+1 < len(lines) && isQuotedBlockAfter(lines, cut) {
+			// Bottom-posting: the attribution opens the message and the
+			// answer follows the quoted lines. Drop the attribution; the
+			// quoted lines go below.
+			n := 1
+			if !isAttribution(strings.ToLower(strings.Trim(strings.TrimSpace(lines[cut]), "*_ "))) {
+				n = 2 // wrapped over two lines
+			}
+			lines = append(lines[:cut:cut], lines[min(len(lines), cut+n):]...)
+		} else {
+			lines = lines[:cut]
+		}
 	}
 	out := lines[:0:0]
 	for _, l := range lines {
@@ -224,3 +235,35 @@ func hasClock(l string) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// firstContent returns the index of the first non-blank line, or -1.
+func firstContent(lines []string) int {
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// isQuotedBlockAfter reports whether the attribution at line i (one or
+// two lines) is followed by '>' lines and then by text of the sender's
+// own.
+func isQuotedBlockAfter(lines []string, i int) bool {
+	j := i + 1
+	if j < len(lines) && !isQuoted(lines[j]) && strings.TrimSpace(lines[j]) != "" {
+		j++ // the second line of a wrapped attribution
+	}
+	quoted := false
+	for ; j < len(lines); j++ {
+		l := strings.TrimSpace(lines[j])
+		switch {
+		case isQuoted(l):
+			quoted = true
+		case l == "":
+		default:
+			return quoted
+		}
+	}
+	return false
+}

@@ -47,6 +47,8 @@ func TestNewText_quotes(t *testing.T) {
 		{"only quote", "On Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\n> Interested?\n", ""},
 		{"own wrote sentence kept", "Here is what my manager wrote:\nwe can't move forward this year.", "Here is what my manager wrote:\nwe can't move forward this year."},
 		{"empty", "", ""},
+		{"bottom-posted", "On Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\n> Interested in a chat?\n\nYes, Tuesday works.\n", "Yes, Tuesday works."},
+		{"bottom-posted wrapped", "On Mon, Jan 8, 2024 at 10:02 AM Sarah Lee-Hernandez from Recruiting <\nsarah@recruit.io> wrote:\n> Interested?\nSure.\n", "Sure."},
 		{"crlf", "Yes.\r\n\r\nOn Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\r\n> x\r\n", "Yes."},
 	}
 	for _, tc := range tests {
