@@ -175,6 +175,13 @@ func endsAttribution(l string) bool {
 			return true
 		}
 	}
+	// Lotus Notes and others put the date last: "Anna <a@x.org> wrote on
+	// 08/01/2024 10:02:".
+	for _, m := range attributionInfixes {
+		if strings.Contains(t, m) && hasClock(t) {
+			return true
+		}
+	}
 	// Gmail in some languages writes no verb: "…, Anna <a@x.org>:".
 	return strings.HasSuffix(t, ">") && strings.Contains(t, "@")
 }

@@ -46,3 +46,9 @@ var forwardMarkers = [...]string{
 	"videresendt melding:", "välitetty viesti:", "początek przekazanej wiadomości:", "начало переадресованного сообщения:",
 	"転送されたメッセージ:", "转发的邮件：", "轉寄的郵件：", "forwarded message", "original message",
 }
+
+// attributionInfixes are the attribution forms that end in the date.
+var attributionInfixes = [...]string{
+	" wrote on ", " schrieb am ", " a écrit le ", " escribió el ", " escreveu em ", " ha scritto il ",
+	" schreef op ", " skrev den ", " napisał w dniu ", " napisał dnia ",
+}

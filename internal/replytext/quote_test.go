@@ -47,6 +47,7 @@ func TestNewText_quotes(t *testing.T) {
 		{"only quote", "On Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\n> Interested?\n", ""},
 		{"own wrote sentence kept", "Here is what my manager wrote:\nwe can't move forward this year.", "Here is what my manager wrote:\nwe can't move forward this year."},
 		{"empty", "", ""},
+		{"lotus", "Agreed.\n\nSarah Lee <sarah@recruit.io> wrote on 08/01/2024 10:02:\n\nInterested?\n", "Agreed."},
 		{"bottom-posted", "On Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\n> Interested in a chat?\n\nYes, Tuesday works.\n", "Yes, Tuesday works."},
 		{"bottom-posted wrapped", "On Mon, Jan 8, 2024 at 10:02 AM Sarah Lee-Hernandez from Recruiting <\nsarah@recruit.io> wrote:\n> Interested?\nSure.\n", "Sure."},
 		{"crlf", "Yes.\r\n\r\nOn Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\r\n> x\r\n", "Yes."},
@@ -83,6 +84,8 @@ func TestNewText_signatures(t *testing.T) {
 		{"thanks and name", "Thanks,\nTom", "Thanks,"},
 		{"thanks in prose kept", "Thanks for reaching out. I'm interested, when can we talk?", "Thanks for reaching out. I'm interested, when can we talk?"},
 		{"trailing name", "Sounds good.\n\nTom", "Sounds good."},
+		{"card without sign-off", "Yes, let's talk on Monday.\nJan Novak\nCTO, Acme s.r.o.\n+420 601 123 456\nwww.acme.example", "Yes, let's talk on Monday."},
+		{"short lines kept", "Yes\nTuesday\nworks", "Yes\nTuesday\nworks"},
 		{"prose after sign-off kept", "Yes.\n\nThanks\nI also wanted to ask whether the role is remote and what the salary range is, since that matters to me.", "Yes.\n\nThanks\nI also wanted to ask whether the role is remote and what the salary range is, since that matters to me."},
 		{"quote then signature", "Sure.\n\nBest,\nTom\n\nOn Mon, Jan 8, 2024 at 10:02 AM Sarah <sarah@recruit.io> wrote:\n> Interested?", "Sure."},
 	}

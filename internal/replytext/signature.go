@@ -34,7 +34,34 @@ func stripSignatureLines(lines []string) []string {
 		}
 		lines = lines[:i]
 	}
-	return trimBlank(trailingName(trimBlank(lines)))
+	return trimBlank(trailingCard(trailingName(trimBlank(lines))))
+}
+
+// trailingCard drops a signature written straight below the text, with
+// no delimiter, sign-off or blank line: a name line followed by lines
+// that are all signature-like, at least one of them a phone number, a
+// link or an address ("Jan Novak\nCTO, Acme\n+420 601 123 456").
+func trailingCard(lines []string) []string {
+	i := len(lines)
+	contact := false
+	for i > 1 && signatureLike(lines[i-1]) && strings.TrimSpace(lines[i-1]) != "" && len(lines)-i < 6 {
+		t := strings.ToLower(lines[i-1])
+		if isPhoneLine(lines[i-1]) || strings.Contains(t, "@") || strings.Contains(t, "http") || strings.Contains(t, "www.") {
+			contact = true
+		}
+		i--
+	}
+	// lines[i:] are signature-like; the card starts at the name among
+	// them that comes first.
+	for j := i; j < len(lines); j++ {
+		if isNameLike(lines[j]) && !strings.ContainsAny(lines[j], ".,!?") {
+			if contact && j > 0 && hasTextBefore(lines, j) && j < len(lines)-1 {
+				return lines[:j]
+			}
+			break
+		}
+	}
+	return lines
 }
 
 func trimBlank(lines []string) []string {
