@@ -108,7 +108,9 @@ func validUTF8(s string) string {
 // blanks removed.
 func splitLines(s string) []string {
 	s = validUTF8(s)
-	s = spaceFixer.Replace(s)
+	if needsSpaceFix(s) {
+		s = spaceFixer.Replace(s)
+	}
 	var out []string
 	for len(s) > 0 && len(out) < maxLines {
 		line := s
@@ -120,6 +122,26 @@ func splitLines(s string) []string {
 		out = append(out, strings.TrimRight(line, " \t\r"))
 	}
 	return out
+}
+
+// needsSpaceFix reports whether s holds a bare CR line end or one of the
+// spaces spaceFixer replaces (CRLF alone needs nothing: lines are
+// trimmed of their CR).
+func needsSpaceFix(s string) bool {
+	if strings.ContainsAny(s, "\u00a0\u200b\u200c\u200d\ufeff\u2028\u2029") {
+		return true
+	}
+	for i := strings.IndexByte(s, '\r'); i >= 0; {
+		if i+1 >= len(s) || s[i+1] != '\n' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '\r')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 var spaceFixer = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u200b", "", "\u200c", "", "\u200d", "",

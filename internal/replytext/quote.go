@@ -48,7 +48,7 @@ func isQuoted(l string) bool {
 func quoteStart(lines []string) int {
 	for i := 0; i < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
-		if l == "" {
+		if l == "" || !mayStartQuote(l, lines, i) {
 			continue
 		}
 		low := strings.ToLower(strings.Trim(l, "*_ "))
@@ -273,4 +273,16 @@ func isQuotedBlockAfter(lines []string, i int) bool {
 		}
 	}
 	return false
+}
+
+// mayStartQuote is a cheap filter before the lower-casing checks: every
+// marker has a colon in its line or the next (attributions, header
+// blocks, "Begin forwarded message:") or starts with a run of dashes,
+// underscores or equals signs.
+func mayStartQuote(l string, lines []string, i int) bool {
+	if strings.ContainsAny(l, ":：") || strings.HasPrefix(l, "--") || strings.HasPrefix(l, "__") ||
+		strings.HasPrefix(l, "==") || strings.HasPrefix(l, "*") {
+		return true
+	}
+	return i+1 < len(lines) && strings.ContainsAny(lines[i+1], ":：")
 }

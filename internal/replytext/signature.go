@@ -161,11 +161,17 @@ func signatureLike(l string) bool {
 	if strings.ContainsAny(t, "?!") || utf8.RuneCountInString(t) > 60 {
 		return false
 	}
-	words := 0
-	for _, f := range strings.Fields(t) {
-		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
-			words++
+	words, inWord, letter := 0, false, false
+	for _, r := range t + " " {
+		if unicode.IsSpace(r) {
+			if inWord && letter {
+				words++
+			}
+			inWord, letter = false, false
+			continue
 		}
+		inWord = true
+		letter = letter || unicode.IsLetter(r)
 	}
 	// A title or company may end in "Inc." or "Ltd."; a sentence of
 	// more words ending in a full stop is the sender's text.

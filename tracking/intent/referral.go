@@ -18,8 +18,8 @@ func referral(t *text, ms []match, m Message) string {
 	if len(cands) == 0 {
 		return ""
 	}
-	refer := map[int]bool{}
-	self := map[int]bool{}
+	refer := make([]bool, len(t.sentences)+1)
+	self := make([]bool, len(t.sentences)+1)
 	wrong := false
 	for k, mt := range ms {
 		s := t.toks[mt.start].sentence

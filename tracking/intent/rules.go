@@ -134,15 +134,12 @@ func gather(t *text, ms []match) verdict {
 	type sentCues struct{ slot, fits, meeting bool }
 	type clauseCues struct{ blocksAsk, wh bool }
 	sc := make([]sentCues, len(t.sentences))
-	cc := map[int]*clauseCues{}
-	clauseOf := func(i int) *clauseCues {
-		c := cc[t.toks[i].clause]
-		if c == nil {
-			c = &clauseCues{}
-			cc[t.toks[i].clause] = c
-		}
-		return c
+	nClauses := 0
+	if len(t.toks) > 0 {
+		nClauses = t.toks[len(t.toks)-1].clause + 1
 	}
+	cc := make([]clauseCues, nClauses)
+	clauseOf := func(i int) *clauseCues { return &cc[t.toks[i].clause] }
 	for k, m := range ms {
 		c := m.cue
 		if m.neg != cueNone && negated(t, ms, k) {
