@@ -71,8 +71,10 @@ func isChallenge(h textproto.Header, from, subject, text string) bool {
 			}
 		}
 	}
-	if len(text) > 16<<10 {
-		text = text[:16<<10]
+	if len(text) > 4<<10 {
+		// A challenge asks in its first lines; the rest is the held
+		// message.
+		text = text[:4<<10]
 	}
 	ask := challengeAskMatcher.contains(subject) || challengeAskMatcher.contains(text)
 	if service {
