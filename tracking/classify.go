@@ -84,8 +84,8 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		}
 		return res, matchOriginal(ctx, idx, m, &res, c.originalID)
 	}
-	if !isListMail(m.header) && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m) ||
-		isAutoReplyBody(text.get().Text)) {
+	list := isListMail(m.header)
+	if !list && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
 		res.Kind = KindAutoReply
 		res.ReturnDate = returnDate(res.Subject+"\n"+humanText(m), messageDate(m))
 		text.fill(&res)
@@ -93,21 +93,33 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	}
 	if idx == nil {
 		if m.header.Get("In-Reply-To") != "" || m.header.Get("References") != "" {
-			res.Kind = KindReply
-			text.fill(&res)
-			return res, decideIntent(ctx, cfg, &res)
+			return res, answer(ctx, cfg, m, &text, list, &res)
 		}
 		return res, nil
 	}
 	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 	if rec != nil {
-		res.Kind, res.Record, res.MatchedBy = KindReply, rec, by
-		text.fill(&res)
-		if ierr := decideIntent(ctx, cfg, &res); ierr != nil {
-			return res, ierr
+		res.Record, res.MatchedBy = rec, by
+		if aerr := answer(ctx, cfg, m, &text, list, &res); aerr != nil {
+			return res, aerr
 		}
 	}
 	return res, wrapIndexErr(err)
+}
+
+// answer settles a message that answers our mail: an out-of-office
+// notice sent without any auto-reply header (told by its text), or a
+// person's reply with its intent. Only related mail gets here, so
+// unrelated mail never pays for text extraction.
+func answer(ctx context.Context, cfg *config, m *parsedMessage, text *replyText, list bool, res *Result) error {
+	text.fill(res)
+	if !list && isAutoReplyBody(res.Text) {
+		res.Kind = KindAutoReply
+		res.ReturnDate = returnDate(res.Subject+"\n"+res.Text, messageDate(m))
+		return nil
+	}
+	res.Kind = KindReply
+	return decideIntent(ctx, cfg, res)
 }
 
 // matchAuto ties an auto-reply (or a challenge) to our message like a
