@@ -3,6 +3,7 @@ package tracking_test
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -73,4 +74,48 @@ func BenchmarkClassifyReplies(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(float64(b.N*len(msgs)), "msgs")
+}
+
+// hugeHTMLReply is a reply whose only body is 2 MB of HTML (the most
+// Classify reads), base64-encoded as clients send it.
+func hugeHTMLReply() []byte {
+	var h strings.Builder
+	h.WriteString("<html><body><div>Yes, let's talk on Tuesday.</div>")
+	for h.Len() < 3<<20/2 {
+		h.WriteString(`<table><tr><td style="padding:0"><span>row &amp; cell</span></td></tr></table>`)
+	}
+	var b strings.Builder
+	b.WriteString("From: tom@acme.example\r\nIn-Reply-To: <m1@recruit.example>\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	enc := base64.StdEncoding.EncodeToString([]byte(h.String()))
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc)
+	return []byte(b.String())
+}
+
+func TestClassify_hugeHTMLReply(t *testing.T) {
+	res, err := tracking.Classify(context.Background(), hugeHTMLReply(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kind != tracking.KindReply || !strings.HasPrefix(res.Text, "Yes, let's talk on Tuesday.") || len(res.Text) > 64<<10 {
+		t.Errorf("huge HTML reply: %q, %d bytes of text starting %q", res.Kind, len(res.Text), res.Text[:min(40, len(res.Text))])
+	}
+	if res.Intent != "interested" {
+		t.Errorf("Intent = %q; want interested", res.Intent)
+	}
+}
+
+func BenchmarkClassify_hugeHTMLReply(b *testing.B) {
+	raw := hugeHTMLReply()
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tracking.Classify(context.Background(), raw, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -51,7 +51,7 @@ func HTMLText(b []byte) string {
 					continue
 				}
 			}
-			var attrs map[string]string
+			var attrs tagAttrs
 			if hasAttr {
 				attrs = readAttrs(z)
 			}
@@ -78,7 +78,7 @@ func HTMLText(b []byte) string {
 				w.newline()
 				w.text("- ", quote, true)
 			case atom.Img:
-				if alt := strings.TrimSpace(attrs["alt"]); alt != "" && len(alt) < 100 {
+				if alt := strings.TrimSpace(attrs.alt); alt != "" && len(alt) < 100 {
 					w.text(alt, quote, false)
 				}
 			case atom.Td, atom.Th:
@@ -112,18 +112,32 @@ func HTMLText(b []byte) string {
 	return w.String()
 }
 
-func readAttrs(z *html.Tokenizer) map[string]string {
-	m := map[string]string{}
-	for n := 0; n < 32; n++ {
+// tagAttrs are the attributes HTMLText looks at.
+type tagAttrs struct{ id, class, typ, alt string }
+
+// readAttrs reads the attributes HTMLText needs, converting only their
+// values to strings.
+func readAttrs(z *html.Tokenizer) tagAttrs {
+	var a tagAttrs
+	for n := 0; n < 64; n++ {
 		k, v, more := z.TagAttr()
-		if len(k) > 0 && len(v) < 512 {
-			m[string(k)] = string(v)
+		if len(v) < 512 {
+			switch string(k) {
+			case "id":
+				a.id = string(v)
+			case "class":
+				a.class = string(v)
+			case "type":
+				a.typ = string(v)
+			case "alt":
+				a.alt = string(v)
+			}
 		}
 		if !more {
 			break
 		}
 	}
-	return m
+	return a
 }
 
 // quoteClasses and quoteIDs mark the containers mail clients put the
@@ -138,20 +152,17 @@ var (
 )
 
 // endsText reports whether an element starts the quoted history.
-func endsText(a atom.Atom, attrs map[string]string) bool {
-	if attrs == nil {
-		return false
-	}
-	if a == atom.Blockquote && strings.EqualFold(attrs["type"], "cite") {
+func endsText(a atom.Atom, attrs tagAttrs) bool {
+	if a == atom.Blockquote && strings.EqualFold(attrs.typ, "cite") {
 		return true
 	}
-	id := strings.ToLower(attrs["id"])
+	id := strings.ToLower(attrs.id)
 	for _, q := range quoteIDs {
 		if id == q || strings.HasPrefix(id, q) {
 			return true
 		}
 	}
-	if cls := strings.ToLower(attrs["class"]); cls != "" {
+	if cls := strings.ToLower(attrs.class); cls != "" {
 		for _, c := range strings.Fields(cls) {
 			for _, q := range quoteClasses {
 				if c == q {
@@ -164,12 +175,12 @@ func endsText(a atom.Atom, attrs map[string]string) bool {
 }
 
 // isSignature reports whether an element is a client's signature block.
-func isSignature(attrs map[string]string) bool {
-	if attrs == nil {
+func isSignature(attrs tagAttrs) bool {
+	if attrs.id == "" && attrs.class == "" {
 		return false
 	}
-	id := strings.ToLower(attrs["id"])
-	cls := strings.Fields(strings.ToLower(attrs["class"]))
+	id := strings.ToLower(attrs.id)
+	cls := strings.Fields(strings.ToLower(attrs.class))
 	for _, s := range signatureMarks {
 		if id == s {
 			return true
