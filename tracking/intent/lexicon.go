@@ -42,10 +42,12 @@ var cueLetters = map[byte]cue{
 // phrase is one compiled lexicon entry. A word ending in '~' matches any
 // word it begins; "*" matches up to three words; a phrase starting with
 // "^" matches only at the start of a clause (for short Japanese words
-// that also occur inside longer ones).
+// that also occur inside longer ones); a phrase ending in "$" only at the
+// end of one ("I'm in" but not "I'm in sales").
 type phrase struct {
 	words []string
 	start bool // only at the start of a clause
+	end   bool // only at the end of a clause
 	cue   cue
 	neg   cue // what the cue becomes when negated; cueNone: negation ignored
 }
@@ -87,11 +89,12 @@ func compile(sources ...string) (*lexicon, error) {
 					continue
 				}
 				start := strings.HasPrefix(p, "^")
-				words := phraseWords(strings.TrimPrefix(p, "^"))
+				end := strings.HasSuffix(p, "$")
+				words := phraseWords(strings.TrimSuffix(strings.TrimPrefix(p, "^"), "$"))
 				if len(words) == 0 || words[0] == "*" {
 					return nil, fmt.Errorf("intent: lexicon line %d: bad phrase %q", n+1, p)
 				}
-				lx.add(phrase{words: words, cue: k, neg: neg, start: start})
+				lx.add(phrase{words: words, cue: k, neg: neg, start: start, end: end})
 			}
 		}
 	}
@@ -176,7 +179,11 @@ func matchAt(p *phrase, toks []token, i int) int {
 	if p.start && i > 0 && toks[i-1].clause == toks[i].clause {
 		return -1
 	}
-	return matchFrom(p.words, toks, i, toks[i].sentence)
+	e := matchFrom(p.words, toks, i, toks[i].sentence)
+	if p.end && e > 0 && e < len(toks) && toks[e].clause == toks[e-1].clause {
+		return -1
+	}
+	return e
 }
 
 func matchFrom(words []string, toks []token, i, sent int) int {

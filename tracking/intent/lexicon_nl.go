@@ -19,7 +19,7 @@ L: later; nu niet; nu even niet; op dit moment niet; momenteel niet; voorlopig n
 N: geen interesse; niet geïnteresseerd; niet geinteresseerd; nee bedankt; geen behoefte; niet nodig; hebben al; we hebben al; gebruiken al; werken al met; naar mijn zin; tevreden; zoek niets; zoek niks; niet op zoek; ik pas; sla over; sta niet open; niet open voor
 -/W: de juiste persoon; de juiste contactpersoon; het juiste aanspreekpunt; verantwoordelijk; ga ik over; ga ik niet over; mijn afdeling; mijn gebied
 W: verkeerde persoon; verkeerde contactpersoon; werk niet meer; niet meer werkzaam; ben vertrokken; doorgestuurd; doorgezet; iemand anders; een collega; mijn collega; daar ga ik niet over
-U: afmelden; uitschrijven; schrijf me uit; haal me van; haal mij van; van jullie lijst; van de lijst; verwijder me; verwijder mij; verwijderen; geen mails meer; geen e-mails meer; stop met mailen; mailinglijst; spam; avg
+U: afmelden; uitschrijven; schrijf me uit; haal me van; haal mij van; van jullie lijst; van de lijst; verwijder me; verwijder mij; verwijderen; geen mails meer; geen e-mails meer; stop met mailen; mailinglijst; spam
 -/U: contact opnemen; mailen; benaderen
 M: wie ben jij; wie bent u; hoe komt u aan; hoe kom je aan
 S: maandag; dinsdag; woensdag; donderdag; vrijdag; zaterdag; zondag; morgen; vandaag; deze week; volgende week; ochtend; middag; avond; uur

@@ -18,8 +18,8 @@ L: później; nie teraz; obecnie nie; teraz nie; na razie nie; w tej chwili nie;
 -/N: szukam; szukamy; potrzebujemy; potrzebuję; zmieniać; zmiany; interesuje mnie
 N: nie jestem zainteresowany; nie jestem zainteresowana; nie jesteśmy zainteresowani; nie interesuje mnie; nie interesuje nas; brak zainteresowania; nie potrzebujemy; mamy już; już mamy; korzystamy już; jestem zadowolony; jestem zadowolona; nie szukam; nie szukamy; rezygnuję; odmawiam; pas
 -/W: właściwa osoba; właściwą osobą; odpowiednia osoba; odpowiednią osobą; odpowiedzialny; odpowiedzialna; zajmuję się; zajmuje się; do mnie; mój dział
-W: zła osoba; niewłaściwa osoba; już nie pracuję; nie pracuję już; odszedłem; odeszłam; przekazałem; przekazałam; przesłałem dalej; ktoś inny; kolega; koleżanka; mój kolega; moja koleżanka
-U: wypisz; wypisać; wypiszcie; wypisz mnie; usuń mnie; usunąć mnie; usuńcie mnie; usunięcie; z listy; listy mailingowej; rezygnuję z subskrypcji; nie kontaktować; nie pisać; proszę nie pisać; spam; rodo
+W: zła osoba; niewłaściwa osoba; już nie pracuję; nie pracuję już; odszedłem; odeszłam; przekazałem; przekazałam; przesłałem dalej; ktoś inny; kolega; koleżanka; mój kolega; moja koleżanka; pomylił pan osoby; pomyliła pani osoby; pomylił; pomyliła; pomyłka; to pomyłka
+U: wypisz; wypisać; wypiszcie; wypisz mnie; usuń mnie; usunąć mnie; usuńcie mnie; usunięcie; z listy; listy mailingowej; rezygnuję z subskrypcji; nie kontaktować; nie pisać; proszę nie pisać; spam; usunąć mój adres; usunąć moje dane; usuńcie moje dane; z bazy; z bazy danych
 -/U: kontaktować; pisać; wysyłać; przesyłać
 M: kim pan jest; kim pani jest; skąd ma pan; skąd macie
 S: poniedziałek; wtorek; środa; środę; czwartek; piątek; sobota; sobotę; niedziela; jutro; dzisiaj; dziś; w tym tygodniu; w przyszłym tygodniu; rano; po południu; wieczorem; godz

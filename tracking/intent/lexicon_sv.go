@@ -13,13 +13,13 @@ a: inte ointresserad; inte ointressant; har inget emot; inget emot
 Q/U: skicka; skicka mig; skickar; mejla mig; maila mig
 Q: mer information; mer info; mer detaljer; annonsen; en offert; en prislista
 K: vad; vilken; vilket; vilka; hur; var; vem; när; varför; är; finns; kan; har; går
-L: senare; inte nu; inte just nu; just nu inte; inte för tillfället; inte i dagsläget; inte än; inte ännu; nästa år; nästa kvartal; nästa månad; om några månader; om ett par månader; om ett halvår; om sex månader; efter sommaren; efter semestern; efter jul; efter nyår; i höst; i vår; i framtiden; hör av dig senare; hör av dig igen; hör av dig efter; hör av dig om; återkom; kontakta mig igen; dålig timing; fel tillfälle; mycket att göra; för mycket; hör gärna av dig; om ett år; i januari; i februari; i mars; i april; i maj; i juni; i juli; i augusti; i september; i oktober; i november; i december; ingen budget; inget budgetutrymme
+L: senare; inte nu; inte just nu; just nu inte; inte för tillfället; inte i dagsläget; inte än; inte ännu; nästa år; nästa kvartal; nästa månad; om några månader; om ett par månader; om ett halvår; om sex månader; efter sommaren; efter semestern; efter jul; efter nyår; i höst; i vår; i framtiden; hör av dig senare; hör av dig igen; hör av dig efter; hör av dig om; återkom; kontakta mig igen; dålig timing; fel tillfälle; mycket att göra; för mycket; hör gärna av dig; om ett år; i januari; i februari; i mars; i april; i maj; i juni; i juli; i augusti; i september; i oktober; i november; i december; ingen budget; inget budgetutrymme; efter årsskiftet; till hösten; till våren; till sommaren
 -/L: nu; just nu; för tillfället; i dagsläget; för närvarande
 -/N: söker; letar; behov; behöver; relevant; byta
 N: inte intresserad; inte intresserade; inget intresse; nej tack; inget behov; har redan; använder redan; jobbar redan med; nöjd; nöjda; trivs; avböjer; jag avstår; avstår
 -/W: rätt person; rätt kontakt; ansvarig; ansvarar; som ansvarar; mitt område; min avdelning
 W: fel person; fel kontakt; jobbar inte längre; arbetar inte längre; slutat; har slutat; vidarebefordrat; skickat vidare; någon annan; en kollega; min kollega
-U: avregistrera; avregistrera mig; avsluta prenumeration; avprenumerera; ta bort mig; ta bort mig från; sluta maila; sluta mejla; sluta skicka; från er lista; från listan; utskick; maillista; spam; gdpr
+U: avregistrera; avregistrera mig; avsluta prenumeration; avprenumerera; ta bort mig; ta bort mig från; sluta maila; sluta mejla; sluta skicka; från er lista; från listan; utskick; maillista; spam
 -/U: kontakta mig; mejla; maila
 M: vem är du; vem är detta; hur fick du
 S: måndag; tisdag; onsdag; torsdag; fredag; lördag; söndag; imorgon; i morgon; idag; i dag; denna vecka; den här veckan; nästa vecka; förmiddag; eftermiddag; kväll; kl

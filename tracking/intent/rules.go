@@ -132,7 +132,7 @@ func gather(t *text, ms []match) verdict {
 	}
 	// Per sentence and per clause: which cues they hold.
 	type sentCues struct{ slot, fits, meeting bool }
-	type clauseCues struct{ blocksAsk, wh bool }
+	type clauseCues struct{ blocksAsk, wh, accept, later bool }
 	sc := make([]sentCues, len(t.sentences))
 	nClauses := 0
 	if len(t.toks) > 0 {
@@ -152,7 +152,7 @@ func gather(t *text, ms []match) verdict {
 		switch c {
 		case cueAccept:
 			f.accept = true
-			cl.blocksAsk = true
+			cl.blocksAsk, cl.accept = true, true
 		case cueLike:
 			f.like = true
 			s.meeting, cl.blocksAsk = true, true
@@ -160,7 +160,7 @@ func gather(t *text, ms []match) verdict {
 			f.ask = true
 		case cueLater:
 			f.later = true
-			cl.blocksAsk = true
+			cl.blocksAsk, cl.later = true, true
 		case cueDecline:
 			f.decline = true
 			cl.blocksAsk = true
@@ -180,6 +180,22 @@ func gather(t *text, ms []match) verdict {
 			if t.sentences[tok.sentence].n <= 3 {
 				f.decline = true
 				cl.blocksAsk = true
+			}
+		}
+	}
+	// A meeting tied to a later time in the same clause ("can we talk in
+	// January?", "podemos falar mais para frente?") defers: later.
+	for i := range t.toks {
+		if i > 0 && t.toks[i].clause == t.toks[i-1].clause {
+			continue
+		}
+		if cl := clauseOf(i); cl.accept && cl.later {
+			f := v.seg(segOf[i])
+			f.accept = false
+			for j := range cc {
+				if cc[j].accept && !cc[j].later {
+					f.accept = true // another clause accepts outright
+				}
 			}
 		}
 	}
@@ -215,19 +231,22 @@ func clauseStart(t *text, i int) int {
 	return i
 }
 
-// negated reports whether match k has a negation word before it in its
-// clause (within negBefore words) or a post-negation word after it
-// (within negAfter words).
+// negated reports whether match k is negated: an odd number of negation
+// words before it in its clause (within negBefore words) and post-
+// negation words after it (within negAfter words), so "can't say I'm not
+// curious" is curious. French "ne" does not count: the "pas", "plus" or
+// "jamais" that goes with it does.
 func negated(t *text, ms []match, k int) bool {
 	m := ms[k]
+	n := 0
 	clause := t.toks[m.start].clause
 	for j := k - 1; j >= 0; j-- {
 		p := ms[j]
 		if m.start-p.end >= negBefore || t.toks[p.start].clause != clause {
 			break
 		}
-		if p.cue == cueNeg || p.cue == cuePostNeg || p.cue == cueNo {
-			return true
+		if (p.cue == cueNeg || p.cue == cuePostNeg || p.cue == cueNo) && !isNe(t.toks[p.start].s) {
+			n++
 		}
 	}
 	endClause := t.toks[m.end-1].clause
@@ -237,8 +256,12 @@ func negated(t *text, ms []match, k int) bool {
 			break
 		}
 		if p.cue == cuePostNeg || p.cue == cueNo {
-			return true
+			n++
 		}
 	}
-	return false
+	return n%2 == 1
 }
+
+// isNe reports the first half of the French negation, which needs its
+// second half to negate.
+func isNe(w string) bool { return w == "ne" || w == "n" }
