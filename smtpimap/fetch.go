@@ -30,11 +30,15 @@ const headerChunk = 500
 //
 // An empty cursor looks back over Config.LookBack (30 days). A changed
 // UIDVALIDITY resyncs the folder from the cursor's watermark, losing
-// nothing and returning nothing twice. Without IMAP settings Fetch returns
-// an empty batch.
+// nothing and returning nothing twice. Without IMAP settings Fetch reads
+// POP3 when that is set (see the package docs, "Receiving over POP3"), and
+// otherwise returns an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
 	if p.closed.Load() {
 		return nil, providerkit.Closed(provider.KindSMTPIMAP, "fetch")
+	}
+	if p.cfg.IMAP == nil && p.cfg.POP3 != nil {
+		return p.fetchPOP3(ctx, cursorText, idx)
 	}
 	cur, err := parseCursor(cursorText)
 	if err != nil {

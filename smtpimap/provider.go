@@ -70,6 +70,9 @@ func New(cfg Config) (*Provider, error) {
 		}
 		cfg.IMAP = &imapSrv
 	}
+	if err := resolvePOP3(&cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
 		return nil, providerkit.Invalid("Auth", "unknown mechanism")
 	}
@@ -118,7 +121,7 @@ func (p *Provider) Close() error {
 	return errors.Join(p.smtp.close(), p.imap.close())
 }
 
-// Verify signs in to SMTP and, when receiving is on, to IMAP. A rejected
+// Verify signs in to SMTP and, when receiving is on, to IMAP (or POP3). A rejected
 // password is provider.ErrAuth; a server without TLS is provider.ErrInsecure.
 // The connections it opens are kept for later sends and fetches.
 func (p *Provider) Verify(ctx context.Context) error {
@@ -132,7 +135,7 @@ func (p *Provider) Verify(ctx context.Context) error {
 		return err
 	}
 	if p.cfg.IMAP == nil {
-		return nil
+		return p.verifyPOP3(ctx)
 	}
 	return p.imap.do(ctx, func(s *imapSession) error { return nil })
 }

@@ -38,11 +38,6 @@ var returnPhrases = [...]string{
 	"retorno", "acesso limitado", "terug", "dringende", "beperkt", "tillbaka", "brådskande", "begränsad",
 }
 
-// The phrase lists compiled; never modified after.
-var (
-	absenceMatcher = newPhraseMatcher(absencePhrases[:])
-	returnMatcher  = newPhraseMatcher(returnPhrases[:])
-)
 
 // isAutoReplyBody recognises an out-of-office notice sent without any
 // auto-reply header or subject: its new text (quotes removed) is short,
@@ -54,11 +49,19 @@ func isAutoReplyBody(newText string) bool {
 	if newText == "" || len(newText) > 1500 {
 		return false
 	}
-	head := newText
+	body := strings.ToLower(strings.ReplaceAll(newText, "\n", " "))
+	head := body
 	if len(head) > 600 {
 		head = head[:600]
 	}
-	head = strings.ReplaceAll(head, "\n", " ")
-	body := strings.ReplaceAll(newText, "\n", " ")
-	return absenceMatcher.contains(head) && returnMatcher.contains(body)
+	return containsAny(head, absencePhrases[:]) && containsAny(body, returnPhrases[:])
+}
+
+func containsAny(s string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -68,7 +68,7 @@ func BenchmarkClassifyReplies(b *testing.B) {
 		for _, m := range msgs {
 			res, err := tracking.Classify(ctx, m, nil)
 			if err != nil || res.Intent == "" {
-				b.Fatalf("%v %q", err, res.Kind)
+				b.Fatalf("%v %q", err, res.Class)
 			}
 		}
 	}
@@ -101,8 +101,8 @@ func TestClassify_hugeHTMLReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Kind != tracking.KindReply || !strings.HasPrefix(res.Text, "Yes, let's talk on Tuesday.") || len(res.Text) > 64<<10 {
-		t.Errorf("huge HTML reply: %q, %d bytes of text starting %q", res.Kind, len(res.Text), res.Text[:min(40, len(res.Text))])
+	if res.Class != tracking.ClassReply || !strings.HasPrefix(res.Text, "Yes, let's talk on Tuesday.") || len(res.Text) > 64<<10 {
+		t.Errorf("huge HTML reply: %q, %d bytes of text starting %q", res.Class, len(res.Text), res.Text[:min(40, len(res.Text))])
 	}
 	if res.Intent != "interested" {
 		t.Errorf("Intent = %q; want interested", res.Intent)

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/replytext"
 	"github.com/inboxkit/inboxkit/tracking/intent"
 )
@@ -19,11 +20,11 @@ type Attachment struct {
 
 // replyParts converts m's leaves for replytext: disposition, file name
 // (RFC 2231 and RFC 2047 decoded) and Content-ID from each part's header.
-func replyParts(m *parsedMessage, cfg *config) []replytext.Part {
-	out := make([]replytext.Part, 0, len(m.parts))
-	for _, p := range m.parts {
-		rp := replytext.Part{Type: p.ctype, Params: p.params, Body: p.body, ContentID: p.header.Get("Content-Id")}
-		if cd := p.header.Get("Content-Disposition"); cd != "" {
+func replyParts(m *mailparse.Message, cfg *config) []replytext.Part {
+	out := make([]replytext.Part, 0, len(m.Parts))
+	for _, p := range m.Parts {
+		rp := replytext.Part{Type: p.Type, Params: p.Params, Body: p.Body, ContentID: p.Header.Get("Content-Id")}
+		if cd := p.Header.Get("Content-Disposition"); cd != "" {
 			if d, params, err := mime.ParseMediaType(cd); err == nil {
 				rp.Disposition, rp.Filename = d, params["filename"]
 			} else {
@@ -32,14 +33,14 @@ func replyParts(m *parsedMessage, cfg *config) []replytext.Part {
 			}
 		}
 		if rp.Filename != "" {
-			rp.Filename = decodeWords(rp.Filename, cfg)
+			rp.Filename = mailparse.DecodeWords(rp.Filename, &cfg.parse)
 		}
-		if n := p.params["name"]; n != "" && strings.Contains(n, "=?") {
-			params := make(map[string]string, len(p.params))
-			for k, v := range p.params {
+		if n := p.Params["name"]; n != "" && strings.Contains(n, "=?") {
+			params := make(map[string]string, len(p.Params))
+			for k, v := range p.Params {
 				params[k] = v
 			}
-			params["name"] = decodeWords(n, cfg)
+			params["name"] = mailparse.DecodeWords(n, &cfg.parse)
 			rp.Params = params
 		}
 		out = append(out, rp)
@@ -49,7 +50,7 @@ func replyParts(m *parsedMessage, cfg *config) []replytext.Part {
 
 // replyText extracts the new text and the attachments of m once.
 type replyText struct {
-	m    *parsedMessage
+	m    *mailparse.Message
 	cfg  *config
 	done bool
 	r    replytext.Reply
@@ -75,7 +76,7 @@ func (t *replyText) fill(res *Result) {
 // host's classifier (falling back to the built-in rules when it fails)
 // or the built-in rules. Nothing is done for other kinds.
 func decideIntent(ctx context.Context, cfg *config, res *Result) error {
-	if res.Kind != KindReply {
+	if res.Class != ClassReply {
 		return nil
 	}
 	m := intent.Message{Text: res.Text, Subject: res.Subject, From: res.From}
@@ -97,9 +98,9 @@ func decideIntent(ctx context.Context, cfg *config, res *Result) error {
 }
 
 // hasDeliveryStatus reports whether m carries an RFC 3464 report.
-func hasDeliveryStatus(m *parsedMessage) bool {
-	for _, p := range m.parts {
-		if p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status" {
+func hasDeliveryStatus(m *mailparse.Message) bool {
+	for _, p := range m.Parts {
+		if p.Type == "message/delivery-status" || p.Type == "message/global-delivery-status" {
 			return true
 		}
 	}

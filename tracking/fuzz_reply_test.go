@@ -30,17 +30,17 @@ func FuzzClassify_reply(f *testing.F) {
 		if !utf8.ValidString(res.Text) {
 			t.Fatalf("text is not UTF-8: %q", res.Text)
 		}
-		if (res.Kind == tracking.KindReply) != (res.Intent != "") {
-			t.Fatalf("kind %q with intent %q", res.Kind, res.Intent)
+		if (res.Class == tracking.ClassReply) != (res.Intent != "") {
+			t.Fatalf("kind %q with intent %q", res.Class, res.Intent)
 		}
-		if res.Kind == tracking.KindReply && !res.Intent.Valid() {
+		if res.Class == tracking.ClassReply && !res.Intent.Valid() {
 			t.Fatalf("intent %q is not a fixed word", res.Intent)
 		}
-		if res.Challenge && res.Kind != tracking.KindAutoReply {
-			t.Fatalf("challenge of kind %q", res.Kind)
+		if res.Challenge && res.Class != tracking.ClassAutoReply {
+			t.Fatalf("challenge of kind %q", res.Class)
 		}
-		if res.Text != "" && res.Kind != tracking.KindReply && res.Kind != tracking.KindAutoReply {
-			t.Fatalf("text for kind %q", res.Kind)
+		if res.Text != "" && res.Class != tracking.ClassReply && res.Class != tracking.ClassAutoReply {
+			t.Fatalf("text for kind %q", res.Class)
 		}
 	})
 }

@@ -38,7 +38,7 @@ func ExampleClassify_reply() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Kind)
+	fmt.Println(res.Class)
 	fmt.Println(res.Text)
 	fmt.Println(res.Intent, res.Referral)
 	// Output:

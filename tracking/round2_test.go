@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
 )
 
 // classifyFixture classifies testdata/round2/name (fixtures written for
@@ -29,8 +30,8 @@ func classifyFixture(t *testing.T, name string, idx provider.SentIndex) tracking
 func TestClassify_challenge(t *testing.T) {
 	for _, name := range []string{"challenge-boxbe.eml", "challenge-generic.eml"} {
 		res := classifyFixture(t, name, nil)
-		if res.Kind != tracking.KindAutoReply || !res.Challenge {
-			t.Errorf("%s: Kind %q Challenge %v; want auto_reply, challenge", name, res.Kind, res.Challenge)
+		if res.Class != tracking.ClassAutoReply || !res.Challenge {
+			t.Errorf("%s: Kind %q Challenge %v; want auto_reply, challenge", name, res.Class, res.Challenge)
 		}
 		if res.Intent != "" {
 			t.Errorf("%s: Intent %q; want none for a challenge", name, res.Intent)
@@ -38,8 +39,8 @@ func TestClassify_challenge(t *testing.T) {
 	}
 	// A real report that happens to mention verification stays a bounce.
 	res, err := tracking.Classify(context.Background(), dsn("a@example.org", "failed", "5.7.1"), nil)
-	if err != nil || res.Kind != tracking.KindBounce || res.Challenge {
-		t.Errorf("DSN: %q challenge=%v, %v; want a bounce", res.Kind, res.Challenge, err)
+	if err != nil || res.Class != tracking.ClassBounce || res.Challenge {
+		t.Errorf("DSN: %q challenge=%v, %v; want a bounce", res.Class, res.Challenge, err)
 	}
 }
 
@@ -49,8 +50,8 @@ func TestClassify_warningsAreDelays(t *testing.T) {
 		{"delay-exim-still-trying.eml", "emil@busyhost.example"},
 	} {
 		res := classifyFixture(t, tc.file, nil)
-		if res.Kind != tracking.KindBounce || res.Action != tracking.ActionDelayed || res.Hard || res.Recipient() != tc.rcpt {
-			t.Errorf("%s = %q %q hard=%v %q; want bounce delayed soft %q", tc.file, res.Kind, res.Action, res.Hard, res.Recipient(), tc.rcpt)
+		if res.Class != tracking.ClassBounce || res.Action != tracking.BounceDelayed || res.Hard || res.Recipient() != tc.rcpt {
+			t.Errorf("%s = %q %q hard=%v %q; want bounce delayed soft %q", tc.file, res.Class, res.Action, res.Hard, res.Recipient(), tc.rcpt)
 		}
 	}
 }
@@ -75,7 +76,7 @@ func TestClassify_sentToAddress(t *testing.T) {
 	if got := res.Recipients[0]; got.Address != "gina@alumni.example" || got.ReportedAddress != "gina.g@gmail.example" {
 		t.Errorf("mapped to record: %+v; want gina@alumni.example reported as gina.g@gmail.example", got)
 	}
-	evs := tracking.EventsOf(res, nil, time.Unix(2, 0))
+	evs := activity.EventsOf(res, nil, time.Unix(2, 0))
 	if len(evs) != 1 || evs[0].Recipient != "gina@alumni.example" {
 		t.Errorf("EventsOf = %+v; want one event for gina@alumni.example", evs)
 	}
@@ -89,12 +90,12 @@ func TestClassify_listAndGatewayRecipients(t *testing.T) {
 		{"lotus.eml", "jan.ek@partner.example"},
 	} {
 		res := classifyFixture(t, tc.file, nil)
-		if res.Kind != tracking.KindBounce || len(res.Recipients) != 1 || res.Recipient() != tc.want {
+		if res.Class != tracking.ClassBounce || len(res.Recipients) != 1 || res.Recipient() != tc.want {
 			var got []string
 			for _, r := range res.Recipients {
 				got = append(got, r.Address)
 			}
-			t.Errorf("%s: %q recipients %q; want only %q", tc.file, res.Kind, got, tc.want)
+			t.Errorf("%s: %q recipients %q; want only %q", tc.file, res.Class, got, tc.want)
 		}
 	}
 }
@@ -102,16 +103,16 @@ func TestClassify_listAndGatewayRecipients(t *testing.T) {
 func TestClassify_outOfOfficeWithoutHeaders(t *testing.T) {
 	for _, tc := range []struct {
 		file string
-		kind tracking.Kind
+		kind tracking.Class
 		back time.Time
 	}{
-		{"ooo-no-header-en.eml", tracking.KindAutoReply, time.Date(2024, 1, 22, 0, 0, 0, 0, time.UTC)},
-		{"ooo-no-header-pl.eml", tracking.KindAutoReply, time.Date(2024, 1, 19, 0, 0, 0, 0, time.UTC)},
-		{"ooo-human-mention.eml", tracking.KindReply, time.Time{}},
+		{"ooo-no-header-en.eml", tracking.ClassAutoReply, time.Date(2024, 1, 22, 0, 0, 0, 0, time.UTC)},
+		{"ooo-no-header-pl.eml", tracking.ClassAutoReply, time.Date(2024, 1, 19, 0, 0, 0, 0, time.UTC)},
+		{"ooo-human-mention.eml", tracking.ClassReply, time.Time{}},
 	} {
 		res := classifyFixture(t, tc.file, nil)
-		if res.Kind != tc.kind || !res.ReturnDate.Equal(tc.back) {
-			t.Errorf("%s: %q back %v; want %q back %v", tc.file, res.Kind, res.ReturnDate, tc.kind, tc.back)
+		if res.Class != tc.kind || !res.ReturnDate.Equal(tc.back) {
+			t.Errorf("%s: %q back %v; want %q back %v", tc.file, res.Class, res.ReturnDate, tc.kind, tc.back)
 		}
 		if res.Text == "" {
 			t.Errorf("%s: no text", tc.file)
