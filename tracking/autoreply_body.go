@@ -38,7 +38,6 @@ var returnPhrases = [...]string{
 	"retorno", "acesso limitado", "terug", "dringende", "beperkt", "tillbaka", "brådskande", "begränsad",
 }
 
-
 // isAutoReplyBody recognises an out-of-office notice sent without any
 // auto-reply header or subject: its new text (quotes removed) is short,
 // says the writer is away in its first lines, and says when they are

@@ -85,4 +85,3 @@ func recordMatch(rec *provider.SentRecord, addr string) string {
 	}
 	return ""
 }
-

@@ -39,7 +39,6 @@ func InOriginalRecipients(originals []textproto.Header, addr string) bool {
 	return false
 }
 
-
 // QuotedToHas reports whether a copy of our message pasted into a
 // notice's text (qmail, old Sendmail: no MIME part) has a To or Cc line
 // naming addr.

@@ -84,4 +84,3 @@ func TestRatesOf_intents(t *testing.T) {
 		t.Errorf("InterestRate of nothing = %v; want 0", got)
 	}
 }
-
