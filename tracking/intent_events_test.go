@@ -37,7 +37,7 @@ func TestClassify_replyTextAndIntent(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			res := classifyFixture(t, tc.file, idx)
 			if res.Class != tracking.ClassReply {
-				t.Fatalf("Kind = %q; want reply", res.Class)
+				t.Fatalf("Class = %q; want reply", res.Class)
 			}
 			if res.Text != tc.text || res.Intent != tc.intent || res.Referral != tc.referral {
 				t.Errorf("got text %q intent %q referral %q; want %q %q %q", res.Text, res.Intent, res.Referral, tc.text, tc.intent, tc.referral)

@@ -31,7 +31,7 @@ func TestClassify_challenge(t *testing.T) {
 	for _, name := range []string{"challenge-boxbe.eml", "challenge-generic.eml"} {
 		res := classifyFixture(t, name, nil)
 		if res.Class != tracking.ClassAutoReply || !res.Challenge {
-			t.Errorf("%s: Kind %q Challenge %v; want auto_reply, challenge", name, res.Class, res.Challenge)
+			t.Errorf("%s: Class %q Challenge %v; want auto_reply, challenge", name, res.Class, res.Challenge)
 		}
 		if res.Intent != "" {
 			t.Errorf("%s: Intent %q; want none for a challenge", name, res.Intent)
