@@ -71,10 +71,10 @@ func IsChallenge(h textproto.Header, from, subject, text string) bool {
 			}
 		}
 	}
-	if len(text) > 4<<10 {
+	if len(text) > 2<<10 {
 		// A challenge asks in its first lines; the rest is the held
 		// message.
-		text = text[:4<<10]
+		text = text[:2<<10]
 	}
 	ask := challengeAskMatcher.contains(subject) || challengeAskMatcher.contains(text)
 	if service {

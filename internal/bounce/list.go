@@ -61,6 +61,9 @@ func listOf(a string) string {
 // ("expanded from team@lists.example.org"): the list we posted to, not
 // a member whose delivery failed.
 func expandedLists(text string) []string {
+	if len(text) > 16<<10 {
+		text = text[:16<<10] // the transcript's head names the expansion
+	}
 	var out []string
 	for off := 0; off < len(text) && len(out) < 8; {
 		i := indexFold(text[off:], "expanded from")
