@@ -111,3 +111,32 @@ func BenchmarkDecide(b *testing.B) {
 		Decide(Message{Text: texts[i%len(texts)]})
 	}
 }
+
+// TestRules_concurrent: the built-in rules share one read-only lexicon;
+// run with -race.
+func TestRules_concurrent(t *testing.T) {
+	texts := []string{"Sure", "Not now, but send me the job description.", "Bitte entfernen Sie mich aus Ihrem Verteiler.",
+		"料金はいくらですか？", "Wrong person - try anna@acme.com."}
+	want := make([]Result, len(texts))
+	for i, s := range texts {
+		want[i] = Decide(Message{Text: s})
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for n := 0; n < 200; n++ {
+				i := n % len(texts)
+				if got := Decide(Message{Text: texts[i]}); got != want[i] {
+					done <- errors.New(texts[i] + ": " + string(got.Intent))
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
