@@ -9,8 +9,10 @@ import "testing"
 // holdout.jsonl before any rule (96.3% at its one measurement),
 // holdout2.jsonl before the fixes its misses suggested (85.5%),
 // holdout3.jsonl before the tune2 round (93.4%), holdout4.jsonl before
-// the tune3 round (96.4% before and after it). Later figures on a
-// held-out set that was already looked at are optimistic. The floors
+// the tune3 round (96.4% before and after it), holdout5.jsonl before a
+// last round of phrases from general knowledge (92.3%; written by the
+// same hand just before, so the later figure is optimistic). Later
+// figures on a held-out set that was already looked at are optimistic. The floors
 // guard against regressions; they are not targets.
 func TestAccuracy(t *testing.T) {
 	for _, tc := range []struct {
@@ -24,6 +26,7 @@ func TestAccuracy(t *testing.T) {
 		{"holdout3.jsonl", 0.85},
 		{"tune3.jsonl", 0.95},
 		{"holdout4.jsonl", 0.90},
+		{"holdout5.jsonl", 0.90},
 	} {
 		t.Run(tc.set, func(t *testing.T) {
 			rate, _ := accuracy(t, tc.set)
