@@ -67,6 +67,9 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	if !hasDeliveryStatus(m) && bounce.IsChallenge(m.Header, res.From, res.Subject, human) {
 		res.Class, res.Challenge = ClassAutoReply, true
 		text.fill(&res)
+		if a := heldFor(human, ownAddresses(m, res.From)); a != "" {
+			res.Recipients = []Recipient{{Address: a}}
+		}
 		return res, matchAuto(ctx, idx, m, cfg, &res)
 	}
 	in := bounce.Input{

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/bounce"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/replytext"
 	"github.com/inboxkit/inboxkit/tracking/intent"
@@ -101,6 +102,29 @@ func decideIntent(ctx context.Context, cfg *config, res *Result) error {
 func hasDeliveryStatus(m *mailparse.Message) bool {
 	for _, p := range m.Parts {
 		if p.Type == "message/delivery-status" || p.Type == "message/global-delivery-status" {
+			return true
+		}
+	}
+	return false
+}
+
+// heldFor returns the address a challenge holds our mail for: the first
+// address its text names that is neither its own nor ours, or "".
+func heldFor(text string, own []string) string {
+	if len(text) > 2<<10 {
+		text = text[:2<<10]
+	}
+	for _, a := range bounce.FindAddresses(text) {
+		if !containsFold(own, a) {
+			return a
+		}
+	}
+	return ""
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
 			return true
 		}
 	}

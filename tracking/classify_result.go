@@ -112,7 +112,8 @@ type Result struct {
 	// Challenge marks a challenge-response message (Boxbe, Spam Arrest
 	// and their kind: "please verify you are human"): the recipient's
 	// filter holds our mail until we prove we are a person. Its Class is
-	// ClassAutoReply; it is not a bounce and stops nothing.
+	// ClassAutoReply; it is not a bounce and stops nothing. Recipients
+	// holds the address it holds our mail for, when its text names one.
 	Challenge bool
 
 	// From, Subject and MessageID describe the message itself (subject

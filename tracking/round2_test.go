@@ -36,6 +36,12 @@ func TestClassify_challenge(t *testing.T) {
 		if res.Intent != "" {
 			t.Errorf("%s: Intent %q; want none for a challenge", name, res.Intent)
 		}
+		if name == "challenge-boxbe.eml" {
+			ev := activity.EventsOf(res, nil, time.Unix(1, 0))
+			if res.Recipient() != "tom.baker@acme.example" || len(ev) != 1 || ev[0].Recipient != "tom.baker@acme.example" || !ev[0].Challenge {
+				t.Errorf("boxbe: held for %q, events %+v; want one challenge event for tom.baker@acme.example", res.Recipient(), ev)
+			}
+		}
 	}
 	// A real report that happens to mention verification stays a bounce.
 	res, err := tracking.Classify(context.Background(), dsn("a@example.org", "failed", "5.7.1"), nil)
