@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/provider/sendlogtest"
 )
 
 // mailbox is a fake delivery path that counts deliveries per Message-ID
@@ -136,4 +137,8 @@ func TestDeduper_noKeyAlwaysSends(t *testing.T) {
 	if len(mb.delivered) != 2 {
 		t.Errorf("delivered %d distinct messages; want 2", len(mb.delivered))
 	}
+}
+
+func TestMemorySendLog_conformance(t *testing.T) {
+	sendlogtest.Run(t, func(*testing.T) provider.SendLog { return provider.NewMemorySendLog() })
 }
