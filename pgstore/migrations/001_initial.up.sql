@@ -35,7 +35,7 @@ CREATE TABLE {schema}.fetch_cursor (
 -- SendLog: one row per idempotency key.
 CREATE TABLE {schema}.send_log (
     account     text        NOT NULL,
-    key         text        NOT NULL,
+    key         bytea       NOT NULL,               -- the IdempotencyKey's bytes (it may hold any byte)
     state       smallint    NOT NULL CHECK (state IN (1, 2, 3)), -- 1 in flight, 2 unknown, 3 done
     message_id  text        NOT NULL,
     provider_id text,                               -- set when done

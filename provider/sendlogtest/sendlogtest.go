@@ -169,11 +169,11 @@ func testFinishMissing(t *testing.T, l provider.SendLog) {
 }
 
 func testKeysPerAccount(t *testing.T, l provider.SendLog) {
-	for _, k := range []struct{ account, key string }{
+	for i, k := range []struct{ account, key string }{
 		{"a@example.com", "k"}, {"b@example.com", "k"}, {"a@example.com", "k2"},
 		{"a@example.com", "K"}, {"a@example.co", "mk"}, {"a@example.com", "\x00"},
 	} {
-		if e := begin(t, l, k.account, k.key, "m-"+k.account+k.key, base()); e != nil {
+		if e := begin(t, l, k.account, k.key, fmt.Sprintf("m%d@example.com", i), base()); e != nil {
 			t.Errorf("Begin(%q, %q) = %+v; want nil: keys are per account and exact", k.account, k.key, e)
 		}
 	}
