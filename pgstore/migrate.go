@@ -4,7 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
-		"sort"
+	"sort"
 	"strconv"
 	"strings"
 
