@@ -46,13 +46,19 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 				Err: fmt.Errorf("gmail: %s is not an accepted send-as alias of %s", from, p.email)}
 		}
 	}
-	if err := p.daily.check(p.now()); err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrRateLimited, Err: err}
+	taken, err := p.daily.take(ctx, p.now())
+	if err != nil {
+		code := provider.ErrTemporary // the shared counter could not be reached
+		if errors.Is(err, provider.ErrRateLimited) {
+			code = provider.ErrRateLimited
+		}
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: code, Err: err}
 	}
 	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
 	if sent != nil && !sent.Duplicate {
-		p.daily.record(sent.SentAt)
 		p.applyLabel(ctx, sent.ProviderID)
+	} else {
+		p.daily.giveBack(ctx, taken)
 	}
 	return sent, err
 }
