@@ -168,3 +168,16 @@ func ours() string {
 	}
 	return strings.Join(out, "\n\n")
 }
+
+// PoolWithoutPing returns a pool from cfg without checking the server is
+// there, for tests of what happens when it is not. It is closed when t
+// ends.
+func PoolWithoutPing(t testing.TB, cfg *pgxpool.Config) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("opening a pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
