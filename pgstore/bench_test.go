@@ -219,3 +219,28 @@ func BenchmarkStore_lookups(b *testing.B) {
 		lat.report(b)
 	})
 }
+
+// BenchmarkLeases_Renew measures one replica renewing its 100 leases (one
+// statement), reporting p50 and p99.
+func BenchmarkLeases_Renew(b *testing.B) {
+	pool := pgtest.Pool(b)
+	s := newStoreOn(b, pool, nil)
+	ctx := context.Background()
+	all := make([]string, 300)
+	for i := range all {
+		all[i] = fmt.Sprintf("user%03d@example.com", i)
+	}
+	if got, err := s.Leases().Acquire(ctx, "replica-1", all, 100, time.Minute); err != nil || len(got) != 100 {
+		b.Fatalf("Acquire = %d, %v; want 100", len(got), err)
+	}
+	lat := make(latencies, 0, b.N)
+	for b.Loop() {
+		t := time.Now()
+		got, err := s.Leases().Renew(ctx, "replica-1", time.Minute)
+		if err != nil || len(got) != 100 {
+			b.Fatalf("Renew = %d, %v; want 100", len(got), err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	lat.report(b)
+}
