@@ -15,7 +15,12 @@
 //     the token endpoint sees one refresh;
 //   - delegation.GrantStore, delegation.RedeemedStore and delegation.Sink;
 //   - provider.SendCounter, shared send counters over rolling windows
-//     (Gmail's daily limit, Exchange's per-minute limit, pacing).
+//     (Gmail's daily limit, Exchange's per-minute limit, pacing);
+//   - Leases: which replica works on which mailbox, claimed with FOR UPDATE
+//     SKIP LOCKED, renewed in one statement per replica, with a fencing
+//     token that grows on every new holder;
+//   - Events: an event table unique by event key, so a message fetched
+//     twice (after a crash or a failover) is reported once.
 //
 // # Schema and migrations
 //
