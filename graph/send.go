@@ -55,13 +55,17 @@ func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrNotAllowed, Field: "From.Email",
 			Err: fmt.Errorf("graph: %s may not send as %s (not listed in Options.OnBehalfOf)", p.email, from)}
 	}
-	at, err := p.quota.reserve(len(m.Recipients()))
+	taken, err := p.quota.reserve(ctx, len(m.Recipients()))
 	if err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrRateLimited, Err: err}
+		code := provider.ErrTemporary // the shared counter could not be reached
+		if errors.Is(err, provider.ErrRateLimited) {
+			code = provider.ErrRateLimited
+		}
+		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: code, Err: err}
 	}
 	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
 	if sent == nil || sent.Duplicate {
-		p.quota.release(at)
+		p.quota.release(ctx, taken)
 	}
 	return sent, err
 }
