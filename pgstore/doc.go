@@ -32,6 +32,13 @@
 // when several replicas start at once. SQL lives in .sql files beside the
 // Go that runs it; values always travel as query parameters.
 //
+// # Connections
+//
+// Each call borrows one connection from the host's pool for its duration
+// and returns it. Tokens.Refresh holds its connection (and the token's row
+// lock) while it calls the token endpoint, so size the pool for the
+// replica's concurrent sends and fetches plus its concurrent refreshes.
+//
 // # Errors
 //
 // A serialization failure or a deadlock is retried (Options.MaxRetries).

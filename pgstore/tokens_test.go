@@ -245,3 +245,56 @@ func TestTokens_deadGrant(t *testing.T) {
 		t.Errorf("error %q quotes a token", err)
 	}
 }
+
+// flakySealer fails the next fail Seals, as a KMS having a bad moment.
+type flakySealer struct {
+	pgstore.Sealer
+	mu   sync.Mutex
+	fail int
+}
+
+func (f *flakySealer) Seal(plaintext, ad []byte) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail > 0 {
+		f.fail--
+		return nil, errors.New("kms unavailable")
+	}
+	return f.Sealer.Seal(plaintext, ad)
+}
+
+// The endpoint rotated the refresh token but storing the new token
+// failed: the TokenSource uses the new token at once, keeps it, and stores
+// it on the next call without refreshing again, so the rotated refresh
+// token is not lost.
+func TestTokenSource_keepsRefreshedTokenUntilStored(t *testing.T) {
+	ep, cfg := newEndpoint(t)
+	s, _ := newStore(t)
+	sealer := &flakySealer{Sealer: testKeyring(t)}
+	toks, err := s.Tokens(sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := pgtest.Context(t, testTimeout)
+	if _, err := toks.Put(ctx, "k", expiredToken()); err != nil {
+		t.Fatal(err)
+	}
+	src := toks.TokenSource("k", pgstore.ConfigRefresher(cfg, nil), nil)
+	sealer.fail = 1
+	tok, err := src.Token()
+	if err != nil || tok.AccessToken != "at-secret-1" {
+		t.Fatalf("Token while the store fails = %v, %v; want the refreshed token", tok, err)
+	}
+	if st, err := toks.Load(ctx, "k"); err != nil || st.Token.RefreshToken != "rt-secret-1" {
+		t.Fatalf("stored token = %+v, %v; want the old one still (the write failed)", st, err)
+	}
+	if tok, err := src.Token(); err != nil || tok.AccessToken != "at-secret-1" {
+		t.Fatalf("second Token = %v, %v; want the same token", tok, err)
+	}
+	if st, err := toks.Load(ctx, "k"); err != nil || st.Token.RefreshToken != "rt-secret-2" {
+		t.Errorf("stored token after the second call = %+v, %v; want the rotated refresh token", st, err)
+	}
+	if n := ep.count(); n != 1 {
+		t.Errorf("%d refreshes; want 1", n)
+	}
+}
