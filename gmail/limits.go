@@ -1,11 +1,8 @@
 package gmail
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"math"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
@@ -24,59 +21,70 @@ const (
 	LimitWorkspaceTrial = 500
 )
 
-// day is the rolling window Google counts sends over.
-const day = 24 * time.Hour
-
-// dailyCounter counts the mailbox's sends over a rolling 24 hours in a
-// provider.SendCounter: this Provider's memory, or one shared by every
-// process sending from the mailbox.
+// dailyCounter counts this Provider's sends over a rolling 24 hours.
 type dailyCounter struct {
-	limit   int // negative: count, never refuse
-	key     string
-	counter provider.SendCounter
+	limit int
+	now   func() time.Time
+
+	mu    sync.Mutex
+	times []time.Time // oldest first
 }
 
-func newDailyCounter(email string, limit int, c provider.SendCounter) dailyCounter {
-	if limit == 0 {
-		limit = LimitWorkspace
+func (d *dailyCounter) prune(now time.Time) {
+	cut := now.Add(-24 * time.Hour)
+	i := 0
+	for i < len(d.times) && !d.times[i].After(cut) {
+		i++
 	}
-	if c == nil {
-		c = &provider.MemorySendCounter{}
-	}
-	return dailyCounter{limit: limit, key: "gmail/day/" + strings.ToLower(email), counter: c}
+	d.times = d.times[i:]
 }
 
-// take reserves one send at now, or returns a *provider.RateLimitError once
-// the limit is reached. A reservation whose send did not happen is given
-// back with giveBack.
-func (d *dailyCounter) take(ctx context.Context, now time.Time) (id string, err error) {
-	limit := d.limit
-	if limit < 0 {
-		limit = math.MaxInt32
+// check returns a *provider.RateLimitError once the limit is reached.
+func (d *dailyCounter) check(now time.Time) error {
+	if d.limit < 0 {
+		return nil
 	}
-	id, err = d.counter.Take(ctx, d.key, 1, limit, day, now)
-	if rl := (*provider.RateLimitError)(nil); errors.As(err, &rl) {
-		return "", &provider.RateLimitError{RetryAfter: rl.RetryAfter, Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.prune(now)
+	if len(d.times) < d.limit {
+		return nil
 	}
-	return id, err
+	wait := d.times[0].Add(24 * time.Hour).Sub(now)
+	return &provider.RateLimitError{RetryAfter: wait, Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
 }
 
-func (d *dailyCounter) giveBack(ctx context.Context, id string) {
-	// Failing to give back only makes the count err on the safe side.
-	_ = d.counter.Return(context.WithoutCancel(ctx), d.key, id)
+func (d *dailyCounter) record(at time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.times = append(d.times, at)
 }
 
-// SendsToday returns how many messages were sent from the mailbox in the
-// last 24 hours and the daily limit this Provider enforces (negative:
-// none). With Options.SendCounter the count is the one every process
-// shares; otherwise it lives in this Provider's memory. When the shared
-// counter cannot be read, sent is -1.
+// Reserve implements providerkit.SendLimit: a *provider.RateLimitError
+// once the limit is reached.
+func (d *dailyCounter) Reserve(*provider.Message) (time.Time, error) {
+	return time.Time{}, d.check(d.now())
+}
+
+// Settle implements providerkit.SendLimit: a new delivery counts.
+func (d *dailyCounter) Settle(_ time.Time, sent *provider.Sent) {
+	if sent != nil && !sent.Duplicate {
+		d.record(sent.SentAt)
+	}
+}
+
+func (d *dailyCounter) count(now time.Time) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.prune(now)
+	return len(d.times)
+}
+
+// SendsToday returns how many messages this Provider sent in the last 24
+// hours and the daily limit it enforces (negative: none). The count lives
+// in memory: a host running several processes, or restarting, should keep
+// its own count from the Sent events and set Options.DailyLimit to what is
+// left.
 func (p *Provider) SendsToday() (sent, limit int) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	n, err := p.daily.counter.Count(ctx, p.daily.key, day, p.now())
-	if err != nil {
-		n = -1
-	}
-	return n, p.daily.limit
+	return p.daily.count(p.now()), p.daily.limit
 }

@@ -1,11 +1,8 @@
 package graph
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,25 +44,20 @@ type Usage struct {
 // errSendLimit is the cause of a send refused by the local limits.
 var errSendLimit = errors.New("graph: Exchange sending limit reached")
 
-// sendQuota counts the mailbox's sends over rolling windows in a
-// provider.SendCounter (this Provider's memory, or one shared by every
-// process sending from the mailbox), and keeps Exchange's deferral hold.
-// It is safe for concurrent use.
+// sendQuota counts this process's sends over rolling windows. It is safe
+// for concurrent use.
 type sendQuota struct {
-	limits    SendLimits
-	now       func() time.Time
-	counter   provider.SendCounter
-	minuteKey string
-	dayKey    string
+	limits SendLimits
+	now    func() time.Time
 
-	mu   sync.Mutex
-	hold time.Time // Exchange said to wait until then
+	mu    sync.Mutex
+	sends []quotaEntry // within the last 24 hours, oldest first
+	hold  time.Time    // Exchange said to wait until then
 }
 
-// reservation is the room one send took, given back with release.
-type reservation struct {
-	at          time.Time
-	minute, day string // the counter's ids
+type quotaEntry struct {
+	at         time.Time
+	recipients int
 }
 
 func newSendQuota(l SendLimits, now func() time.Time) *sendQuota {
@@ -75,68 +67,75 @@ func newSendQuota(l SendLimits, now func() time.Time) *sendQuota {
 	if l.RecipientsPerDay == 0 {
 		l.RecipientsPerDay = LimitRecipientsPerDay
 	}
-	return &sendQuota{limits: l, now: now, counter: &provider.MemorySendCounter{},
-		minuteKey: "graph/minute", dayKey: "graph/day"}
+	return &sendQuota{limits: l, now: now}
 }
 
-// shared makes the quota count in c under keys of mailbox.
-func (q *sendQuota) shared(c provider.SendCounter, mailbox string) *sendQuota {
-	if c != nil {
-		mailbox = strings.ToLower(mailbox)
-		q.counter, q.minuteKey, q.dayKey = c, "graph/minute/"+mailbox, "graph/day/"+mailbox
+func (q *sendQuota) prune(now time.Time) {
+	cut := 0
+	for cut < len(q.sends) && now.Sub(q.sends[cut].at) >= 24*time.Hour {
+		cut++
 	}
-	return q
-}
-
-// orUnlimited is limit, or a limit never reached when the check is
-// disabled: sends are still counted, for Usage.
-func orUnlimited(limit int) int {
-	if limit <= 0 {
-		return math.MaxInt32
-	}
-	return limit
+	q.sends = q.sends[cut:]
 }
 
 // reserve takes room for one message to n recipients, or returns a
 // *provider.RateLimitError saying when there will be room. A reservation
 // of a send that then fails is given back with release.
-func (q *sendQuota) reserve(ctx context.Context, n int) (reservation, error) {
-	now := q.now()
+func (q *sendQuota) reserve(n int) (time.Time, error) {
 	q.mu.Lock()
-	hold := q.hold
-	q.mu.Unlock()
-	if now.Before(hold) {
-		return reservation{}, &provider.RateLimitError{RetryAfter: hold.Sub(now),
+	defer q.mu.Unlock()
+	now := q.now()
+	q.prune(now)
+	if now.Before(q.hold) {
+		return time.Time{}, &provider.RateLimitError{RetryAfter: q.hold.Sub(now),
 			Err: fmt.Errorf("%w: Exchange deferred the last message", errSendLimit)}
 	}
-	r := reservation{at: now}
-	var err error
-	r.minute, err = q.counter.Take(ctx, q.minuteKey, 1, orUnlimited(q.limits.MessagesPerMinute), time.Minute, now)
-	if err != nil {
-		return reservation{}, limitError(err, "%w: %d messages per minute", q.limits.MessagesPerMinute)
+	if lim := q.limits.MessagesPerMinute; lim > 0 {
+		inMinute := 0
+		var oldest time.Time
+		for i := len(q.sends) - 1; i >= 0 && now.Sub(q.sends[i].at) < time.Minute; i-- {
+			inMinute++
+			oldest = q.sends[i].at
+		}
+		if inMinute >= lim {
+			return time.Time{}, &provider.RateLimitError{RetryAfter: oldest.Add(time.Minute).Sub(now),
+				Err: fmt.Errorf("%w: %d messages per minute", errSendLimit, lim)}
+		}
 	}
-	dayLimit := orUnlimited(q.limits.RecipientsPerDay)
-	if n > dayLimit {
-		err = provider.LimitReached(q.dayKey, dayLimit, 24*time.Hour)
-	} else if n > 0 {
-		r.day, err = q.counter.Take(ctx, q.dayKey, n, dayLimit, 24*time.Hour, now)
+	if lim := q.limits.RecipientsPerDay; lim > 0 {
+		total := n
+		for _, e := range q.sends {
+			total += e.recipients
+		}
+		if total > lim {
+			// Room comes back as the oldest sends leave the window.
+			wait := 24 * time.Hour
+			for _, e := range q.sends {
+				total -= e.recipients
+				if total <= lim {
+					wait = e.at.Add(24 * time.Hour).Sub(now)
+					break
+				}
+			}
+			return time.Time{}, &provider.RateLimitError{RetryAfter: wait,
+				Err: fmt.Errorf("%w: %d recipients per day", errSendLimit, lim)}
+		}
 	}
-	if err != nil {
-		q.release(ctx, reservation{minute: r.minute})
-		return reservation{}, limitError(err, "%w: %d recipients per day", q.limits.RecipientsPerDay)
-	}
-	return r, nil
+	q.sends = append(q.sends, quotaEntry{at: now, recipients: n})
+	return now, nil
 }
 
-// limitError words a counter's refusal as Exchange's limit, keeping its
-// RetryAfter; other failures (a shared counter out of reach) pass as they
-// are.
-func limitError(err error, format string, limit int) error {
-	var rl *provider.RateLimitError
-	if errors.As(err, &rl) {
-		return &provider.RateLimitError{RetryAfter: rl.RetryAfter, Err: fmt.Errorf(format, errSendLimit, limit)}
+// Reserve implements providerkit.SendLimit: room for m's recipients.
+func (q *sendQuota) Reserve(m *provider.Message) (time.Time, error) {
+	return q.reserve(len(m.To) + len(m.Cc) + len(m.Bcc))
+}
+
+// Settle implements providerkit.SendLimit: a send that delivered nothing
+// new gives its room back.
+func (q *sendQuota) Settle(at time.Time, sent *provider.Sent) {
+	if sent == nil || sent.Duplicate {
+		q.release(at)
 	}
-	return err
 }
 
 // holdFor makes sends wait d: Exchange accepted a message over its rate
@@ -149,42 +148,38 @@ func (q *sendQuota) holdFor(d time.Duration) {
 	}
 }
 
-// release gives back the reservation r.
-func (q *sendQuota) release(ctx context.Context, r reservation) {
-	// Failing to give back only makes the count err on the safe side.
-	ctx = context.WithoutCancel(ctx)
-	if r.minute != "" {
-		_ = q.counter.Return(ctx, q.minuteKey, r.minute)
-	}
-	if r.day != "" {
-		_ = q.counter.Return(ctx, q.dayKey, r.day)
+// release gives back the reservation made at at.
+func (q *sendQuota) release(at time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i := len(q.sends) - 1; i >= 0; i-- {
+		if q.sends[i].at.Equal(at) {
+			q.sends = append(q.sends[:i], q.sends[i+1:]...)
+			return
+		}
 	}
 }
 
-func (q *sendQuota) usage(ctx context.Context) Usage {
-	now := q.now()
-	u := Usage{Limits: q.limits}
+func (q *sendQuota) usage() Usage {
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := q.now()
+	q.prune(now)
+	u := Usage{Limits: q.limits}
 	if now.Before(q.hold) {
 		u.HeldFor = q.hold.Sub(now)
 	}
-	q.mu.Unlock()
-	var err error
-	if u.MessagesLastMinute, err = q.counter.Count(ctx, q.minuteKey, time.Minute, now); err != nil {
-		u.MessagesLastMinute = -1
-	}
-	if u.RecipientsLastDay, err = q.counter.Count(ctx, q.dayKey, 24*time.Hour, now); err != nil {
-		u.RecipientsLastDay = -1
+	for _, e := range q.sends {
+		u.RecipientsLastDay += e.recipients
+		if now.Sub(e.at) < time.Minute {
+			u.MessagesLastMinute++
+		}
 	}
 	return u
 }
 
-// Usage reports the mailbox's sends within Exchange's windows, for the
-// host's UI and scheduler. With Options.SendCounter the counts are the
-// ones every process shares; otherwise they live in this Provider's
-// memory. A count the shared counter could not give is -1.
-func (p *Provider) Usage() Usage {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return p.quota.usage(ctx)
-}
+// Usage reports this Provider's sends within Exchange's windows, for the
+// host's UI and scheduler. The counts live in process memory: a host
+// running several processes per mailbox should schedule against the
+// limits itself.
+func (p *Provider) Usage() Usage { return p.quota.usage() }

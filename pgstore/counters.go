@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 )
@@ -25,7 +26,7 @@ func (s *Store) Counters() *Counters { return &Counters{s: s} }
 // Take implements provider.SendCounter.
 func (c *Counters) Take(ctx context.Context, key string, n, limit int, window time.Duration, now time.Time) (string, error) {
 	if n <= 0 || n > limit || window <= 0 {
-		return "", provider.Invalid("n", "must be 1..limit, with a positive window")
+		return "", providerkit.Invalid("n", "must be 1..limit, with a positive window")
 	}
 	from := now.Add(-window)
 	var id int64

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -50,13 +50,13 @@ func (e *Events) Record(ctx context.Context, events []Event) ([]string, error) {
 	data := make([]string, len(events))
 	for i, ev := range events {
 		if ev.Key == "" {
-			return nil, provider.Invalid("Key", "required")
+			return nil, providerkit.Invalid("Key", "required")
 		}
 		keys[i], accounts[i], kinds[i], ats[i] = ev.Key, ev.Account, ev.Kind, ev.At
 		data[i] = "{}"
 		if len(ev.Data) > 0 {
 			if !json.Valid(ev.Data) {
-				return nil, provider.Invalid("Data", "not JSON")
+				return nil, providerkit.Invalid("Data", "not JSON")
 			}
 			data[i] = string(ev.Data)
 		}

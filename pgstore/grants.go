@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/inboxkit/inboxkit/delegation"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,7 +64,7 @@ func (g *Grants) CompareAndSwap(ctx context.Context, prev uint64, next delegatio
 	case err != nil:
 		return err
 	case cur.Requester != next.Requester || cur.Owner != next.Owner:
-		return provider.Invalid("Grant", "a grant's requester and owner cannot change")
+		return providerkit.Invalid("Grant", "a grant's requester and owner cannot change")
 	default:
 		return fmt.Errorf("%w: grant %s is at version %d, not %d", delegation.ErrConflict, next.ID, cur.Version, prev)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 )
@@ -68,7 +69,7 @@ func (s *Store) Begin(ctx context.Context, account, key, messageID string, now t
 // Finish implements provider.SendLog.
 func (s *Store) Finish(ctx context.Context, account, key string, state provider.SendState, sent *provider.Sent) error {
 	if state != provider.SendDone && state != provider.SendUnknown {
-		return provider.Invalid("state", "Finish takes SendDone or SendUnknown")
+		return providerkit.Invalid("state", "Finish takes SendDone or SendUnknown")
 	}
 	var providerID, threadID, messageID *string
 	var sentAt *time.Time

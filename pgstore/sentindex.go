@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 )
@@ -20,12 +21,12 @@ const maxByRecipient = 200
 // required (angle brackets are removed); recipients are matched
 // case-insensitively.
 func (s *Store) Add(ctx context.Context, rec provider.SentRecord) error {
-	rec.MessageID = provider.TrimMessageID(rec.MessageID)
+	rec.MessageID = providerkit.TrimMessageID(rec.MessageID)
 	if rec.MessageID == "" {
-		return provider.Invalid("MessageID", "required")
+		return providerkit.Invalid("MessageID", "required")
 	}
 	if rec.SentAt.IsZero() {
-		return provider.Invalid("SentAt", "required")
+		return providerkit.Invalid("SentAt", "required")
 	}
 	rcpts := make([]string, 0, len(rec.Recipients))
 	for _, a := range rec.Recipients {
@@ -52,7 +53,7 @@ func (s *Store) Add(ctx context.Context, rec provider.SentRecord) error {
 
 // ByMessageID implements provider.SentIndex.
 func (s *Store) ByMessageID(ctx context.Context, messageID string) (*provider.SentRecord, error) {
-	id := provider.TrimMessageID(messageID)
+	id := providerkit.TrimMessageID(messageID)
 	if id == "" {
 		return nil, provider.ErrNotFound
 	}

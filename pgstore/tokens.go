@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/oauth2"
@@ -57,7 +58,7 @@ func (t *Tokens) ad(key string) []byte {
 // sealed is what goes into the table: the token as JSON, sealed.
 func (t *Tokens) sealToken(key string, tok *oauth2.Token) ([]byte, *time.Time, error) {
 	if tok == nil {
-		return nil, nil, provider.Invalid("token", "nil")
+		return nil, nil, providerkit.Invalid("token", "nil")
 	}
 	plain, err := json.Marshal(tok)
 	if err != nil {

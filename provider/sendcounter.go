@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -75,7 +76,7 @@ func (c *MemorySendCounter) Take(ctx context.Context, key string, n, limit int, 
 		return "", err
 	}
 	if n <= 0 || n > limit || window <= 0 {
-		return "", Invalid("n", "must be 1..limit, with a positive window")
+		return "", &Error{Code: ErrInvalid, Field: "n", Err: errors.New("must be 1..limit, with a positive window")}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -18,15 +19,20 @@ const idleRenew = 25 * time.Minute
 // pollInterval is the fallback when the server has no IDLE.
 const pollInterval = 2 * time.Minute
 
-// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX, on
+// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX (or,
+// receiving over POP3, by polling STAT; see the package docs), on
 // a connection of its own. It calls notify when the server reports new
 // mail (and once at the start), re-issues IDLE before 29 minutes, falls
-// back to polling every two minutes when the server has no IDLE, and
+// back to polling every Config.PollInterval (two minutes by default) when
+// the server has no IDLE, and
 // reconnects with backoff after a dropped connection. It returns when ctx
 // is done, or with ErrAuth / ErrInsecure, which reconnecting cannot fix.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
+	if p.cfg.IMAP == nil && p.cfg.POP3 != nil {
+		return p.watchPOP3(ctx, notify)
+	}
 	if p.cfg.IMAP == nil {
-		return provider.Invalid("IMAP", "receiving is off: no IMAP settings")
+		return providerkit.Invalid("IMAP", "receiving is off: no IMAP settings")
 	}
 	notify()
 	failures := 0
@@ -40,7 +46,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 		}
 		failures++
 		p.log.Warn("IMAP watch interrupted; reconnecting", "error", err)
-		d := provider.Backoff{Base: time.Second, Max: time.Minute}.Delay(failures, nil)
+		d := providerkit.Backoff{Base: time.Second, Max: time.Minute}.Delay(failures, nil)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -52,7 +58,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 
 func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	if p.closed.Load() {
-		return provider.ErrClosed
+		return providerkit.Closed(provider.KindSMTPIMAP, "watch")
 	}
 	newMail := make(chan struct{}, 1)
 	c, err := p.dialIMAPWith(ctx, &imapclient.UnilateralDataHandler{
@@ -111,10 +117,10 @@ func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	}
 }
 
-// poll is the fallback for servers without IDLE: NOOP every pollInterval,
+// poll is the fallback for servers without IDLE: NOOP every PollInterval,
 // and notify when the message count grows.
 func (p *Provider) poll(ctx context.Context, c *imapclient.Client, notify func()) error {
-	t := time.NewTicker(pollInterval)
+	t := time.NewTicker(p.pollInterval())
 	defer t.Stop()
 	last := c.Mailbox().NumMessages
 	for {

@@ -8,7 +8,7 @@
 //		})
 //	}
 //
-// The suite checks what provider.Deduper relies on for "at most once per
+// The suite checks what the providers' Deduper (internal/providerkit) relies on for "at most once per
 // IdempotencyKey": a new key is claimed once; a SendDone entry is returned
 // with its Sent and never changes again; a SendUnknown entry, and an
 // in-flight entry whose lease ran out, are taken over by exactly one of
@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -291,7 +292,7 @@ func testDeduperAfterCrash(t *testing.T, l provider.SendLog) {
 	var wg sync.WaitGroup
 	var inFlight, sentOK int
 	for range racers {
-		d := &provider.Deduper{Log: l, Lease: lease, Now: later}
+		d := &providerkit.Deduper{Log: l, Lease: lease, Now: later}
 		wg.Go(func() {
 			<-start
 			s, err := d.Send(c, account, &provider.Message{IdempotencyKey: "seq-1/step-2"}, send, lookup)
