@@ -40,7 +40,7 @@ func replicaStores(t *testing.T, n int) []*pgstore.Store {
 func gmailReplica(t *testing.T, srv *fakegmail.Server, s *pgstore.Store, dailyLimit int) *gmail.Provider {
 	p, err := gmail.New(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-token"}), &gmail.Options{
 		Email: "ada@inboxkit.test", Endpoint: srv.URL(), HTTPClient: srv.Client(),
-		SendLog: s, DailyLimit: dailyLimit,
+		SendLog: s, SendCounter: s.Counters(), DailyLimit: dailyLimit,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -85,5 +85,17 @@ func TestReplicas_gmailShareSendLogAndQuota(t *testing.T) {
 	m.IdempotencyKey = "seq-1/step-1/bob"
 	if s, err := replicas[1].Send(ctx, m); err != nil || !s.Duplicate {
 		t.Errorf("retry = %+v, %v; want a Duplicate", s, err)
+	}
+
+	for i, p := range []*gmail.Provider{replicas[0], replicas[1]} {
+		if _, err := p.Send(ctx, hello()); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	if _, err := replicas[0].Send(ctx, hello()); !errors.Is(err, provider.ErrRateLimited) {
+		t.Errorf("fourth send of the day across replicas = %v; want ErrRateLimited", err)
+	}
+	if sent, limit := replicas[1].SendsToday(); sent != 3 || limit != 3 {
+		t.Errorf("SendsToday = %d/%d; want 3/3", sent, limit)
 	}
 }
