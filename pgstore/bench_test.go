@@ -12,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/pgstore"
 	"github.com/inboxkit/inboxkit/pgstore/internal/pgtest"
+	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -239,6 +240,27 @@ func BenchmarkLeases_Renew(b *testing.B) {
 		got, err := s.Leases().Renew(ctx, "replica-1", time.Minute)
 		if err != nil || len(got) != 100 {
 			b.Fatalf("Renew = %d, %v; want 100", len(got), err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	lat.report(b)
+}
+
+// BenchmarkStore_SendLog measures what an idempotent send costs in the
+// database: Begin of a new key and Finish with the delivery.
+func BenchmarkStore_SendLog(b *testing.B) {
+	pool := pgtest.Pool(b)
+	s := newStoreOn(b, pool, nil)
+	ctx := context.Background()
+	lat := make(latencies, 0, b.N)
+	for i := 0; b.Loop(); i++ {
+		key := "seq/step/" + strconv.Itoa(i)
+		t := time.Now()
+		if _, err := s.Begin(ctx, "ada@example.com", key, key+"@example.com", time.Now(), 10*time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Finish(ctx, "ada@example.com", key, provider.SendDone, &provider.Sent{MessageID: key + "@example.com", SentAt: time.Now()}); err != nil {
+			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t))
 	}

@@ -19,15 +19,25 @@ const (
 	stateDone     = int16(provider.SendDone)
 )
 
-// Begin implements provider.SendLog. The claim is one transaction: insert
-// the key, or lock its row and take it over when it is unknown or its
-// in-flight lease ran out; a concurrent Begin waits on the row lock and
-// then sees the entry fresh and in flight.
+// Begin implements provider.SendLog. A new key is claimed by one INSERT.
+// An existing one is claimed in one transaction that locks its row and
+// takes it over when it is unknown or its in-flight lease ran out; a
+// concurrent Begin waits on the row lock and then sees the entry fresh and
+// in flight.
 func (s *Store) Begin(ctx context.Context, account, key, messageID string, now time.Time, lease time.Duration) (*provider.SendEntry, error) {
 	k := []byte(key)
+	// A new key, the common case, is one statement in one round trip.
+	n, err := s.exec(ctx, "send log begin", s.q("sendlog_insert"), account, k, messageID, now)
+	if err != nil {
+		return nil, wrap("send log begin", err)
+	}
+	if n == 1 {
+		return nil, nil
+	}
 	var prev *provider.SendEntry
-	err := s.inTx(ctx, "send log begin", pgx.TxOptions{}, func(tx pgx.Tx) error {
+	err = s.inTx(ctx, "send log begin", pgx.TxOptions{}, func(tx pgx.Tx) error {
 		prev = nil
+		// The entry may have gone (pruned) since: insert again.
 		tag, err := tx.Exec(ctx, s.q("sendlog_insert"), account, k, messageID, now)
 		if err != nil || tag.RowsAffected() == 1 {
 			return err
