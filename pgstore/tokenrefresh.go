@@ -62,7 +62,8 @@ func (t *Tokens) Refresh(ctx context.Context, key string, early time.Duration, r
 		now = t.s.now
 	}
 	var out *StoredToken
-	var refreshed *oauth2.Token
+	var refreshed *oauth2.Token // from the endpoint, stored or not
+	var read int64              // the version the refresh replaced
 	// One attempt only: the transaction calls the token endpoint, which
 	// must never run twice for one expiry. With one row locked, neither a
 	// deadlock nor a serialization failure (read committed) can happen.
@@ -90,7 +91,7 @@ func (t *Tokens) Refresh(ctx context.Context, key string, early time.Duration, r
 		if next.RefreshToken == "" {
 			next.RefreshToken = tok.RefreshToken
 		}
-		refreshed = next
+		refreshed, read = next, version
 		v, err := t.swap(ctx, tx, key, version, next, 1)
 		if err != nil {
 			return err
@@ -101,9 +102,9 @@ func (t *Tokens) Refresh(ctx context.Context, key string, early time.Duration, r
 	switch {
 	case err == nil:
 		return out, nil
-	case refreshed != nil && out != nil && out.Token != refreshed:
-		// Refreshed, but the write did not commit.
-		return &StoredToken{Token: refreshed, Version: out.Version},
+	case refreshed != nil:
+		// Refreshed, but the write or the commit failed.
+		return &StoredToken{Token: refreshed, Version: read},
 			&provider.Error{Op: "pgstore: token refresh", Code: provider.ErrTemporary,
 				Err: fmt.Errorf("pgstore: storing the refreshed token: %w", err)}
 	}
