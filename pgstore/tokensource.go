@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 )
 
@@ -69,8 +70,9 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 		switch {
 		case err == nil:
 			ts.pending = nil
-		case errors.Is(err, ErrConflict):
-			// Someone stored a newer token meanwhile; ours is superseded.
+		case errors.Is(err, ErrConflict), errors.Is(err, provider.ErrNotFound):
+			// Someone stored a newer token meanwhile, or the token was
+			// deleted (the user disconnected): ours is superseded.
 			ts.pending, ts.tok = nil, nil
 		}
 	}
