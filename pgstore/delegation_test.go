@@ -32,7 +32,7 @@ func TestRedeemed_onceAcrossRacers(t *testing.T) {
 			switch {
 			case err == nil:
 				ok.Add(1)
-			case errors.Is(err, delegation.ErrTokenUsed):
+			case errors.Is(err, delegation.ErrInviteUsed):
 				used.Add(1)
 			default:
 				t.Errorf("MarkRedeemed = %v", err)
@@ -74,12 +74,12 @@ func TestAudit_RecordForUser(t *testing.T) {
 	a := s.Audit()
 	ctx := pgtest.Context(t, testTimeout)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	events := []delegation.Event{
-		{Kind: delegation.EventRequested, At: at, Actor: "sam", OnBehalfOf: "olga", GrantID: "g1"},
-		{Kind: delegation.EventAccepted, At: at.Add(time.Minute), Actor: "olga", OnBehalfOf: "sam", GrantID: "g1"},
-		{Kind: delegation.EventSent, At: at.Add(2 * time.Minute), Actor: "sam", OnBehalfOf: "olga", GrantID: "g1",
+	events := []delegation.AuditEvent{
+		{Type: delegation.AuditRequested, At: at, Actor: "sam", OnBehalfOf: "olga", GrantID: "g1"},
+		{Type: delegation.AuditAccepted, At: at.Add(time.Minute), Actor: "olga", OnBehalfOf: "sam", GrantID: "g1"},
+		{Type: delegation.AuditSent, At: at.Add(2 * time.Minute), Actor: "sam", OnBehalfOf: "olga", GrantID: "g1",
 			Mailbox: "olga@example.com", MessageID: "m1@example.com"},
-		{Kind: delegation.EventRefused, At: at.Add(3 * time.Minute), Actor: "eve", OnBehalfOf: "olga", Reason: "no grant"},
+		{Type: delegation.AuditRefused, At: at.Add(3 * time.Minute), Actor: "eve", OnBehalfOf: "olga", Reason: "no grant"},
 	}
 	for _, e := range events {
 		if err := a.Record(ctx, e); err != nil {

@@ -13,7 +13,7 @@
 //     never overwrites a rotated refresh token, and whose refresh is
 //     coordinated: however many replicas need one mailbox's token at once,
 //     the token endpoint sees one refresh;
-//   - delegation.GrantStore, delegation.RedeemedStore and delegation.Sink;
+//   - delegation.GrantStore, delegation.RedeemedStore and delegation.AuditSink;
 //   - provider.SendCounter, shared send counters over rolling windows
 //     (Gmail's daily limit, Exchange's per-minute limit, pacing);
 //   - Leases: which replica works on which mailbox, claimed with FOR UPDATE

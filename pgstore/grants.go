@@ -96,7 +96,7 @@ func scanGrant(row pgx.CollectableRow) (delegation.Grant, error) {
 		version int64
 	)
 	err := row.Scan(&gr.ID, &gr.Requester, &gr.Owner, &state, &version, &gr.By, &gr.CreatedAt, &gr.UpdatedAt)
-	gr.State, gr.Version = delegation.State(state), uint64(version)
+	gr.State, gr.Version = delegation.GrantState(state), uint64(version)
 	gr.CreatedAt, gr.UpdatedAt = gr.CreatedAt.UTC(), gr.UpdatedAt.UTC()
 	return gr, err
 }

@@ -37,7 +37,7 @@ func (r *Redeemed) MarkRedeemed(ctx context.Context, id string, expires time.Tim
 		return wrap("mark redeemed", err)
 	}
 	if !inserted {
-		return fmt.Errorf("%w: %s", delegation.ErrTokenUsed, id)
+		return fmt.Errorf("%w: %s", delegation.ErrInviteUsed, id)
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ CREATE TABLE {schema}.delegation_grant (
     id          text        PRIMARY KEY,
     requester   text        NOT NULL,
     owner       text        NOT NULL,
-    state       smallint    NOT NULL,               -- delegation.State: 1 requested, 2 active, 3 declined, 4 revoked
+    state       smallint    NOT NULL,               -- delegation.GrantState: 1 requested, 2 active, 3 declined, 4 revoked
     version     bigint      NOT NULL,
     by_user     text        NOT NULL DEFAULT '',
     created_at  timestamptz NOT NULL,
@@ -86,7 +86,7 @@ CREATE TABLE {schema}.redeemed_invitation (
 );
 CREATE INDEX redeemed_invitation_expires ON {schema}.redeemed_invitation (expires_at);
 
--- delegation.Sink: the audit log.
+-- delegation.AuditSink: the audit log.
 CREATE TABLE {schema}.audit_event (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind          text        NOT NULL,
