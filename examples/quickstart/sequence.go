@@ -170,8 +170,13 @@ func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence
 			who = res.Recipients[0].Address
 		}
 		desc := string(res.Class)
-		if res.Class == tracking.ClassBounce {
+		switch res.Class {
+		case tracking.ClassBounce:
 			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
+		case tracking.ClassReply:
+			// The new text only (quote and signature removed) and what
+			// it asks for.
+			desc = fmt.Sprintf("reply, %s: %q", res.Intent, res.Text)
 		}
 		seq.outcome[strings.ToLower(addressOf(who))] = desc
 	}
