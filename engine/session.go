@@ -15,22 +15,22 @@ var errWatchEnded = errors.New("engine: watch ended")
 // until an error or the end of ctx.
 func (r *runner) session(ctx context.Context) error {
 	e := r.e
-	var p provider.Provider
-	if err := guard("Accounts.Open", func() error {
-		var err error
-		p, err = e.opts.Accounts.Open(ctx, r.account)
-		if err == nil && p == nil {
-			err = errors.New("returned a nil Provider")
-		}
-		return err
-	}); err != nil {
+	// Opening and verifying take a slot of the Fetch semaphore too, so
+	// that ten thousand accounts starting at once do not dial at once.
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	p, err := r.openAndVerify(ctx)
+	<-e.sem
+	if p == nil {
 		return err
 	}
 	defer func() {
 		_ = guardProvider("Provider.Close", p.Close)
 	}()
-
-	if err := guardProvider("Provider.Verify", func() error { return p.Verify(ctx) }); err != nil {
+	if err != nil {
 		return err
 	}
 	if err := r.setStatus(ctx, provider.StateOf(nil, e.opts.Clock.Now())); err != nil {
@@ -105,4 +105,21 @@ func (r *runner) startWatch(ctx context.Context, p provider.Provider) (<-chan er
 		cancel()
 		<-exited
 	}
+}
+
+// openAndVerify opens the account's provider and verifies it. It returns
+// the provider (to be closed) whenever Open gave one, with Verify's error.
+func (r *runner) openAndVerify(ctx context.Context) (provider.Provider, error) {
+	var p provider.Provider
+	if err := guard("Accounts.Open", func() error {
+		var err error
+		p, err = r.e.opts.Accounts.Open(ctx, r.account)
+		if err == nil && p == nil {
+			err = errors.New("returned a nil Provider")
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return p, guardProvider("Provider.Verify", func() error { return p.Verify(ctx) })
 }
