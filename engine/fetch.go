@@ -8,19 +8,19 @@ import (
 	"github.com/inboxkit/inboxkit/tracking"
 )
 
-// fetchAll fetches until the account is caught up: after a batch that
-// moved the cursor, it fetches again while batches bring messages, and
-// once more after the first (a Fetch does bounded work, so a moved cursor
-// may mean there is more). It returns the cursor reached.
+// fetchAll fetches until the account is caught up: a Fetch does bounded
+// work, so after a batch that brought events and moved the cursor it
+// fetches again. (Gmail's and Graph's cursors move on every Fetch, so a
+// moved cursor alone says nothing.) It returns the cursor reached.
 func (r *runner) fetchAll(ctx context.Context, p provider.Provider, email, cursor string) (string, error) {
-	for round := 0; ; round++ {
+	for {
 		next, n, err := r.fetchOnce(ctx, p, email, cursor)
 		if err != nil {
 			return cursor, err
 		}
 		moved := next != cursor
 		cursor = next
-		if !moved || (n == 0 && round > 0) {
+		if !moved || n == 0 {
 			return cursor, nil
 		}
 	}

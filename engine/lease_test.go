@@ -11,8 +11,8 @@ import (
 	"github.com/inboxkit/inboxkit/engine/enginetest"
 )
 
-// unreachableLeases fails every Renew once down is set, as a lease store
-// behind a broken network does.
+// unreachableLeases fails every Renew and Acquire once down is set, as a
+// lease store behind a broken network does.
 type unreachableLeases struct {
 	engine.Leases
 	down atomic.Bool
@@ -23,6 +23,13 @@ func (u *unreachableLeases) Renew(ctx context.Context, holder string, l []engine
 		return nil, errors.New("lease store unreachable")
 	}
 	return u.Leases.Renew(ctx, holder, l, ttl)
+}
+
+func (u *unreachableLeases) Acquire(ctx context.Context, holder string, accounts []string, ttl time.Duration) ([]engine.Lease, error) {
+	if u.down.Load() {
+		return nil, errors.New("lease store unreachable")
+	}
+	return u.Leases.Acquire(ctx, holder, accounts, ttl)
 }
 
 // A process that cannot renew stops its accounts before their leases run

@@ -74,6 +74,9 @@ func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 		return wrap("select", err)
 	}
+	// Mail that arrived between the caller's last Fetch and this SELECT
+	// raises no EXISTS here: ask for a Fetch now that changes are watched.
+	notify()
 	if !c.Caps().Has(imap.CapIdle) {
 		return p.poll(ctx, c, notify)
 	}
