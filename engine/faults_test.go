@@ -205,3 +205,33 @@ func TestEngine_removeAndReAddDuringFetch(t *testing.T) {
 		t.Errorf("%d Fetches; want the cancelled one and at least one after the re-add", fetches.Load())
 	}
 }
+
+// An account added while the engine runs starts at once; MaxAccounts
+// caps what one process takes.
+func TestEngine_addWhileRunning(t *testing.T) {
+	w := newIMAPWorld(t, 3)
+	listed := w.ids[:1]
+	s := newStores()
+	opts := s.options(accountsFunc{w, listed}, w.index)
+	opts.MaxAccounts = 2
+	e, _ := start(t, opts)
+	waitFor(t, "the listed account", func() bool { return e.Stats().Running == 1 })
+	e.Add(w.ids[1])
+	waitFor(t, "the added account running", func() bool { return e.Kick(w.ids[1]) })
+	e.Add(w.ids[2])
+	reply := w.reply(t, w.ids[1])
+	waitFor(t, "the added account's reply", func() bool { return has(s.sink, reply) })
+	if st := e.Stats(); st.Accounts != 3 || st.Running != 2 {
+		t.Errorf("Stats = %+v; want 3 accounts known, 2 running (MaxAccounts)", st)
+	}
+	e.Remove(w.ids[0])
+	waitFor(t, "the third account taking the freed place", func() bool { return e.Stats().Running == 2 && e.Kick(w.ids[2]) })
+}
+
+// accountsFunc lists only some of a world's accounts.
+type accountsFunc struct {
+	*imapWorld
+	listed []string
+}
+
+func (a accountsFunc) List(ctx context.Context) ([]string, error) { return a.listed, nil }

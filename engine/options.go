@@ -55,6 +55,12 @@ type Options struct {
 	// renew before its lease ran out.
 	LeaseTTL time.Duration
 
+	// MaxAccounts caps how many accounts this process holds leases on;
+	// zero: no cap. Replicas sharing Leases set it a little above their
+	// share (accounts ÷ replicas), so that the first replica to start
+	// does not take every account.
+	MaxAccounts int
+
 	// MaxFetches bounds concurrent Fetches across all accounts; zero: 32.
 	MaxFetches int
 	// PollInterval is how often an account whose provider cannot push is
@@ -89,7 +95,7 @@ func (o *Options) check() error {
 		return errors.New("engine: Options.SentIndex is required")
 	case o.Sink == nil:
 		return errors.New("engine: Options.Sink is required")
-	case o.LeaseTTL < 0 || o.MaxFetches < 0 || o.PollInterval < 0 || o.Backoff.Base < 0 || o.Backoff.Max < 0:
+	case o.LeaseTTL < 0 || o.MaxAccounts < 0 || o.MaxFetches < 0 || o.PollInterval < 0 || o.Backoff.Base < 0 || o.Backoff.Max < 0:
 		return errors.New("engine: negative duration or limit in Options")
 	}
 	return nil

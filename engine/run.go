@@ -96,6 +96,10 @@ func (e *Engine) leaseRound(ctx context.Context, every time.Duration) {
 		}
 	}
 	e.mu.Unlock()
+	if most := lo.MaxAccounts; most > 0 {
+		room := max(most-len(held), 0)
+		wanted = wanted[:min(len(wanted), room)]
+	}
 	if len(wanted) == 0 {
 		return
 	}
