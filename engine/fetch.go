@@ -66,9 +66,7 @@ func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, curs
 		e.events.Add(uint64(len(events)))
 	}
 	if batch.Cursor != "" && batch.Cursor != cursor {
-		if err := guard("CursorStore.SaveCursor", func() error {
-			return e.opts.Cursors.SaveCursor(ctx, r.account, batch.Cursor)
-		}); err != nil {
+		if err := r.saveCursor(ctx, batch.Cursor); err != nil {
 			return cursor, 0, err
 		}
 		cursor = batch.Cursor
@@ -136,4 +134,23 @@ func kindOf(k tracking.Kind) EventKind {
 	default:
 		return EventOther
 	}
+}
+
+// saveCursor saves the cursor, under the lease's fencing token when the
+// store is fenced. A fenced refusal means another process holds the
+// account now: the runner stops and the lease loop sorts out the lease.
+func (r *runner) saveCursor(ctx context.Context, cursor string) error {
+	cs := r.e.opts.Cursors
+	f, fenced := cs.(FencedCursors)
+	err := guard("CursorStore.SaveCursor", func() error {
+		if fenced {
+			return f.SaveCursorFenced(ctx, r.account, cursor, r.lease.Token)
+		}
+		return cs.SaveCursor(ctx, r.account, cursor)
+	})
+	if errors.Is(err, ErrLeaseLost) {
+		r.e.log.InfoContext(ctx, "engine: cursor refused under an old fencing token; stopping account", "account", r.account, "token", r.lease.Token)
+		r.e.dropLease(r.account, r.lease.Token)
+	}
+	return err
 }

@@ -45,3 +45,15 @@ type Leases interface {
 	// another process may take the accounts at once.
 	Release(ctx context.Context, holder string, leases []Lease) error
 }
+
+// FencedCursors is an optional interface of a provider.CursorStore shared
+// by several processes: it refuses a cursor saved under an older fencing
+// token than one it has already saved for the account, so a process that
+// lost an account while its Fetch ran cannot move the cursor behind the
+// new holder's back. The engine uses it when Options.Cursors has it, and
+// stops the account on ErrLeaseLost.
+type FencedCursors interface {
+	// SaveCursorFenced saves cursor unless a cursor was saved for account
+	// under a greater fence, in which case it returns ErrLeaseLost.
+	SaveCursorFenced(ctx context.Context, account, cursor string, fence uint64) error
+}

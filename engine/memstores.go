@@ -67,9 +67,13 @@ func (s *MemorySink) Offered() int {
 type MemoryCursors struct {
 	mu      sync.Mutex
 	cursors map[string]string
+	fences  map[string]uint64
 }
 
-var _ provider.CursorStore = (*MemoryCursors)(nil)
+var (
+	_ provider.CursorStore = (*MemoryCursors)(nil)
+	_ FencedCursors        = (*MemoryCursors)(nil)
+)
 
 // Cursor implements provider.CursorStore.
 func (c *MemoryCursors) Cursor(ctx context.Context, account string) (string, error) {
@@ -92,5 +96,25 @@ func (c *MemoryCursors) SaveCursor(ctx context.Context, account, cursor string) 
 		c.cursors = map[string]string{}
 	}
 	c.cursors[account] = cursor
+	return nil
+}
+
+// SaveCursorFenced implements FencedCursors.
+func (c *MemoryCursors) SaveCursorFenced(ctx context.Context, account, cursor string, fence uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fence < c.fences[account] {
+		return ErrLeaseLost
+	}
+	if c.cursors == nil {
+		c.cursors, c.fences = map[string]string{}, map[string]uint64{}
+	}
+	if c.fences == nil {
+		c.fences = map[string]uint64{}
+	}
+	c.cursors[account], c.fences[account] = cursor, fence
 	return nil
 }

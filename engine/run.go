@@ -199,3 +199,14 @@ func (e *Engine) shutdown(ctx context.Context) {
 		e.log.Warn("engine: releasing leases at shutdown", "count", len(leases), "error", err)
 	}
 }
+
+// dropLease stops account when this process still runs it under token:
+// a store said another process holds it now.
+func (e *Engine) dropLease(account string, token uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if m := e.known[account]; m != nil && m.lease != nil && m.lease.Token == token {
+		e.stopLocked(account, m)
+		m.lease = nil
+	}
+}

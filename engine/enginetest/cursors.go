@@ -2,15 +2,18 @@ package enginetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/inboxkit/inboxkit/engine"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// RunCursorStore runs the conformance suite for provider.CursorStore.
+// RunCursorStore runs the conformance suite for provider.CursorStore, and
+// for engine.FencedCursors when the store implements it.
 func RunCursorStore(t *testing.T, newStore func(t *testing.T) provider.CursorStore) {
 	t.Run("RoundTrip", func(t *testing.T) {
 		s := newStore(t)
@@ -38,6 +41,14 @@ func RunCursorStore(t *testing.T, newStore func(t *testing.T) provider.CursorSto
 			t.Errorf("Cursor(ada) after other accounts saved = %q; want the last one saved for ada", got)
 		}
 	})
+	t.Run("Fenced", func(t *testing.T) {
+		s := newStore(t)
+		f, ok := s.(engine.FencedCursors)
+		if !ok {
+			t.Skip("the store does not implement engine.FencedCursors")
+		}
+		runFenced(t, f, s)
+	})
 	t.Run("Concurrent", func(t *testing.T) {
 		s := newStore(t)
 		var wg sync.WaitGroup
@@ -57,4 +68,30 @@ func RunCursorStore(t *testing.T, newStore func(t *testing.T) provider.CursorSto
 			}
 		}
 	})
+}
+
+// runFenced checks a store that also implements engine.FencedCursors.
+func runFenced(t *testing.T, f engine.FencedCursors, s provider.CursorStore) {
+	ctx := context.Background()
+	cases := []struct {
+		fence   uint64
+		cursor  string
+		wantErr error
+		want    string
+	}{
+		{1, "c1", nil, "c1"},
+		{1, "c2", nil, "c2"},                    // same holder moves on
+		{3, "c3", nil, "c3"},                    // a new holder
+		{2, "stale", engine.ErrLeaseLost, "c3"}, // the old holder, too late
+		{3, "c4", nil, "c4"},
+	}
+	for _, c := range cases {
+		err := f.SaveCursorFenced(ctx, "ada@inboxkit.test", c.cursor, c.fence)
+		if !errors.Is(err, c.wantErr) {
+			t.Errorf("SaveCursorFenced(fence %d, %q) = %v; want %v", c.fence, c.cursor, err, c.wantErr)
+		}
+		if got, _ := s.Cursor(ctx, "ada@inboxkit.test"); got != c.want {
+			t.Errorf("after fence %d: Cursor = %q; want %q", c.fence, got, c.want)
+		}
+	}
 }
