@@ -5,7 +5,7 @@
 // It is documentation only; the work is done by its packages:
 //
 //   - provider: the portable contract (Provider, Message, Sent, Incoming,
-//     SentIndex, errors, the shared retry and idempotency helpers).
+//     SentIndex, SendLog, account status, errors).
 //   - smtpimap, gmail, graph: the three providers.
 //   - crypto: Secret, AES-256-CBC + HMAC-SHA-512 sealing, key rings and
 //     sealed credential stores.

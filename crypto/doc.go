@@ -3,6 +3,12 @@
 // HMAC-SHA-512 (RFC 7518 §5.2.5), key rings with rotation, and sealed
 // credential stores.
 //
+// A host seals every connected mailbox's credentials with:
+//
+//	ring, err := crypto.ParseKeyring(os.Getenv("INBOXKIT_KEYS")) // from the host's secret manager
+//	creds, err := crypto.NewCredentialStore(fileOrDatabaseStore, ring)
+//	err = creds.Save(ctx, &crypto.Credentials{Kind: "gmail", Account: "ada@example.com", Token: tok})
+//
 // # Sealing
 //
 // The cipher is AES_256_CBC_HMAC_SHA_512 of RFC 7518 §5.2.5 (the same

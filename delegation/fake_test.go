@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/delegation"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -69,7 +70,7 @@ func (b *mailbox) Send(_ context.Context, m *provider.Message) (*provider.Sent, 
 		c.From.Email = b.acct.Email
 	}
 	if c.MessageID == "" {
-		c.MessageID = provider.NewMessageID(b.acct.Email)
+		c.MessageID = providerkit.NewMessageID(b.acct.Email)
 	}
 	b.sentFolder = append(b.sentFolder, c)
 	return &provider.Sent{
@@ -93,7 +94,7 @@ func (b *mailbox) Fetch(ctx context.Context, cursor string, idx provider.SentInd
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
 		if err != nil || n < 0 || n > len(inbox) {
-			return nil, provider.Invalid("cursor", "not ours")
+			return nil, providerkit.Invalid("cursor", "not ours")
 		}
 		from = n
 	}
@@ -106,7 +107,7 @@ func (b *mailbox) Fetch(ctx context.Context, cursor string, idx provider.SentInd
 		}
 		in := provider.Incoming{Raw: raw, ProviderID: strconv.Itoa(i + 1), Folder: "INBOX", ReceivedAt: b.now()}
 		for _, hdr := range []struct{ name, how string }{{"In-Reply-To", "in-reply-to"}, {"References", "references"}} {
-			for _, id := range provider.ParseMessageIDs(msg.Header.Get(hdr.name)) {
+			for _, id := range providerkit.ParseMessageIDs(msg.Header.Get(hdr.name)) {
 				rec, err := idx.ByMessageID(ctx, id)
 				if err == nil && in.Record == nil {
 					in.Record, in.MatchedBy = rec, hdr.how

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -43,11 +44,11 @@ var _ provider.Provider = (*Guard)(nil)
 func NewGuard(inner provider.Provider, actor string, policy *Policy, opts *Options) (*Guard, error) {
 	switch {
 	case inner == nil:
-		return nil, provider.Invalid("inner", "is nil")
+		return nil, providerkit.Invalid("inner", "is nil")
 	case actor == "":
-		return nil, provider.Invalid("actor", "is empty")
+		return nil, providerkit.Invalid("actor", "is empty")
 	case policy == nil:
-		return nil, provider.Invalid("policy", "is nil")
+		return nil, providerkit.Invalid("policy", "is nil")
 	}
 	return &Guard{inner: inner, actor: actor, policy: policy, opts: copyOptions(opts)}, nil
 }
@@ -91,7 +92,7 @@ func (g *Guard) Send(ctx context.Context, m *provider.Message) (*provider.Sent, 
 		return nil, provider.ErrClosed
 	}
 	if m == nil {
-		return nil, provider.Invalid("Message", "is nil")
+		return nil, providerkit.Invalid("Message", "is nil")
 	}
 	acct := g.inner.Account()
 	d, err := g.policy.CheckSend(ctx, g.actor, acct.Email)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -69,10 +70,10 @@ type Inviter struct {
 // tokens in used.
 func NewInviter(key []byte, used RedeemedStore, opts *Options) (*Inviter, error) {
 	if len(key) < MinInviteKeyLen {
-		return nil, provider.Invalid("key", fmt.Sprintf("is %d bytes, need at least %d", len(key), MinInviteKeyLen))
+		return nil, providerkit.Invalid("key", fmt.Sprintf("is %d bytes, need at least %d", len(key), MinInviteKeyLen))
 	}
 	if used == nil {
-		return nil, provider.Invalid("used", "is nil")
+		return nil, providerkit.Invalid("used", "is nil")
 	}
 	return &Inviter{key: bytes.Clone(key), used: used, opts: copyOptions(opts)}, nil
 }
@@ -82,10 +83,10 @@ func NewInviter(key []byte, used RedeemedStore, opts *Options) (*Inviter, error)
 func (iv *Inviter) Invite(email, invitedBy, note string) (string, Invitation, error) {
 	email = strings.TrimSpace(email)
 	if err := provider.ValidEmail(email); err != nil {
-		return "", Invitation{}, provider.Invalid("email", err.Error())
+		return "", Invitation{}, providerkit.Invalid("email", err.Error())
 	}
 	if invitedBy == "" {
-		return "", Invitation{}, provider.Invalid("invitedBy", "is empty")
+		return "", Invitation{}, providerkit.Invalid("invitedBy", "is empty")
 	}
 	now := iv.opts.now().UTC().Truncate(time.Second)
 	inv := Invitation{

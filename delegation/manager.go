@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 )
 
 // maxSwaps bounds the compare-and-swap retries of one transition. Each
@@ -27,7 +27,7 @@ type Manager struct {
 // NewManager returns a Manager over store.
 func NewManager(store GrantStore, opts *Options) (*Manager, error) {
 	if store == nil {
-		return nil, provider.Invalid("store", "is nil")
+		return nil, providerkit.Invalid("store", "is nil")
 	}
 	return &Manager{store: store, opts: copyOptions(opts)}, nil
 }
@@ -74,13 +74,13 @@ func (m *Manager) Grants(ctx context.Context, user string) ([]Grant, error) {
 
 func (m *Manager) create(ctx context.Context, action Action, requester, owner string) (Grant, error) {
 	if requester == "" {
-		return Grant{}, provider.Invalid("requester", "is empty")
+		return Grant{}, providerkit.Invalid("requester", "is empty")
 	}
 	if owner == "" {
-		return Grant{}, provider.Invalid("owner", "is empty")
+		return Grant{}, providerkit.Invalid("owner", "is empty")
 	}
 	if requester == owner {
-		return Grant{}, provider.Invalid("owner", "is the requester: a user needs no grant for their own mailbox")
+		return Grant{}, providerkit.Invalid("owner", "is the requester: a user needs no grant for their own mailbox")
 	}
 	actor := requester
 	if action == ActionOffer {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -32,7 +33,7 @@ func (s *MemoryStore) Create(ctx context.Context, g Grant) error {
 		return err
 	}
 	if g.ID == "" {
-		return provider.Invalid("Grant.ID", "is empty")
+		return providerkit.Invalid("Grant.ID", "is empty")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,7 +101,7 @@ func (s *MemoryStore) CompareAndSwap(ctx context.Context, prev uint64, next Gran
 		return fmt.Errorf("%w: grant %s is at version %d, not %d", ErrConflict, next.ID, cur.Version, prev)
 	}
 	if next.Requester != cur.Requester || next.Owner != cur.Owner {
-		return provider.Invalid("Grant", "a grant's requester and owner cannot change")
+		return providerkit.Invalid("Grant", "a grant's requester and owner cannot change")
 	}
 	if err := s.openConflict(next); err != nil {
 		return err

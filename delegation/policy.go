@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -62,11 +63,11 @@ type Policy struct {
 func NewPolicy(grants GrantStore, mailboxes Directory, roles Roles) (*Policy, error) {
 	switch {
 	case grants == nil:
-		return nil, provider.Invalid("grants", "is nil")
+		return nil, providerkit.Invalid("grants", "is nil")
 	case mailboxes == nil:
-		return nil, provider.Invalid("mailboxes", "is nil")
+		return nil, providerkit.Invalid("mailboxes", "is nil")
 	case roles == nil:
-		return nil, provider.Invalid("roles", "is nil")
+		return nil, providerkit.Invalid("roles", "is nil")
 	}
 	return &Policy{grants: grants, mailboxes: mailboxes, roles: roles}, nil
 }

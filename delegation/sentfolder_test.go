@@ -10,6 +10,7 @@ import (
 	"github.com/inboxkit/inboxkit/crypto"
 	"github.com/inboxkit/inboxkit/delegation"
 	"github.com/inboxkit/inboxkit/internal/mailserver"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/smtpimap"
 )
@@ -81,7 +82,7 @@ func TestSentFolder_OnBehalfLandsInOwnersSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := provider.TrimMessageID(m.Header.Get("Message-Id")); got != sent.MessageID {
+	if got := providerkit.TrimMessageID(m.Header.Get("Message-Id")); got != sent.MessageID {
 		t.Errorf("Sent copy Message-ID = %q; want %q", got, sent.MessageID)
 	}
 	if from, err := mail.ParseAddress(m.Header.Get("From")); err != nil || from.Address != "max@example.com" {

@@ -1,11 +1,8 @@
 package gmail
 
 import (
-	"bytes"
 	"testing"
 	"time"
-
-	"github.com/inboxkit/inboxkit/provider"
 )
 
 func TestParseCursor(t *testing.T) {
@@ -43,36 +40,6 @@ func FuzzParseCursor(f *testing.F) {
 		again, err := parseCursor(c.String())
 		if err != nil || again.history != c.history || !again.at.Equal(c.at) {
 			t.Errorf("parseCursor(%q).String() = %q does not round-trip", s, c.String())
-		}
-	})
-}
-
-func TestWithBcc(t *testing.T) {
-	raw := []byte("From: a@b.c\r\nTo: d@e.f\r\n\r\nBcc: in the body\r\n")
-	bcc := []provider.Address{{Email: "x@y.z"}, {Name: "Q", Email: "q@y.z"}}
-	tests := []struct {
-		name string
-		raw  []byte
-		bcc  []provider.Address
-		want string
-	}{
-		{"none", raw, nil, string(raw)},
-		{"added", raw, bcc, "Bcc: <x@y.z>,\r\n \"Q\" <q@y.z>\r\n" + string(raw)},
-		{"present", append([]byte("bcc: old@y.z\r\n"), raw...), bcc, "bcc: old@y.z\r\n" + string(raw)},
-	}
-	for _, tc := range tests {
-		if got := string(withBcc(tc.raw, tc.bcc)); got != tc.want {
-			t.Errorf("%s: withBcc = %q; want %q", tc.name, got, tc.want)
-		}
-	}
-}
-
-func FuzzHasField(f *testing.F) {
-	f.Add([]byte("Bcc: x\r\n\r\nbody"), "Bcc")
-	f.Fuzz(func(t *testing.T, raw []byte, name string) {
-		got := hasField(raw, name)
-		if got && (name == "" || !bytes.Contains(bytes.ToLower(raw), bytes.ToLower([]byte(name)))) {
-			t.Errorf("hasField(%q, %q) = true, but the name is not there", raw, name)
 		}
 	})
 }

@@ -3,6 +3,13 @@
 // mailboxes, signed in with OAuth 2.0 (RFC 6749, golang.org/x/oauth2) with
 // PKCE (RFC 7636).
 //
+// A host connects a mailbox with Flow (see Connecting) and then, for each
+// connected mailbox, writes:
+//
+//	cfg := gmail.OAuthConfig(clientID, clientSecret, redirectURL, gmail.AccessSendRead)
+//	ts := gmail.NewTokenSource(cfg, storedToken, &gmail.TokenSourceOptions{Save: saveSealed})
+//	p, err := gmail.New(ctx, ts, &gmail.Options{Email: "ada@example.com"})
+//
 // Send uploads raw RFC 5322 / MIME (RFC 2045) messages built by inboxkit
 // with its own Message-ID, so replies can be matched by In-Reply-To and
 // References (RFC 5322 §3.6.4). Fetch follows the mailbox history
@@ -12,7 +19,7 @@
 //
 // # Connecting
 //
-// Config makes the oauth2.Config for one of the Access scope sets
+// OAuthConfig makes the oauth2.Config for one of the Access scope sets
 // (AccessSendRead is the usual one; see the Scope constants for what each
 // scope allows and how Google classes it). Flow.Start gives the consent
 // URL with state, PKCE and login_hint; Flow.Exchange redeems the callback
@@ -46,6 +53,6 @@
 // for a missing scope is ErrPermission; rate limits (403
 // rateLimitExceeded, userRateLimitExceeded, dailyLimitExceeded, and 429)
 // are ErrRateLimited with the server's Retry-After and are retried by
-// provider.Retry, as are 5xx answers, which end as ErrTemporary. The
+// the shared retry loop (capped, jittered backoff), as are 5xx answers, which end as ErrTemporary. The
 // googleapi.Error underneath stays reachable with errors.As.
 package gmail

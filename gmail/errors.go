@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
@@ -92,7 +93,7 @@ func classify(op string, err error, now time.Time) error {
 			return wrap(provider.ErrAuth)
 		case g.Code == http.StatusTooManyRequests || (g.Code == http.StatusForbidden && rateLimitReason(r)):
 			return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrRateLimited,
-				Err: &provider.RateLimitError{RetryAfter: provider.ParseRetryAfter(g.Header.Get("Retry-After"), now), Err: err}}
+				Err: &provider.RateLimitError{RetryAfter: providerkit.ParseRetryAfter(g.Header.Get("Retry-After"), now), Err: err}}
 		case g.Code == http.StatusForbidden:
 			return wrap(provider.ErrPermission)
 		case g.Code == http.StatusNotFound:
@@ -125,7 +126,7 @@ func rateLimitReason(r string) bool {
 // call runs fn under the shared retry policy. A 401 first drops the cached
 // access token and tries once more with a fresh one; a second 401 is
 // ErrAuth. Rate limits and transient failures are retried by
-// provider.Retry.
+// providerkit.Retry.
 func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
 	return p.tokens.Call(ctx, p.backoff, unauthorized, func(err error) error { return p.classify(op, err) }, fn)
 }

@@ -149,7 +149,7 @@ func TestNew_invalid(t *testing.T) {
 		{"nil options", ts, nil, "Email"},
 		{"bad email", ts, &gmail.Options{Email: "nope"}, "Email"},
 		{"nil token source", nil, &gmail.Options{Email: account}, "TokenSource"},
-		{"name injection", ts, &gmail.Options{Email: account, Name: "A\r\nBcc: x@y.z"}, "Name"},
+		{"name injection", ts, &gmail.Options{Email: account, FromName: "A\r\nBcc: x@y.z"}, "FromName"},
 	}
 	for _, tc := range tests {
 		_, err := gmail.New(context.Background(), tc.ts, tc.opts)

@@ -47,7 +47,7 @@ func Example() {
 
 	p, err := gmail.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-token"}), &gmail.Options{
 		Email:    "ada@inboxkit.test",
-		Name:     "Ada Lovelace",
+		FromName: "Ada Lovelace",
 		Endpoint: fake.URL(),
 	})
 	if err != nil {
@@ -92,7 +92,7 @@ func Example() {
 // Start the connect flow: send the user to the URL, keep the Pending in
 // the server-side session, and call Exchange from the callback.
 func ExampleFlow_Start() {
-	f := &gmail.Flow{Config: gmail.Config("CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/google", gmail.AccessSendRead)}
+	f := &gmail.Flow{Config: gmail.OAuthConfig("CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/google", gmail.AccessSendRead)}
 	pending, err := f.Start("ada@inboxkit.test")
 	if err != nil {
 		log.Fatal(err)
@@ -147,7 +147,7 @@ func ExampleNewTokenSource() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg := gmail.Config("CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/google", gmail.AccessSendRead)
+	cfg := gmail.OAuthConfig("CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/google", gmail.AccessSendRead)
 	cfg.Endpoint.TokenURL = google.URL
 	stored := &oauth2.Token{AccessToken: "ya29.old", RefreshToken: "1//first", Expiry: time.Now().Add(-time.Minute)}
 	ts := gmail.NewTokenSource(cfg, stored, &gmail.TokenSourceOptions{

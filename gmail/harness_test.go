@@ -7,7 +7,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/gmail"
 	"github.com/inboxkit/inboxkit/internal/fakegmail"
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"golang.org/x/oauth2"
 )
@@ -16,7 +16,7 @@ const account = "ada@inboxkit.test"
 
 // noWait is a retry policy that does not sleep, so tests of retries run
 // at once.
-var noWait = provider.Backoff{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+var noWait = providerkit.Backoff{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 
 func startFake(t testing.TB) *fakegmail.Server {
 	t.Helper()
@@ -36,8 +36,8 @@ func newProvider(t testing.TB, srv *fakegmail.Server, ts oauth2.TokenSource, opt
 	opts.Email = account
 	opts.Endpoint = srv.URL()
 	opts.HTTPClient = srv.Client()
-	if opts.Backoff.Sleep == nil {
-		opts.Backoff = noWait
+	if gmail.BackoffOf(opts).Sleep == nil {
+		gmail.WithBackoff(opts, noWait)
 	}
 	p, err := gmail.New(context.Background(), ts, opts)
 	if err != nil {

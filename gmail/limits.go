@@ -24,6 +24,7 @@ const (
 // dailyCounter counts this Provider's sends over a rolling 24 hours.
 type dailyCounter struct {
 	limit int
+	now   func() time.Time
 
 	mu    sync.Mutex
 	times []time.Time // oldest first
@@ -57,6 +58,19 @@ func (d *dailyCounter) record(at time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.times = append(d.times, at)
+}
+
+// Reserve implements providerkit.SendLimit: a *provider.RateLimitError
+// once the limit is reached.
+func (d *dailyCounter) Reserve(*provider.Message) (time.Time, error) {
+	return time.Time{}, d.check(d.now())
+}
+
+// Settle implements providerkit.SendLimit: a new delivery counts.
+func (d *dailyCounter) Settle(_ time.Time, sent *provider.Sent) {
+	if sent != nil && !sent.Duplicate {
+		d.record(sent.SentAt)
+	}
 }
 
 func (d *dailyCounter) count(now time.Time) int {

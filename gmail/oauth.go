@@ -84,10 +84,10 @@ const (
 	RevokeURL = "https://oauth2.googleapis.com/revoke"
 )
 
-// Config returns the oauth2.Config for a Google OAuth client (a "Web
+// OAuthConfig returns the oauth2.Config for a Google OAuth client (a "Web
 // application" client of the host's Google Cloud project) asking for the
 // scopes of access.
-func Config(clientID, clientSecret, redirectURL string, access Access) *oauth2.Config {
+func OAuthConfig(clientID, clientSecret, redirectURL string, access Access) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     clientID,
 		ClientSecret: clientSecret,

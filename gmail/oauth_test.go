@@ -90,7 +90,7 @@ func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (ts *tokenServer) config(access gmail.Access) *oauth2.Config {
-	cfg := gmail.Config("client-id", "client-secret", "https://app.example/callback", access)
+	cfg := gmail.OAuthConfig("client-id", "client-secret", "https://app.example/callback", access)
 	cfg.Endpoint.TokenURL = ts.URL + "/token"
 	ts.scope = strings.Join(access.Scopes(), " ")
 	return cfg

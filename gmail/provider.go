@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -22,8 +23,9 @@ import (
 type Options struct {
 	// Email is the mailbox's address (required).
 	Email string
-	// Name is the display name used in From when a message gives none.
-	Name string
+	// FromName is the display name used in From when a message gives
+	// none.
+	FromName string
 	// Endpoint is the API's base URL; empty means Google's. Tests point it
 	// at a fake (see internal/fakegmail).
 	Endpoint string
@@ -35,8 +37,6 @@ type Options struct {
 	LookBack time.Duration
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
-	// Backoff is the retry policy for rate limits and transient failures.
-	Backoff provider.Backoff
 	// UploadThreshold is the raw size above which a message is sent
 	// through the media upload endpoint instead of as a JSON "raw" field;
 	// zero means 4 MiB.
@@ -63,6 +63,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// backoff is the retry policy for rate limits and transient failures
+	// (the zero value: 4 attempts, capped jittered backoff, Retry-After
+	// honoured up to 2 minutes); only tests change it, to run without
+	// waiting (see export_test.go). A host bounds retries with its
+	// context's deadline.
+	backoff providerkit.Backoff
 }
 
 // Provider is one Gmail or Google Workspace mailbox. It is safe for
@@ -74,8 +81,8 @@ type Provider struct {
 	name     string
 	lookBack time.Duration
 	upload   int
-	backoff  provider.Backoff
-	dedup    provider.Deduper
+	backoff  providerkit.Backoff
+	sender   providerkit.SendPath
 	log      *slog.Logger
 	now      func() time.Time
 	closed   atomic.Bool
@@ -94,6 +101,12 @@ var _ provider.Provider = (*Provider)(nil)
 
 // New returns a Provider for the mailbox opts.Email, signing requests with
 // tokens from ts. It does not touch the network; call Verify for that.
+//
+// When Google rejects an access token (401), the request is retried once
+// with a new one. A token source with a method Invalidate(*oauth2.Token),
+// such as this package's TokenSource, is first told to drop the rejected
+// token; any other (a plain oauth2.ReuseTokenSource) is asked once more
+// and the call fails with ErrAuth if it hands out the same token.
 func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -104,16 +117,16 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if ts == nil {
 		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "TokenSource", Err: errNilTokenSource}
 	}
-	if strings.ContainsAny(opts.Name, "\r\n\x00") {
-		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "Name", Err: errBadName}
+	if strings.ContainsAny(opts.FromName, "\r\n\x00") {
+		return nil, &provider.Error{Op: "new", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "FromName", Err: errBadName}
 	}
 	p := &Provider{
 		tokens:   oauthtoken.NewCache(ts),
 		email:    opts.Email,
-		name:     opts.Name,
+		name:     opts.FromName,
 		lookBack: opts.LookBack,
 		upload:   opts.UploadThreshold,
-		backoff:  opts.Backoff,
+		backoff:  opts.backoff,
 		log:      opts.Logger,
 		now:      opts.Now,
 		watch:    opts.Watch,
@@ -133,15 +146,16 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.daily = dailyCounter{limit: opts.DailyLimit}
+	p.daily = dailyCounter{limit: opts.DailyLimit, now: p.now}
 	if p.daily.limit == 0 {
 		p.daily.limit = LimitWorkspace
 	}
-	log := opts.SendLog
-	if log == nil {
-		log = provider.NewMemorySendLog()
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindGmail, Account: p.email, Closed: &p.closed,
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
+		CheckFrom: p.checkFrom, Limit: &p.daily,
+		Deliver: p.sendOnce, Lookup: p.lookup,
 	}
-	p.dedup = provider.Deduper{Log: log, Now: p.now}
 
 	base := opts.HTTPClient
 	if base == nil {
@@ -224,7 +238,7 @@ func (p *Provider) checkRead(op string) error {
 
 func (p *Provider) checkOpen(op string) error {
 	if p.closed.Load() {
-		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrClosed}
+		return providerkit.Closed(provider.KindGmail, op)
 	}
 	return nil
 }

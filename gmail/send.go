@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	gmailapi "google.golang.org/api/gmail/v1"
 	"google.golang.org/api/googleapi"
@@ -30,42 +30,37 @@ import (
 // ambiguous failure (5xx, timeout) the Message-ID is looked up with an
 // rfc822msgid: search of Sent before sending again.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if err := p.checkOpen("send"); err != nil {
-		return nil, err
-	}
-	if err := m.Validate(); err != nil {
-		return nil, p.tag("send", err)
-	}
-	if from := m.From.Email; from != "" && !strings.EqualFold(from, p.email) {
-		ok, err := p.maySendAs(ctx, from)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrNotAllowed, Field: "From.Email",
-				Err: fmt.Errorf("gmail: %s is not an accepted send-as alias of %s", from, p.email)}
-		}
-	}
-	if err := p.daily.check(p.now()); err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGmail, Code: provider.ErrRateLimited, Err: err}
-	}
-	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
+	sent, err := p.sender.Send(ctx, m)
 	if sent != nil && !sent.Duplicate {
-		p.daily.record(sent.SentAt)
 		p.applyLabel(ctx, sent.ProviderID)
 	}
 	return sent, err
 }
 
+// checkFrom lets a From other than the account through when it is an
+// accepted send-as alias.
+func (p *Provider) checkFrom(ctx context.Context, from string) error {
+	ok, err := p.maySendAs(ctx, from)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return providerkit.NotAllowedFrom(provider.KindGmail, from+" is not an accepted send-as alias of "+p.email)
+	}
+	return nil
+}
+
 // tag fills Op and Provider of a *provider.Error from shared code.
-func (p *Provider) tag(op string, err error) error { return provider.Tag(provider.KindGmail, op, err) }
+func (p *Provider) tag(op string, err error) error {
+	return providerkit.Tag(provider.KindGmail, op, err)
+}
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true, Validated: true})
 	if err != nil {
 		return nil, p.tag("send", err)
 	}
-	raw := withBcc(built.Raw, m.Bcc)
+	raw := built.Raw
 	var (
 		resp      *gmailapi.Message
 		found     *provider.Sent
@@ -75,12 +70,8 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		if maybeSent {
 			// The last attempt may have been delivered: look before
 			// sending again.
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 		}
@@ -197,7 +188,7 @@ func (p *Provider) lookupRecent(ctx context.Context, messageID string) (*provide
 		if err != nil {
 			return nil, p.classify("lookup", err)
 		}
-		if h := metadataHeader(m); provider.TrimMessageID(h.Get("Message-Id")) == messageID {
+		if h := metadataHeader(m); providerkit.TrimMessageID(h.Get("Message-Id")) == messageID {
 			return &provider.Sent{MessageID: messageID, ProviderID: m.Id, ThreadID: m.ThreadId, SentAt: time.UnixMilli(m.InternalDate)}, nil
 		}
 	}

@@ -58,9 +58,9 @@ type TokenSourceOptions struct {
 // before expiry, refreshes once however many goroutines need a token at
 // the same time, persists every refreshed token through Save (a failed
 // Save is ErrTemporary; the token is kept and saved on the next call), and
-// maps token-endpoint failures to provider errors (see tokenError). It
-// implements Invalidator, so a Provider's one retry after a 401 gets a
-// really new access token. It is safe for concurrent use.
+// maps token-endpoint failures to provider errors (see tokenError). Its
+// Invalidate method makes a Provider's one retry after a 401 get a really
+// new access token. It is safe for concurrent use.
 type TokenSource struct {
 	src *oauthtoken.Source
 }

@@ -80,7 +80,7 @@ func newClient(baseURL string, hc *http.Client, tokens *oauthtoken.Cache, limite
 		parent = khttp.GetDefaultTransport()
 	}
 	// kiota's default pipeline minus its RetryHandler: retries go through
-	// provider.Retry, which honours Retry-After with capped, jittered
+	// providerkit.Retry, which honours Retry-After with capped, jittered
 	// backoff and the caller's context, and through the one 401 refresh.
 	middlewares := []khttp.Middleware{
 		khttp.NewUrlReplaceHandler(true, core.ReplacementPairs),

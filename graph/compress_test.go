@@ -33,9 +33,9 @@ func (e *encodings) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestLargeBodiesGzipped(t *testing.T) {
 	srv := startFake(t)
 	rec := &encodings{base: srv.Client().Transport, seen: map[string]string{}}
-	p, err := graph.New(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-token"}), &graph.Options{
-		Email: account, BaseURL: srv.URL(), HTTPClient: &http.Client{Transport: rec}, Backoff: noWait,
-	})
+	p, err := graph.New(context.Background(), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-token"}), graph.WithBackoff(&graph.Options{
+		Email: account, BaseURL: srv.URL(), HTTPClient: &http.Client{Transport: rec},
+	}, noWait))
 	if err != nil {
 		t.Fatal(err)
 	}

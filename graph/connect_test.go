@@ -54,7 +54,7 @@ func TestFlow_Start(t *testing.T) {
 		field string
 	}{
 		{"bad address", f, "not an address", "email"},
-		{"bad tenant", &graph.Flow{Config: graph.Config("evil/../common", "id", "", ms.redirect, graph.AccessSendRead)}, "ada@contoso.example", "tenant"},
+		{"bad tenant", &graph.Flow{Config: graph.OAuthConfig("evil/../common", "id", "", ms.redirect, graph.AccessSendRead)}, "ada@contoso.example", "tenant"},
 		{"no config", &graph.Flow{}, "ada@contoso.example", "Config"},
 	}
 	for _, tc := range bad {
@@ -192,7 +192,7 @@ func ExampleFlow_Exchange() {
 	defer api.Close()
 	api.SetToken("at-1", "ada@contoso.example", graph.AccessSendRead.Scopes()...)
 
-	cfg := graph.Config("contoso.onmicrosoft.com", "client-id", "client-secret", "https://app.example/oauth/microsoft", graph.AccessSendRead)
+	cfg := graph.OAuthConfig("contoso.onmicrosoft.com", "client-id", "client-secret", "https://app.example/oauth/microsoft", graph.AccessSendRead)
 	cfg.Endpoint.TokenURL = ms.URL + "/contoso.onmicrosoft.com/oauth2/v2.0/token"
 	f := &graph.Flow{Config: cfg, BaseURL: api.URL(), HTTPClient: api.Client()}
 

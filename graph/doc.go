@@ -3,6 +3,13 @@
 // Microsoft 365 mailboxes, signed in with OAuth 2.0 on the Microsoft
 // identity platform (RFC 6749, golang.org/x/oauth2) with PKCE (RFC 7636).
 //
+// A host connects a mailbox with Flow and then, for each connected
+// mailbox, writes:
+//
+//	cfg := graph.OAuthConfig("common", clientID, clientSecret, redirectURL, graph.AccessSendRead)
+//	ts := graph.NewTokenSource(cfg, storedToken, &graph.TokenSourceOptions{Save: saveSealed})
+//	p, err := graph.New(ctx, ts, &graph.Options{Email: "ada@contoso.com"})
+//
 // Requests go through the SDK's typed request builders where they can say
 // what is needed, and otherwise (a MIME body) through the same kiota
 // request adapter, so every request shares one pipeline: the Bearer token
@@ -62,7 +69,7 @@
 //
 // Exchange Online allows 4 concurrent requests per app per mailbox: the
 // Limiter holds a fifth back instead of letting Graph throttle it. Graph's
-// 429 and 503 are retried by provider.Retry with their Retry-After (or a
+// 429 and 503 are retried by the shared retry loop with their Retry-After (or a
 // capped, jittered backoff without one), and end as ErrRateLimited. Send
 // checks Exchange's sending limits (30 messages a minute, 10,000
 // recipients a day) first and reports the wait; Usage shows the counts.

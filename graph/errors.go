@@ -12,6 +12,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"golang.org/x/oauth2"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -156,7 +157,7 @@ func classify(op string, err error, now time.Time) error {
 		}
 		limited := func() error {
 			return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrRateLimited,
-				Err: &provider.RateLimitError{RetryAfter: provider.ParseRetryAfter(ae.RetryAfter, now), Err: ae}}
+				Err: &provider.RateLimitError{RetryAfter: providerkit.ParseRetryAfter(ae.RetryAfter, now), Err: ae}}
 		}
 		switch {
 		case ae.Status == http.StatusUnauthorized:
@@ -203,7 +204,7 @@ func ambiguous(err error) bool {
 
 // call runs fn under the shared retry policy. A 401 first drops the cached
 // access token and tries once more with a fresh one; a second 401 is
-// ErrAuth. Throttling and transient failures are retried by provider.Retry
+// ErrAuth. Throttling and transient failures are retried by providerkit.Retry
 // with the Retry-After Graph sent.
 func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Context) error) error {
 	return p.tokens.Call(ctx, p.backoff,
@@ -213,7 +214,9 @@ func (p *Provider) call(ctx context.Context, op string, fn func(ctx context.Cont
 }
 
 // tag fills Op and Provider of a *provider.Error from shared code.
-func (p *Provider) tag(op string, err error) error { return provider.Tag(provider.KindGraph, op, err) }
+func (p *Provider) tag(op string, err error) error {
+	return providerkit.Tag(provider.KindGraph, op, err)
+}
 
 func itoa(i int) string { return strconv.Itoa(i) }
 

@@ -26,7 +26,7 @@ func Example() {
 
 	p, err := graph.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-token"}), &graph.Options{
 		Email:      "ada@inboxkit.test",
-		Name:       "Ada Lovelace",
+		FromName:   "Ada Lovelace",
 		BaseURL:    fake.URL(),
 		HTTPClient: fake.Client(),
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -18,7 +19,7 @@ const account = "ada@inboxkit.test"
 
 // noWait is a retry policy that does not sleep, so tests of retries run
 // at once.
-var noWait = provider.Backoff{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+var noWait = providerkit.Backoff{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 
 func startFake(t testing.TB) *fakegraph.Server {
 	t.Helper()
@@ -40,8 +41,8 @@ func newProvider(t testing.TB, srv *fakegraph.Server, ts oauth2.TokenSource, opt
 	}
 	opts.BaseURL = srv.URL()
 	opts.HTTPClient = srv.Client()
-	if opts.Backoff.Sleep == nil {
-		opts.Backoff = noWait
+	if graph.BackoffOf(opts).Sleep == nil {
+		graph.WithBackoff(opts, noWait)
 	}
 	p, err := graph.New(context.Background(), ts, opts)
 	if err != nil {
@@ -110,8 +111,8 @@ func (s *countingSource) Token() (*oauth2.Token, error) {
 }
 
 // recordSleeps is a Backoff that records the waits instead of sleeping.
-func recordSleeps(waits *[]time.Duration) provider.Backoff {
-	return provider.Backoff{Attempts: 4, Sleep: func(ctx context.Context, d time.Duration) error {
+func recordSleeps(waits *[]time.Duration) providerkit.Backoff {
+	return providerkit.Backoff{Attempts: 4, Sleep: func(ctx context.Context, d time.Duration) error {
 		*waits = append(*waits, d)
 		return ctx.Err()
 	}}

@@ -125,6 +125,19 @@ func (q *sendQuota) reserve(n int) (time.Time, error) {
 	return now, nil
 }
 
+// Reserve implements providerkit.SendLimit: room for m's recipients.
+func (q *sendQuota) Reserve(m *provider.Message) (time.Time, error) {
+	return q.reserve(len(m.To) + len(m.Cc) + len(m.Bcc))
+}
+
+// Settle implements providerkit.SendLimit: a send that delivered nothing
+// new gives its room back.
+func (q *sendQuota) Settle(at time.Time, sent *provider.Sent) {
+	if sent == nil || sent.Duplicate {
+		q.release(at)
+	}
+}
+
 // holdFor makes sends wait d: Exchange accepted a message over its rate
 // but deferred it, answering 202 with Retry-After.
 func (q *sendQuota) holdFor(d time.Duration) {

@@ -154,14 +154,14 @@ func Endpoint(tenant string) oauth2.Endpoint {
 	return oauth2.Endpoint{AuthURL: base + "/authorize", TokenURL: base + "/token", AuthStyle: oauth2.AuthStyleInParams}
 }
 
-// Config returns the oauth2.Config for an app registered in Microsoft Entra
+// OAuthConfig returns the oauth2.Config for an app registered in Microsoft Entra
 // ID asking for the permissions of access. tenant is "common",
 // "organizations", "consumers", a directory (tenant) ID or one of its
 // verified domains; empty means "common". Config does not fail: check a
 // tenant from configuration with ValidTenant (Flow.Start checks it too).
 // clientSecret is empty for a public client (a "Mobile and desktop
 // applications" registration using PKCE alone).
-func Config(tenant, clientID, clientSecret, redirectURL string, access Access) *oauth2.Config {
+func OAuthConfig(tenant, clientID, clientSecret, redirectURL string, access Access) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     clientID,
 		ClientSecret: clientSecret,

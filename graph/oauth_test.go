@@ -20,6 +20,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -90,7 +91,7 @@ func (ms *msTokens) seen() (refreshes int, current string, forms []url.Values) {
 // config returns the Config for access with its token endpoint pointed at
 // the fake (the sign-in URL stays Microsoft's: nothing fetches it).
 func (ms *msTokens) config(access graph.Access) *oauth2.Config {
-	cfg := graph.Config(ms.tenant, ms.clientID, ms.secret, ms.redirect, access)
+	cfg := graph.OAuthConfig(ms.tenant, ms.clientID, ms.secret, ms.redirect, access)
 	cfg.Endpoint.TokenURL = ms.URL + "/" + ms.tenant + "/oauth2/v2.0/token"
 	return cfg
 }
@@ -221,12 +222,12 @@ func TestConfig_endpointsAndScopes(t *testing.T) {
 		{"a/b?c", "https://login.microsoftonline.com/a%2Fb%3Fc/oauth2/v2.0/authorize", "https://login.microsoftonline.com/a%2Fb%3Fc/oauth2/v2.0/token"},
 	}
 	for _, tc := range tests {
-		cfg := graph.Config(tc.tenant, "id", "", "http://localhost/cb", graph.AccessSendRead)
+		cfg := graph.OAuthConfig(tc.tenant, "id", "", "http://localhost/cb", graph.AccessSendRead)
 		if cfg.Endpoint.AuthURL != tc.auth || cfg.Endpoint.TokenURL != tc.token {
-			t.Errorf("Config(%q) endpoints = %s, %s; want %s, %s", tc.tenant, cfg.Endpoint.AuthURL, cfg.Endpoint.TokenURL, tc.auth, tc.token)
+			t.Errorf("OAuthConfig(%q) endpoints = %s, %s; want %s, %s", tc.tenant, cfg.Endpoint.AuthURL, cfg.Endpoint.TokenURL, tc.auth, tc.token)
 		}
 		if cfg.Endpoint.AuthStyle != oauth2.AuthStyleInParams {
-			t.Errorf("Config(%q) AuthStyle = %v; want AuthStyleInParams", tc.tenant, cfg.Endpoint.AuthStyle)
+			t.Errorf("OAuthConfig(%q) AuthStyle = %v; want AuthStyleInParams", tc.tenant, cfg.Endpoint.AuthStyle)
 		}
 	}
 	scopes := map[graph.Access]string{
@@ -266,8 +267,8 @@ func TestValidTenant(t *testing.T) {
 	}
 }
 
-func ExampleConfig() {
-	cfg := graph.Config("organizations", "CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/microsoft", graph.AccessSendRead)
+func ExampleOAuthConfig() {
+	cfg := graph.OAuthConfig("organizations", "CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/microsoft", graph.AccessSendRead)
 	fmt.Println(cfg.Endpoint.AuthURL)
 	fmt.Println(cfg.Endpoint.TokenURL)
 	fmt.Println(strings.Join(cfg.Scopes, " "))
@@ -289,7 +290,7 @@ func ExampleAccess_Scopes() {
 }
 
 func ExampleFlow_Start() {
-	f := &graph.Flow{Config: graph.Config("common", "CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/microsoft", graph.AccessSendRead)}
+	f := &graph.Flow{Config: graph.OAuthConfig("common", "CLIENT_ID", "CLIENT_SECRET", "https://app.example/oauth/microsoft", graph.AccessSendRead)}
 	p, err := f.Start("ada@contoso.example")
 	if err != nil {
 		fmt.Println(err)
@@ -339,8 +340,8 @@ func TestAccess_coversProviderOperations(t *testing.T) {
 			api.SetToken("scoped", ada, tc.access.Scopes()...)
 			ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "scoped"})
 			newP := func(direct bool) *graph.Provider {
-				p, err := graph.New(context.Background(), ts, &graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
-					SendWithDrafts: !direct, OnBehalfOf: []string{bob}, Backoff: provider.Backoff{Attempts: 1}})
+				p, err := graph.New(context.Background(), ts, graph.WithBackoff(&graph.Options{Email: ada, BaseURL: api.URL(), HTTPClient: api.Client(),
+					SendWithDrafts: !direct, OnBehalfOf: []string{bob}}, providerkit.Backoff{Attempts: 1}))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/oauth2"
@@ -23,8 +24,9 @@ const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
 type Options struct {
 	// Email is the mailbox's address (required).
 	Email string
-	// Name is the display name used in From when a message gives none.
-	Name string
+	// FromName is the display name used in From when a message gives
+	// none.
+	FromName string
 	// BaseURL is the API root; empty means DefaultBaseURL. Tests point it
 	// at a fake (see internal/fakegraph).
 	BaseURL string
@@ -36,8 +38,6 @@ type Options struct {
 	LookBack time.Duration
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
-	// Backoff is the retry policy for throttling and transient failures.
-	Backoff provider.Backoff
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
 	// between every Provider of a process so two Providers for the same
 	// mailbox share its budget; nil gives this Provider its own, allowing
@@ -71,6 +71,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// backoff is the retry policy for rate limits and transient failures
+	// (the zero value: 4 attempts, capped jittered backoff, Retry-After
+	// honoured up to 2 minutes); only tests change it, to run without
+	// waiting (see export_test.go). A host bounds retries with its
+	// context's deadline.
+	backoff providerkit.Backoff
 }
 
 // Provider is one Outlook.com or Microsoft 365 mailbox over Microsoft
@@ -86,8 +93,8 @@ type Provider struct {
 	lookupWait time.Duration
 	lookBack   time.Duration
 	pageSize   int
-	backoff    provider.Backoff
-	dedup      provider.Deduper
+	backoff    providerkit.Backoff
+	sender     providerkit.SendPath
 	quota      *sendQuota
 	watch      WatchOptions
 	log        *slog.Logger
@@ -104,6 +111,12 @@ var (
 
 // New returns a Provider for the mailbox opts.Email, signing requests with
 // tokens from ts. It does not touch the network; call Verify for that.
+//
+// When Microsoft rejects an access token (401), the request is retried once
+// with a new one. A token source with a method Invalidate(*oauth2.Token),
+// such as this package's TokenSource, is first told to drop the rejected
+// token; any other (a plain oauth2.ReuseTokenSource) is asked once more
+// and the call fails with ErrAuth if it hands out the same token.
 func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -117,8 +130,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if ts == nil {
 		return nil, invalid("TokenSource", errNilTokenSource)
 	}
-	if strings.ContainsAny(opts.Name, "\r\n\x00") {
-		return nil, invalid("Name", errBadName)
+	if strings.ContainsAny(opts.FromName, "\r\n\x00") {
+		return nil, invalid("FromName", errBadName)
 	}
 	for i, a := range opts.OnBehalfOf {
 		if err := provider.ValidEmail(a); err != nil {
@@ -128,13 +141,13 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	p := &Provider{
 		tokens:     oauthtoken.NewCache(ts),
 		email:      opts.Email,
-		name:       opts.Name,
+		name:       opts.FromName,
 		onBehalf:   opts.OnBehalfOf,
 		drafts:     opts.SendWithDrafts,
 		lookupWait: opts.SentLookupWait,
 		lookBack:   opts.LookBack,
 		pageSize:   opts.PageSize,
-		backoff:    opts.Backoff,
+		backoff:    opts.backoff,
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,
@@ -155,11 +168,12 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		p.now = time.Now
 	}
 	p.quota = newSendQuota(opts.SendLimits, p.now)
-	sendLog := opts.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
+		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
+		CheckFrom: p.checkFrom, Limit: p.quota,
+		Deliver: p.sendOnce, Lookup: p.lookup,
 	}
-	p.dedup = provider.Deduper{Log: sendLog, Now: p.now}
 	limiter := opts.Limiter
 	if limiter == nil {
 		limiter = NewLimiter(MaxConcurrent)
@@ -176,10 +190,12 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 // Kind reports provider.KindGraph.
 func (p *Provider) Kind() provider.Kind { return provider.KindGraph }
 
-// Account describes the mailbox. Aliases are the mailboxes listed in
-// Options.OnBehalfOf.
+// Account describes the mailbox. Aliases is empty: Graph sends as the
+// signed-in mailbox (whether Exchange keeps a proxy address as From is a
+// tenant setting Graph does not report), or on behalf of the owners in
+// Options.OnBehalfOf, who are other mailboxes, not aliases.
 func (p *Provider) Account() provider.Account {
-	return provider.Account{Email: p.email, Name: p.name, Aliases: append([]string(nil), p.onBehalf...)}
+	return provider.Account{Email: p.email, Name: p.name}
 }
 
 // Close marks the Provider closed; later calls fail with ErrClosed.
@@ -190,7 +206,7 @@ func (p *Provider) Close() error {
 
 func (p *Provider) checkOpen(op string) error {
 	if p.closed.Load() {
-		return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrClosed}
+		return providerkit.Closed(provider.KindGraph, op)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -45,25 +45,18 @@ import (
 // internetMessageId filter before sending again, and a draft that may have
 // been sent is never sent a second time.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if err := p.checkOpen("send"); err != nil {
-		return nil, err
+	return p.sender.Send(ctx, m)
+}
+
+// checkFrom lets a From other than the account through when it is listed
+// in Options.OnBehalfOf.
+func (p *Provider) checkFrom(_ context.Context, from string) error {
+	for _, owner := range p.onBehalf {
+		if strings.EqualFold(from, owner) {
+			return nil
+		}
 	}
-	if err := m.Validate(); err != nil {
-		return nil, p.tag("send", err)
-	}
-	if from := m.From.Email; from != "" && !p.Account().MaySendAs(from) {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrNotAllowed, Field: "From.Email",
-			Err: fmt.Errorf("graph: %s may not send as %s (not listed in Options.OnBehalfOf)", p.email, from)}
-	}
-	at, err := p.quota.reserve(len(m.Recipients()))
-	if err != nil {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrRateLimited, Err: err}
-	}
-	sent, err := p.dedup.Send(ctx, p.email, m, p.sendOnce, p.lookup)
-	if sent == nil || sent.Duplicate {
-		p.quota.release(at)
-	}
-	return sent, err
+	return providerkit.NotAllowedFrom(provider.KindGraph, p.email+" may not send as "+from+" (not listed in Options.OnBehalfOf)")
 }
 
 // forOwner reports whether m is sent for another mailbox's owner.
@@ -72,7 +65,7 @@ func (p *Provider) forOwner(m *provider.Message) bool {
 }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true})
+	built, err := compose.Build(m, compose.Options{Account: p.email, FromName: p.name, Now: p.now(), KeepBcc: true, Validated: true})
 	if err != nil {
 		return nil, p.tag("send", err)
 	}
@@ -94,12 +87,8 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	maybeSent := false
 	err = p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not in Sent Items: sending the same draft again cannot
@@ -116,13 +105,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			// once it is in Sent Items).
 			return nil
 		}
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, err, inspect, &maybeSent)
 	})
 	if err != nil {
 		if !maybeSent {
@@ -156,6 +139,19 @@ func inspectResponse() *khttp.HeadersInspectionOptions {
 	return o
 }
 
+// noteAttempt returns err, the outcome of one send attempt, after noting
+// what it says: an ambiguous failure may have delivered (maybeSent), and a
+// success may carry Exchange's deferral (see noteDeferral).
+func (p *Provider) noteAttempt(ctx context.Context, err error, inspect *khttp.HeadersInspectionOptions, maybeSent *bool) error {
+	if err != nil && ambiguous(err) {
+		*maybeSent = true
+	}
+	if err == nil {
+		p.noteDeferral(ctx, inspect)
+	}
+	return err
+}
+
 // noteDeferral reads a 202's Retry-After: Exchange accepted the message
 // but is over the mailbox's message rate and will deliver it later, so
 // further sends wait (see Usage.HeldFor) rather than pile up.
@@ -164,7 +160,7 @@ func (p *Provider) noteDeferral(ctx context.Context, inspect *khttp.HeadersInspe
 	if len(v) == 0 {
 		return
 	}
-	if d := provider.ParseRetryAfter(v[0], p.now()); d > 0 {
+	if d := providerkit.ParseRetryAfter(v[0], p.now()); d > 0 {
 		p.log.DebugContext(ctx, "graph: Exchange deferred the message over its rate limit", "retry-after", d)
 		p.quota.holdFor(d)
 	}
@@ -224,12 +220,8 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 	maybeSent, unsure := false, false
 	err := p.call(ctx, "send", func(ctx context.Context) error {
 		if maybeSent {
-			s, lerr := p.lookupOnce(ctx, built.MessageID)
-			if lerr == nil {
-				found = s
-				return nil
-			}
-			if !errors.Is(lerr, provider.ErrNotFound) {
+			var lerr error
+			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
 			// Not found may only mean Exchange has not filed the copy
@@ -240,14 +232,7 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 		inspect := inspectResponse()
 		ri := p.api.mimeRequest("sendMail", built.Raw)
 		ri.AddRequestOptions([]abstractions.RequestOption{inspect})
-		err := p.api.adapter.SendNoContent(ctx, ri, errorMapping)
-		if err != nil && ambiguous(err) {
-			maybeSent = true
-		}
-		if err == nil {
-			p.noteDeferral(ctx, inspect)
-		}
-		return err
+		return p.noteAttempt(ctx, p.api.adapter.SendNoContent(ctx, ri, errorMapping), inspect, &maybeSent)
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -156,7 +157,7 @@ func TestSendOnBehalf(t *testing.T) {
 func TestSendRetriesThrottlingWithRetryAfter(t *testing.T) {
 	srv := startFake(t)
 	var waits []time.Duration
-	p := newProvider(t, srv, nil, &graph.Options{SendWithDrafts: true, Backoff: recordSleeps(&waits)})
+	p := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{SendWithDrafts: true}, recordSleeps(&waits)))
 	srv.Fail("sendDraft", 1, fakegraph.Fault{Status: 429, Code: "ApplicationThrottled", Message: "Application is over its MailboxConcurrency limit.", RetryAfter: "7"})
 	srv.Fail("createMessage", 1, fakegraph.Fault{Status: 503, Code: "ServiceUnavailable", Message: "Service unavailable", RetryAfter: "2"})
 	sent, err := p.Send(ctx(t), msg("Throttled"))
@@ -174,7 +175,7 @@ func TestSendRetriesThrottlingWithRetryAfter(t *testing.T) {
 func TestSendThrottledWithoutRetryAfterBacksOff(t *testing.T) {
 	srv := startFake(t)
 	var waits []time.Duration
-	p := newProvider(t, srv, nil, &graph.Options{Backoff: recordSleeps(&waits)})
+	p := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{}, recordSleeps(&waits)))
 	srv.Fail("sendMail", 2, fakegraph.Fault{Status: 429, Code: "TooManyRequests", Message: "Too many requests"})
 	if _, err := p.Send(ctx(t), msg("Throttled, no hint")); err != nil {
 		t.Fatal(err)
@@ -358,7 +359,7 @@ func TestExchangeSendLimitsSurface(t *testing.T) {
 	// Over the daily recipients Exchange refuses: ErrRateLimited, not a
 	// missing permission.
 	srv.SetSendLimits(0, 3)
-	q := newProvider(t, srv, nil, &graph.Options{SendLimits: graph.SendLimits{MessagesPerMinute: -1, RecipientsPerDay: -1}, Backoff: provider.Backoff{Attempts: 1}})
+	q := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{SendLimits: graph.SendLimits{MessagesPerMinute: -1, RecipientsPerDay: -1}}, providerkit.Backoff{Attempts: 1}))
 	big := msg("Too many recipients")
 	big.Cc = []provider.Address{{Email: "c1@prospect.example"}, {Email: "c2@prospect.example"}}
 	_, err = q.Send(ctx(t), big)

@@ -41,9 +41,8 @@ type TokenSourceOptions struct {
 // response without a refresh_token keeps the previous one. Token-endpoint
 // failures are mapped as tokenError says: a dead grant (invalid_grant such
 // as AADSTS700082, interaction_required, a revoked consent) is ErrAuth, a
-// 5xx, 429 or temporarily_unavailable is ErrTemporary. It implements
-// Invalidator, so a Provider's one retry after a 401 gets a new access
-// token. It is safe for concurrent use.
+// 5xx, 429 or temporarily_unavailable is ErrTemporary. Its Invalidate
+// method makes a Provider's one retry after a 401 get a new access token. It is safe for concurrent use.
 type TokenSource struct {
 	src *oauthtoken.Source
 }

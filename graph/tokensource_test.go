@@ -275,7 +275,7 @@ func ExampleNewTokenSource() {
 	// https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token.
 	ms := startMSTokens()
 	defer ms.Close()
-	cfg := graph.Config("contoso.onmicrosoft.com", "client-id", "client-secret", "https://app.example/oauth/microsoft", graph.AccessSendRead)
+	cfg := graph.OAuthConfig("contoso.onmicrosoft.com", "client-id", "client-secret", "https://app.example/oauth/microsoft", graph.AccessSendRead)
 	cfg.Endpoint.TokenURL = ms.URL + "/contoso.onmicrosoft.com/oauth2/v2.0/token"
 
 	stored := &oauth2.Token{AccessToken: "at-old", RefreshToken: "rt-1", Expiry: time.Now().Add(-time.Minute)}

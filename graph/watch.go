@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -123,11 +124,11 @@ func (w *WatchOptions) config() (*watchConfig, error) {
 		c.renewBefore = min(DefaultRenewBefore, c.lifetime/2)
 	}
 	if c.renewBefore >= c.lifetime {
-		return nil, provider.Invalid("Watch.RenewBefore", "graph: RenewBefore must be shorter than Lifetime")
+		return nil, providerkit.Invalid("Watch.RenewBefore", "graph: RenewBefore must be shorter than Lifetime")
 	}
 	if c.notificationURL == "" {
 		if c.lifecycleURL != "" {
-			return nil, provider.Invalid("Watch.NotificationURL", "graph: LifecycleURL without a NotificationURL")
+			return nil, providerkit.Invalid("Watch.NotificationURL", "graph: LifecycleURL without a NotificationURL")
 		}
 		return c, nil
 	}
@@ -135,30 +136,30 @@ func (w *WatchOptions) config() (*watchConfig, error) {
 		c.lifecycleURL = c.notificationURL
 	}
 	if c.hub == nil {
-		return nil, provider.Invalid("Watch.Notifications", "graph: a NotificationURL needs the Notifications handler served there")
+		return nil, providerkit.Invalid("Watch.Notifications", "graph: a NotificationURL needs the Notifications handler served there")
 	}
 	if err := checkCallbackURL(c.notificationURL); err != nil {
-		return nil, provider.Invalid("Watch.NotificationURL", err.Error())
+		return nil, providerkit.Invalid("Watch.NotificationURL", err.Error())
 	}
 	if err := checkCallbackURL(c.lifecycleURL); err != nil {
-		return nil, provider.Invalid("Watch.LifecycleURL", err.Error())
+		return nil, providerkit.Invalid("Watch.LifecycleURL", err.Error())
 	}
 	if len(c.clientState) > maxClientState || strings.ContainsFunc(c.clientState, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
-		return nil, provider.Invalid("Watch.ClientState", "graph: ClientState must be at most 128 printable ASCII characters")
+		return nil, providerkit.Invalid("Watch.ClientState", "graph: ClientState must be at most 128 printable ASCII characters")
 	}
 	c.folders = []string{"inbox", "junkemail"}
 	if w.Folders != nil {
 		c.folders = nil
 		for i, f := range w.Folders {
 			if !validFolder(f) {
-				return nil, provider.Invalid("Watch.Folders["+itoa(i)+"]", "graph: not a mail folder name or id")
+				return nil, providerkit.Invalid("Watch.Folders["+itoa(i)+"]", "graph: not a mail folder name or id")
 			}
 			if !slices.Contains(c.folders, f) {
 				c.folders = append(c.folders, f)
 			}
 		}
 		if len(c.folders) == 0 {
-			return nil, provider.Invalid("Watch.Folders", "graph: no folder to watch")
+			return nil, providerkit.Invalid("Watch.Folders", "graph: no folder to watch")
 		}
 	}
 	return c, nil
@@ -210,7 +211,7 @@ func validFolder(f string) bool {
 // ErrPermission, throttling beyond the retries), Watch polls, calling
 // notify every PollInterval, and tries the subscription again every
 // ResubscribeInterval. Throttling and transient failures are first
-// retried under Options.Backoff.
+// retried with capped, jittered backoff.
 //
 // Watch returns nil when ctx is done, after deleting its subscriptions
 // (with a short context of its own). It returns an error only when it

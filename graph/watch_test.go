@@ -14,6 +14,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -392,7 +393,7 @@ func TestWatch_throttledCreationRetried(t *testing.T) {
 	srv, h := startFake(t), startHook(t)
 	var mu sync.Mutex
 	var waits []time.Duration
-	backoff := provider.Backoff{Sleep: func(ctx context.Context, d time.Duration) error {
+	backoff := providerkit.Backoff{Sleep: func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits = append(waits, d)
 		mu.Unlock()
@@ -400,7 +401,7 @@ func TestWatch_throttledCreationRetried(t *testing.T) {
 	}}
 	opts := h.pushOptions()
 	opts.Folders = []string{"inbox"}
-	p := newProvider(t, srv, nil, &graph.Options{Backoff: backoff, Watch: opts})
+	p := newProvider(t, srv, nil, graph.WithBackoff(&graph.Options{Watch: opts}, backoff))
 	srv.Fail("createSubscription", 1, fakegraph.Throttled("7"))
 	w := runWatch(t, p)
 	waitUntil(t, "subscribed after the 429", func() bool { return len(subsOf(srv)) == 1 && w.notified.Load() == 1 })

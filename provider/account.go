@@ -12,8 +12,10 @@ type Account struct {
 	Email string
 	// Name is the display name used in From when a message gives none.
 	Name string
-	// Aliases are further addresses the mailbox may send as (verified
-	// send-as aliases on Gmail, proxy addresses on Microsoft 365).
+	// Aliases are further addresses the mailbox may send as: accepted
+	// send-as aliases on Gmail, Config.Aliases over SMTP. Graph reports
+	// none (it sends as the mailbox, or on behalf of another mailbox's
+	// owner, which is not an alias).
 	Aliases []string
 }
 
@@ -40,7 +42,7 @@ const (
 	StatusPending Status = iota
 	// StatusActive: the last Verify, Send or Fetch worked (green).
 	StatusActive
-	// StatusError: the last attempt failed; State.Err says why (red).
+	// StatusError: the last attempt failed; AccountState.Err says why (red).
 	StatusError
 )
 
@@ -58,24 +60,25 @@ func (s Status) String() string {
 	}
 }
 
-// State is an account's status with the error that caused StatusError.
-type State struct {
+// AccountState is an account's status with the error that caused
+// StatusError and when it was checked.
+type AccountState struct {
 	Status    Status
 	Err       error
 	CheckedAt time.Time
 }
 
-// StateOf turns the result of Verify (or of any call) into a State:
-// nil is Active, anything else is Error with that cause.
+// AccountStateOf turns the result of Verify (or of any call) into an
+// AccountState: nil is Active, anything else is Error with that cause.
 //
 // A temporary failure (ErrTemporary, ErrRateLimited) says nothing about the
 // account, so a host usually keeps the previous status for those;
 // NeedsReconnect tells the two apart.
-func StateOf(err error, at time.Time) State {
+func AccountStateOf(err error, at time.Time) AccountState {
 	if err == nil {
-		return State{Status: StatusActive, CheckedAt: at}
+		return AccountState{Status: StatusActive, CheckedAt: at}
 	}
-	return State{Status: StatusError, Err: err, CheckedAt: at}
+	return AccountState{Status: StatusError, Err: err, CheckedAt: at}
 }
 
 // NeedsReconnect reports whether err means the user must connect the

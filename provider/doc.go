@@ -1,6 +1,13 @@
 // Package provider is the portable contract of inboxkit: one connected
 // mailbox, whatever service it lives on.
 //
+// Whichever package opened the mailbox (gmail, graph or smtpimap), a host
+// then writes:
+//
+//	m := &provider.Message{To: []provider.Address{{Email: "bob@example.com"}}, Subject: "Hi", Text: "Hello"}
+//	sent, err := p.Send(ctx, m) // the host stores provider.RecordOf(account, m, sent) in its SentIndex
+//	batch, err := p.Fetch(ctx, cursor, sentIndex) // only replies, bounces and auto-replies to that mail
+//
 // A [Provider] sends mail as its account and fetches back only the mail that
 // relates to what it sent: replies, bounces (RFC 3464 delivery status
 // notifications), auto-replies (RFC 3834) and spam complaints (RFC 5965). It
@@ -11,8 +18,8 @@
 //
 // Messages are plain data ([Message], [Sent], [Incoming]); [Message.Validate]
 // refuses header injection and malformed addresses before anything reaches a
-// server, and every provider sets its own RFC 5322 Message-ID (see
-// [NewMessageID]) so replies can always be matched by header.
+// server, and every provider sets its own RFC 5322 Message-ID so replies can
+// always be matched by header.
 //
 // # Errors
 //
@@ -21,15 +28,15 @@
 // [ErrInvalid], [ErrNotFound], [ErrAccountMismatch] and [ErrNotAllowed], and
 // are wrapped exactly once in an [*Error] that still unwraps to the native
 // error of the underlying client. A rate limit comes as a [*RateLimitError]
-// carrying the server's Retry-After. [Retry] is the one retry loop every
-// provider uses: it honours Retry-After and backs off exponentially with full
-// jitter, capped, and stops when its context is done.
+// carrying the server's Retry-After, which every provider honours before
+// backing off exponentially with full jitter, capped. [IsTemporary] and
+// [NeedsReconnect] tell a host what to do with an error.
 //
 // # Idempotency
 //
 // A [Message] with an IdempotencyKey is delivered at most once, even when the
-// caller retries after a timeout. [Deduper] implements that once for every
-// provider: it derives a stable Message-ID from the key, remembers outcomes in
-// a [SendLog], and after an ambiguous failure asks the provider to look the
+// caller retries after a timeout. Every provider derives a stable Message-ID
+// from the key, remembers outcomes in a [SendLog] (the host's, or a
+// [MemorySendLog] for one process), and after an ambiguous failure looks the
 // Message-ID up in the Sent folder before sending again.
 package provider

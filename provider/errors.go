@@ -104,25 +104,8 @@ func (e *Error) Temporary() bool {
 	return errors.Is(e, ErrTemporary) || errors.Is(e, ErrRateLimited)
 }
 
-// Errorf is a shorthand for an *Error whose cause is a formatted message.
-func Errorf(kind Kind, op string, code error, format string, args ...any) *Error {
-	return &Error{Op: op, Provider: kind, Code: code, Err: fmt.Errorf(format, args...)}
-}
-
-// Tag fills in Op and Provider of a *Error that shared code (validation,
-// composing) returned without them; other errors are returned as they are.
-func Tag(kind Kind, op string, err error) error {
-	var pe *Error
-	if errors.As(err, &pe) && pe.Provider == "" {
-		cp := *pe
-		cp.Op, cp.Provider = op, kind
-		return &cp
-	}
-	return err
-}
-
-// Invalid returns an ErrInvalid *Error naming the field at fault.
-func Invalid(field, reason string) *Error {
+// invalid returns an ErrInvalid *Error naming the field at fault.
+func invalid(field, reason string) *Error {
 	return &Error{Code: ErrInvalid, Field: field, Err: errors.New(reason)}
 }
 

@@ -34,11 +34,7 @@ func TestError_IsAndAs(t *testing.T) {
 	}
 }
 
-func TestInvalid_namesField(t *testing.T) {
-	err := provider.Invalid("To[1].Email", "no domain")
-	if !errors.Is(err, provider.ErrInvalid) || err.Field != "To[1].Email" {
-		t.Errorf("Invalid = %v (field %q); want ErrInvalid naming To[1].Email", err, err.Field)
-	}
+func TestErrClosed_isInvalid(t *testing.T) {
 	if !errors.Is(provider.ErrClosed, provider.ErrInvalid) {
 		t.Error("ErrClosed does not match ErrInvalid")
 	}
@@ -59,11 +55,11 @@ func TestRateLimitError(t *testing.T) {
 
 func TestStatus(t *testing.T) {
 	now := time.Unix(1700000000, 0)
-	if st := provider.StateOf(nil, now); st.Status != provider.StatusActive || st.Status.String() != "active" {
-		t.Errorf("StateOf(nil) = %+v; want active", st)
+	if st := provider.AccountStateOf(nil, now); st.Status != provider.StatusActive || st.Status.String() != "active" {
+		t.Errorf("AccountStateOf(nil) = %+v; want active", st)
 	}
-	if st := provider.StateOf(provider.ErrAuth, now); st.Status != provider.StatusError || st.Err == nil {
-		t.Errorf("StateOf(ErrAuth) = %+v; want error with cause", st)
+	if st := provider.AccountStateOf(provider.ErrAuth, now); st.Status != provider.StatusError || st.Err == nil {
+		t.Errorf("AccountStateOf(ErrAuth) = %+v; want error with cause", st)
 	}
 	if provider.StatusPending.String() != "pending" {
 		t.Errorf("StatusPending = %q", provider.StatusPending.String())

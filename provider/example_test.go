@@ -1,28 +1,11 @@
 package provider_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
 )
-
-// Retry wraps any call; temporary errors are retried with capped, jittered
-// backoff, and a server's Retry-After is honoured.
-func ExampleRetry() {
-	attempts := 0
-	err := provider.Retry(context.Background(), provider.Backoff{Base: time.Millisecond}, func(ctx context.Context) error {
-		attempts++
-		if attempts == 1 {
-			return &provider.RateLimitError{RetryAfter: time.Millisecond}
-		}
-		return nil
-	})
-	fmt.Println(attempts, err)
-	// Output: 2 <nil>
-}
 
 // Every provider error matches a sentinel a host can act on.
 func ExampleError() {

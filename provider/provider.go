@@ -34,7 +34,8 @@ type Provider interface {
 	// and the cursor to resume from. An empty cursor looks back over
 	// recent mail (30 days unless the provider is configured otherwise).
 	Fetch(ctx context.Context, cursor string, idx SentIndex) (*Batch, error)
-	// Close releases connections. A closed Provider returns errors.
+	// Close releases connections. Calls after Close fail with an *Error
+	// matching ErrClosed.
 	Close() error
 }
 

@@ -41,7 +41,7 @@ func ReservedHeader(name string) bool {
 // recipient and a body. The error is an ErrInvalid *Error naming the field.
 func (m *Message) Validate() error {
 	if m == nil {
-		return Invalid("Message", "is nil")
+		return invalid("Message", "is nil")
 	}
 	if m.From.Email != "" || m.From.Name != "" {
 		if err := validateAddress("From", m.From, m.From.Email == ""); err != nil {
@@ -50,10 +50,10 @@ func (m *Message) Validate() error {
 	}
 	n := len(m.To) + len(m.Cc) + len(m.Bcc)
 	if n == 0 {
-		return Invalid("To", "no recipient")
+		return invalid("To", "no recipient")
 	}
 	if n > MaxRecipients {
-		return Invalid("To", fmt.Sprintf("%d recipients, more than %d", n, MaxRecipients))
+		return invalid("To", fmt.Sprintf("%d recipients, more than %d", n, MaxRecipients))
 	}
 	for _, list := range []struct {
 		name  string
@@ -69,7 +69,7 @@ func (m *Message) Validate() error {
 		return err
 	}
 	if m.Text == "" && m.HTML == "" {
-		return Invalid("Text", "no body: set Text or HTML")
+		return invalid("Text", "no body: set Text or HTML")
 	}
 	for i, h := range m.Headers {
 		if err := validateHeader(fmt.Sprintf("Headers[%d]", i), h); err != nil {
@@ -82,21 +82,21 @@ func (m *Message) Validate() error {
 		}
 	}
 	if m.MessageID != "" && !ValidMessageID(m.MessageID) {
-		return Invalid("MessageID", "not of the form local@domain without brackets or spaces")
+		return invalid("MessageID", "not of the form local@domain without brackets or spaces")
 	}
 	if m.InReplyTo != "" && !ValidMessageID(m.InReplyTo) {
-		return Invalid("InReplyTo", "not of the form local@domain without brackets or spaces")
+		return invalid("InReplyTo", "not of the form local@domain without brackets or spaces")
 	}
 	for i, ref := range m.References {
 		if !ValidMessageID(ref) {
-			return Invalid(fmt.Sprintf("References[%d]", i), "not of the form local@domain without brackets or spaces")
+			return invalid(fmt.Sprintf("References[%d]", i), "not of the form local@domain without brackets or spaces")
 		}
 	}
 	if err := validateText("ThreadID", m.ThreadID); err != nil {
 		return err
 	}
 	if len(m.IdempotencyKey) > 256 {
-		return Invalid("IdempotencyKey", "longer than 256 bytes")
+		return invalid("IdempotencyKey", "longer than 256 bytes")
 	}
 	return nil
 }
@@ -109,7 +109,7 @@ func validateAddress(field string, a Address, emailOptional bool) error {
 		return nil
 	}
 	if err := ValidEmail(a.Email); err != nil {
-		return Invalid(field+".Email", err.Error())
+		return invalid(field+".Email", err.Error())
 	}
 	return nil
 }
@@ -138,56 +138,56 @@ func ValidEmail(s string) error {
 
 func validateText(field, s string) error {
 	if strings.ContainsAny(s, "\r\n\x00") {
-		return Invalid(field, "contains CR, LF or NUL")
+		return invalid(field, "contains CR, LF or NUL")
 	}
 	if len(s) > maxHeaderLen*4 {
-		return Invalid(field, "too long")
+		return invalid(field, "too long")
 	}
 	return nil
 }
 
 func validateHeader(field string, h Header) error {
 	if h.Name == "" {
-		return Invalid(field+".Name", "empty")
+		return invalid(field+".Name", "empty")
 	}
 	for i := 0; i < len(h.Name); i++ {
 		c := h.Name[i]
 		if c <= ' ' || c >= 0x7f || c == ':' {
-			return Invalid(field+".Name", fmt.Sprintf("%q is not a header field name", h.Name))
+			return invalid(field+".Name", fmt.Sprintf("%q is not a header field name", h.Name))
 		}
 	}
 	if ReservedHeader(h.Name) {
-		return Invalid(field+".Name", fmt.Sprintf("%s is set by inboxkit", h.Name))
+		return invalid(field+".Name", fmt.Sprintf("%s is set by inboxkit", h.Name))
 	}
 	if len(h.Name)+2+len(h.Value) > maxHeaderLen*4 {
-		return Invalid(field+".Value", "too long")
+		return invalid(field+".Value", "too long")
 	}
 	return validateText(field+".Value", h.Value)
 }
 
 func validateAttachment(field string, a Attachment) error {
 	if a.Filename == "" && !a.Inline {
-		return Invalid(field+".Filename", "empty")
+		return invalid(field+".Filename", "empty")
 	}
 	if err := validateText(field+".Filename", a.Filename); err != nil {
 		return err
 	}
 	if strings.ContainsAny(a.Filename, "/\\") {
-		return Invalid(field+".Filename", "contains a path separator")
+		return invalid(field+".Filename", "contains a path separator")
 	}
 	if a.ContentType != "" {
 		if err := validateText(field+".ContentType", a.ContentType); err != nil {
 			return err
 		}
 		if _, _, err := mime.ParseMediaType(a.ContentType); err != nil {
-			return Invalid(field+".ContentType", err.Error())
+			return invalid(field+".ContentType", err.Error())
 		}
 	}
 	if a.ContentID != "" && !ValidMessageID(a.ContentID) {
-		return Invalid(field+".ContentID", "not of the form local@domain")
+		return invalid(field+".ContentID", "not of the form local@domain")
 	}
 	if a.Inline && a.ContentID == "" {
-		return Invalid(field+".ContentID", "an inline attachment needs a ContentID")
+		return invalid(field+".ContentID", "an inline attachment needs a ContentID")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/crypto"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 )
@@ -15,11 +16,12 @@ import (
 // Security is how a connection is encrypted. There is no plaintext mode.
 type Security int
 
-// The security modes. The zero value means "infer from the port".
+// The security modes. The zero value (Server{Host, Port} without a
+// Security) means "infer from the port": 465 and 993 are TLS, anything
+// else STARTTLS; with no port either, TLS on 465 or 993.
 const (
-	// SecurityAuto infers the mode from the port: 465 and 993 are TLS,
-	// anything else STARTTLS.
-	SecurityAuto Security = iota
+	// inferSecurity is the zero value: infer the mode from the port.
+	inferSecurity Security = iota
 	// TLS is implicit TLS from the first byte (ports 465, 993).
 	TLS
 	// STARTTLS upgrades a plaintext greeting to TLS before anything else
@@ -28,10 +30,10 @@ const (
 	STARTTLS
 )
 
-// String returns "auto", "tls" or "starttls".
+// String returns "tls", "starttls", or "auto" for the zero value.
 func (s Security) String() string {
 	switch s {
-	case SecurityAuto:
+	case inferSecurity:
 		return "auto"
 	case TLS:
 		return "tls"
@@ -42,17 +44,18 @@ func (s Security) String() string {
 	}
 }
 
-// ParseSecurity reads "tls"/"ssl", "starttls" or "auto"/"" (any case).
+// ParseSecurity reads "tls"/"ssl", "starttls", or "auto"/"" (any case) for
+// the zero value, which infers the mode from the port.
 func ParseSecurity(s string) (Security, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "auto":
-		return SecurityAuto, nil
+		return inferSecurity, nil
 	case "tls", "ssl", "implicit":
 		return TLS, nil
 	case "starttls":
 		return STARTTLS, nil
 	}
-	return 0, provider.Invalid("Security", fmt.Sprintf("%q is not tls or starttls (plaintext is not offered)", s))
+	return 0, providerkit.Invalid("Security", fmt.Sprintf("%q is not tls or starttls (plaintext is not offered)", s))
 }
 
 // Server is a host and port with its security. Give a port, a security
@@ -83,6 +86,22 @@ const (
 	AuthLogin
 	AuthXOAUTH2
 )
+
+// String returns "auto", "plain", "login" or "xoauth2".
+func (a Auth) String() string {
+	switch a {
+	case AuthAuto:
+		return "auto"
+	case AuthPlain:
+		return "plain"
+	case AuthLogin:
+		return "login"
+	case AuthXOAUTH2:
+		return "xoauth2"
+	default:
+		return fmt.Sprintf("Auth(%d)", int(a))
+	}
+}
 
 // Config is one SMTP (+ optional IMAP) mailbox.
 type Config struct {
@@ -119,9 +138,9 @@ type Config struct {
 	// Folders are the IMAP folders Fetch reads; empty means INBOX (plus
 	// the Junk folder when the server marks one with \Junk).
 	Folders []string
-	// Lookback is how far back a first Fetch (empty cursor) reads; zero
+	// LookBack is how far back a first Fetch (empty cursor) reads; zero
 	// means 30 days.
-	Lookback time.Duration
+	LookBack time.Duration
 	// Timeout bounds each network exchange; zero means 30 seconds.
 	Timeout time.Duration
 	// HelloName is the EHLO name; empty uses the Email's domain.
@@ -140,10 +159,28 @@ type SaveSent int
 
 // The SaveSent choices.
 const (
+	// SaveSentAuto appends a copy unless the server is known to save
+	// sent mail itself (Gmail, Outlook / Office 365).
 	SaveSentAuto SaveSent = iota
+	// SaveSentAlways always appends a copy.
 	SaveSentAlways
+	// SaveSentNever never appends one.
 	SaveSentNever
 )
+
+// String returns "auto", "always" or "never".
+func (s SaveSent) String() string {
+	switch s {
+	case SaveSentAuto:
+		return "auto"
+	case SaveSentAlways:
+		return "always"
+	case SaveSentNever:
+		return "never"
+	default:
+		return fmt.Sprintf("SaveSent(%d)", int(s))
+	}
+}
 
 // Resolve fills in the inferred half of s: the security from a port
 // (465/993 TLS, everything else STARTTLS) or the port from a security
@@ -151,19 +188,19 @@ const (
 // checks the host is set and the port is a number from 1 to 65535.
 func (s Server) Resolve(imap bool, field string) (Server, error) {
 	if strings.TrimSpace(s.Host) == "" {
-		return s, provider.Invalid(field+".Host", "empty")
+		return s, providerkit.Invalid(field+".Host", "empty")
 	}
 	if strings.ContainsAny(s.Host, " \t\r\n/@") {
-		return s, provider.Invalid(field+".Host", fmt.Sprintf("%q is not a host name", s.Host))
+		return s, providerkit.Invalid(field+".Host", fmt.Sprintf("%q is not a host name", s.Host))
 	}
 	if s.Port < 0 || s.Port > 65535 {
-		return s, provider.Invalid(field+".Port", fmt.Sprintf("%d is not a port from 1 to 65535", s.Port))
+		return s, providerkit.Invalid(field+".Port", fmt.Sprintf("%d is not a port from 1 to 65535", s.Port))
 	}
-	if s.Security != SecurityAuto && s.Security != TLS && s.Security != STARTTLS {
-		return s, provider.Invalid(field+".Security", s.Security.String()+" is not tls or starttls")
+	if s.Security != inferSecurity && s.Security != TLS && s.Security != STARTTLS {
+		return s, providerkit.Invalid(field+".Security", s.Security.String()+" is not tls or starttls")
 	}
 	switch {
-	case s.Port == 0 && s.Security == SecurityAuto:
+	case s.Port == 0 && s.Security == inferSecurity:
 		s.Security = TLS
 		s.Port = PortSMTPS
 		if imap {
@@ -179,7 +216,7 @@ func (s Server) Resolve(imap bool, field string) (Server, error) {
 		if imap {
 			s.Port = PortIMAP
 		}
-	case s.Security == SecurityAuto:
+	case s.Security == inferSecurity:
 		s.Security = SecurityForPort(s.Port)
 	}
 	return s, nil
@@ -199,17 +236,17 @@ func SecurityForPort(port int) Security {
 func ParsePort(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 5 {
-		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+		return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 	}
 	n := 0
 	for _, c := range s {
 		if c < '0' || c > '9' {
-			return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+			return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 		}
 		n = n*10 + int(c-'0')
 	}
 	if n < 1 || n > 65535 {
-		return 0, provider.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
+		return 0, providerkit.Invalid("Port", fmt.Sprintf("%q is not a port from 1 to 65535", s))
 	}
 	return n, nil
 }

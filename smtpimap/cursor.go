@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 )
 
 // cursor is where Fetch resumes, per folder. It is opaque to hosts:
@@ -36,14 +36,14 @@ func parseCursor(s string) (cursor, error) {
 		return c, nil
 	}
 	if !strings.HasPrefix(s, cursorPrefix) || len(s) > 1<<20 {
-		return c, provider.Invalid("cursor", "not a cursor returned by smtpimap")
+		return c, providerkit.Invalid("cursor", "not a cursor returned by smtpimap")
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s[len(cursorPrefix):])
 	if err != nil {
-		return c, provider.Invalid("cursor", "not a cursor returned by smtpimap")
+		return c, providerkit.Invalid("cursor", "not a cursor returned by smtpimap")
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, provider.Invalid("cursor", fmt.Sprintf("unreadable: %v", err))
+		return c, providerkit.Invalid("cursor", fmt.Sprintf("unreadable: %v", err))
 	}
 	if c.Folders == nil {
 		c.Folders = map[string]folderCursor{}

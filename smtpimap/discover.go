@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/net/idna"
 )
@@ -278,7 +279,7 @@ func cleanHostname(h string) string {
 }
 
 func discoverInvalid(field, reason string) error {
-	e := provider.Invalid(field, reason)
+	e := providerkit.Invalid(field, reason)
 	e.Op = "discover"
 	e.Provider = provider.KindSMTPIMAP
 	return e

@@ -3,6 +3,13 @@
 // RFC 2177, SPECIAL-USE RFC 6154 and UIDPLUS RFC 4315): the "SMTP-IMAP"
 // connection type next to Gmail and Outlook.
 //
+// A host writes (Discover can fill in the servers from the address):
+//
+//	p, err := smtpimap.New(smtpimap.Config{Email: "ada@example.com", Password: crypto.Secret(appPassword),
+//		SMTP: smtpimap.Server{Host: "smtp.example.com", Port: 587}, IMAP: &smtpimap.Server{Host: "imap.example.com", Port: 993}})
+//	err = p.Verify(ctx) // provider.ErrAuth: ask the user for the password again
+//	sent, err := p.Send(ctx, &provider.Message{To: []provider.Address{{Email: "bob@example.com"}}, Subject: "Hi", Text: "Hello"})
+//
 // # Sending
 //
 // Send composes the message once (our own Message-ID, RFC 2047 headers,

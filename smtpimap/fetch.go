@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/internal/relate"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -27,13 +28,13 @@ const headerChunk = 500
 // and for bounce/auto-reply candidates. A Fetch with nothing new costs one
 // IMAP round trip (pipelined STATUS of each folder).
 //
-// An empty cursor looks back over Config.Lookback (30 days). A changed
+// An empty cursor looks back over Config.LookBack (30 days). A changed
 // UIDVALIDITY resyncs the folder from the cursor's watermark, losing
 // nothing and returning nothing twice. Without IMAP settings Fetch returns
 // an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
 	if p.closed.Load() {
-		return nil, provider.ErrClosed
+		return nil, providerkit.Closed(provider.KindSMTPIMAP, "fetch")
 	}
 	cur, err := parseCursor(cursorText)
 	if err != nil {
@@ -227,7 +228,7 @@ func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc fold
 				continue // "n:*" returns the last message even when it is old
 			}
 			h := relate.Header(buf.FindBodySection(section))
-			msgID := provider.TrimMessageID(h.Get("Message-Id"))
+			msgID := providerkit.TrimMessageID(h.Get("Message-Id"))
 			date := buf.InternalDate.Unix()
 			if resync && fc.seenBefore(date, msgID) {
 				next.UID = max(next.UID, uint32(buf.UID))
@@ -330,8 +331,8 @@ func chunkUIDs(set imap.UIDSet, n int) []imap.UIDSet {
 }
 
 func (p *Provider) lookback() time.Duration {
-	if p.cfg.Lookback > 0 {
-		return p.cfg.Lookback
+	if p.cfg.LookBack > 0 {
+		return p.cfg.LookBack
 	}
 	return 30 * 24 * time.Hour
 }

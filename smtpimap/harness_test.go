@@ -100,7 +100,7 @@ func TestConformance_implicitTLS(t *testing.T) {
 	providertest.Run(t, func(t *testing.T) *providertest.Harness {
 		srv := testServer(t, &mailserver.Options{SMTPSecurity: mailserver.SecurityTLS, IMAPSecurity: mailserver.SecurityTLS})
 		cfg := configFor(srv)
-		cfg.SMTP.Security = smtpimap.SecurityAuto // inferred? no: port is random, so give TLS explicitly
+		// The ports are random, so the security cannot be inferred.
 		cfg.SMTP.Security = smtpimap.TLS
 		cfg.IMAP.Security = smtpimap.TLS
 		return harness(t, srv, newProvider(t, cfg))

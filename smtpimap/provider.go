@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -21,7 +22,7 @@ type Provider struct {
 	cfg     Config
 	account provider.Account
 	log     *slog.Logger
-	dedup   provider.Deduper
+	sender  providerkit.SendPath
 	smtp    smtpConn
 	imap    imapConn
 	closed  atomic.Bool
@@ -42,21 +43,21 @@ var (
 // field.
 func New(cfg Config) (*Provider, error) {
 	if err := provider.ValidEmail(cfg.Email); err != nil {
-		return nil, provider.Invalid("Email", err.Error())
+		return nil, providerkit.Invalid("Email", err.Error())
 	}
 	if strings.ContainsAny(cfg.FromName, "\r\n\x00") {
-		return nil, provider.Invalid("FromName", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("FromName", "contains CR, LF or NUL")
 	}
 	for i, a := range cfg.Aliases {
 		if err := provider.ValidEmail(a); err != nil {
-			return nil, provider.Invalid("Aliases["+itoa(i)+"]", err.Error())
+			return nil, providerkit.Invalid("Aliases["+strconv.Itoa(i)+"]", err.Error())
 		}
 	}
 	if strings.ContainsAny(cfg.Username, "\r\n\x00") {
-		return nil, provider.Invalid("Username", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("Username", "contains CR, LF or NUL")
 	}
 	if cfg.Password.Empty() && cfg.TokenSource == nil {
-		return nil, provider.Invalid("Password", "empty, and no TokenSource")
+		return nil, providerkit.Invalid("Password", "empty, and no TokenSource")
 	}
 	var err error
 	if cfg.SMTP, err = cfg.SMTP.Resolve(false, "SMTP"); err != nil {
@@ -70,21 +71,17 @@ func New(cfg Config) (*Provider, error) {
 		cfg.IMAP = &imapSrv
 	}
 	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
-		return nil, provider.Invalid("Auth", "unknown mechanism")
+		return nil, providerkit.Invalid("Auth", "unknown mechanism")
 	}
 	if cfg.Auth == AuthXOAUTH2 && cfg.TokenSource == nil {
-		return nil, provider.Invalid("TokenSource", "XOAUTH2 needs a TokenSource")
+		return nil, providerkit.Invalid("TokenSource", "XOAUTH2 needs a TokenSource")
 	}
 	if cfg.SentFolder != "" && strings.ContainsAny(cfg.SentFolder, "\r\n\x00") {
-		return nil, provider.Invalid("SentFolder", "contains CR, LF or NUL")
+		return nil, providerkit.Invalid("SentFolder", "contains CR, LF or NUL")
 	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
-	}
-	sendLog := cfg.SendLog
-	if sendLog == nil {
-		sendLog = provider.NewMemorySendLog()
 	}
 	p := &Provider{
 		cfg: cfg,
@@ -93,8 +90,13 @@ func New(cfg Config) (*Provider, error) {
 			Name:    cfg.FromName,
 			Aliases: append([]string(nil), cfg.Aliases...),
 		},
-		log:   log.With("provider", "smtpimap", "account", cfg.Email),
-		dedup: provider.Deduper{Log: sendLog, Now: cfg.Now},
+		log: log.With("provider", "smtpimap", "account", cfg.Email),
+	}
+	p.sender = providerkit.SendPath{
+		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
+		Dedupe:    providerkit.NewDeduper(cfg.SendLog, cfg.Now),
+		CheckFrom: p.checkFrom,
+		Deliver:   p.sendOnce, Lookup: p.lookupSent,
 	}
 	p.smtp.p = p
 	p.imap.p = p
@@ -121,7 +123,7 @@ func (p *Provider) Close() error {
 // The connections it opens are kept for later sends and fetches.
 func (p *Provider) Verify(ctx context.Context) error {
 	if p.closed.Load() {
-		return provider.ErrClosed
+		return providerkit.Closed(provider.KindSMTPIMAP, "verify")
 	}
 	p.smtp.mu.Lock()
 	err := p.smtp.dial(ctx)
@@ -144,24 +146,20 @@ func (p *Provider) Verify(ctx context.Context) error {
 // When SMTP accepted the message but the copy to Sent failed, Send returns
 // the *Sent together with an error: the message was delivered.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	if p.closed.Load() {
-		return nil, provider.ErrClosed
+	return p.sender.Send(ctx, m)
+}
+
+// checkFrom lets a From other than the account through when it is one of
+// Config.Aliases.
+func (p *Provider) checkFrom(_ context.Context, from string) error {
+	if p.account.MaySendAs(from) {
+		return nil
 	}
-	if m == nil {
-		return nil, provider.Invalid("Message", "is nil")
-	}
-	if m.From.Email != "" && !p.account.MaySendAs(m.From.Email) {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrNotAllowed, Field: "From.Email",
-			Err: errors.New("smtpimap: " + m.From.Email + " is neither the account nor one of its aliases")}
-	}
-	msg := *m
-	sent, err := p.dedup.Send(ctx, p.cfg.Email, &msg, p.sendOnce, p.lookupSent)
-	m.MessageID = msg.MessageID
-	return sent, err
+	return providerkit.NotAllowedFrom(provider.KindSMTPIMAP, from+" is neither the account nor one of its aliases")
 }
 
 func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
-	built, err := compose.Build(m, compose.Options{Account: p.cfg.Email, FromName: p.cfg.FromName, Now: p.now()})
+	built, err := compose.Build(m, compose.Options{Account: p.cfg.Email, FromName: p.cfg.FromName, Now: p.now(), Validated: true})
 	if err != nil {
 		return nil, err
 	}
@@ -271,12 +269,4 @@ func (p *Provider) helloName() string {
 	}
 	at := strings.LastIndexByte(p.cfg.Email, '@')
 	return p.cfg.Email[at+1:]
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

@@ -8,8 +8,10 @@ import (
 )
 
 // Bad input beyond the conformance suite's cases: each is ErrInvalid (or
-// ErrNotAllowed for a foreign From) naming the field, and nothing reaches
-// the SMTP server — not even a connection.
+// ErrNotAllowed for a well-formed foreign From) naming the field, and
+// nothing reaches the SMTP server — not even a connection. Validation
+// comes first, so a From carrying an injection is ErrInvalid, as on
+// gmail and graph.
 func TestSend_badInputSendsNothing(t *testing.T) {
 	srv := testServer(t, nil)
 	p := newProvider(t, configFor(srv))
@@ -20,7 +22,8 @@ func TestSend_badInputSendsNothing(t *testing.T) {
 		field string
 	}{
 		{"from name injection", func(m *provider.Message) { m.From = provider.Address{Name: "Ada\r\nBcc: v@example.com", Email: sender} }, provider.ErrInvalid, "From.Name"},
-		{"from address injection", func(m *provider.Message) { m.From = provider.Address{Email: sender + "\r\nBcc: v@example.com"} }, provider.ErrNotAllowed, "From.Email"},
+		{"from address injection", func(m *provider.Message) { m.From = provider.Address{Email: sender + "\r\nBcc: v@example.com"} }, provider.ErrInvalid, "From.Email"},
+		{"foreign from", func(m *provider.Message) { m.From = provider.Address{Email: "mallory@inboxkit.test"} }, provider.ErrNotAllowed, "From.Email"},
 		{"cc injection", func(m *provider.Message) { m.Cc = []provider.Address{{Email: "c@example.com\nBcc: v@example.com"}} }, provider.ErrInvalid, "Cc[0].Email"},
 		{"bcc name injection", func(m *provider.Message) { m.Bcc = []provider.Address{{Name: "x\rBcc", Email: "c@example.com"}} }, provider.ErrInvalid, "Bcc[0].Name"},
 		{"reply-to bad", func(m *provider.Message) { m.ReplyTo = []provider.Address{{Email: "nope"}} }, provider.ErrInvalid, "ReplyTo[0].Email"},

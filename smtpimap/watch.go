@@ -8,6 +8,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -26,7 +27,7 @@ const pollInterval = 2 * time.Minute
 // is done, or with ErrAuth / ErrInsecure, which reconnecting cannot fix.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if p.cfg.IMAP == nil {
-		return provider.Invalid("IMAP", "receiving is off: no IMAP settings")
+		return providerkit.Invalid("IMAP", "receiving is off: no IMAP settings")
 	}
 	notify()
 	failures := 0
@@ -40,7 +41,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 		}
 		failures++
 		p.log.Warn("IMAP watch interrupted; reconnecting", "error", err)
-		d := provider.Backoff{Base: time.Second, Max: time.Minute}.Delay(failures, nil)
+		d := providerkit.Backoff{Base: time.Second, Max: time.Minute}.Delay(failures, nil)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -52,7 +53,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 
 func (p *Provider) watchOnce(ctx context.Context, notify func()) error {
 	if p.closed.Load() {
-		return provider.ErrClosed
+		return providerkit.Closed(provider.KindSMTPIMAP, "watch")
 	}
 	newMail := make(chan struct{}, 1)
 	c, err := p.dialIMAPWith(ctx, &imapclient.UnilateralDataHandler{

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -50,7 +51,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	res := Result{
 		Kind:      KindUnrelated,
 		Subject:   decodeWords(m.header.Get("Subject"), cfg),
-		MessageID: provider.TrimMessageID(m.header.Get("Message-Id")),
+		MessageID: providerkit.TrimMessageID(m.header.Get("Message-Id")),
 	}
 	fromHeader := decodeWords(m.header.Get("From"), cfg)
 	if a, err := mail.ParseAddress(fromHeader); err == nil {
@@ -190,7 +191,7 @@ func fillBounce(res *Result, rep *bounceReport) {
 func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage, res *Result, extraID string) error {
 	ids := originalIDs(m)
 	if extraID != "" {
-		ids = append([]string{provider.TrimMessageID(extraID)}, ids...)
+		ids = append([]string{providerkit.TrimMessageID(extraID)}, ids...)
 	}
 	if len(ids) > 0 {
 		res.OriginalMessageID = ids[0]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -67,7 +68,7 @@ func stripReplyPrefixes(s string) (string, bool) {
 // lookupID asks the index for one Message-ID; ErrNotFound is no match,
 // other errors are returned.
 func lookupID(ctx context.Context, idx provider.SentIndex, id string) (*provider.SentRecord, error) {
-	id = provider.TrimMessageID(id)
+	id = providerkit.TrimMessageID(id)
 	if id == "" {
 		return nil, nil
 	}
@@ -101,10 +102,10 @@ func matchIDs(ctx context.Context, idx provider.SentIndex, ids []string, budget 
 // normalised subject.
 func matchReply(ctx context.Context, idx provider.SentIndex, m *parsedMessage, cfg *config, from, subject string) (*provider.SentRecord, MatchedBy, error) {
 	budget := maxLookups
-	if rec, err := matchIDs(ctx, idx, provider.ParseMessageIDs(m.header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
+	if rec, err := matchIDs(ctx, idx, providerkit.ParseMessageIDs(m.header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
 		return rec, MatchInReplyTo, err
 	}
-	refs := provider.ParseMessageIDs(m.header.Get("References"))
+	refs := providerkit.ParseMessageIDs(m.header.Get("References"))
 	for i, j := 0, len(refs)-1; i < j; i, j = i+1, j-1 {
 		refs[i], refs[j] = refs[j], refs[i]
 	}
@@ -149,7 +150,7 @@ func matchReply(ctx context.Context, idx provider.SentIndex, m *parsedMessage, c
 func originalIDs(m *parsedMessage) []string {
 	var ids []string
 	add := func(v string) {
-		for _, id := range provider.ParseMessageIDs(v) {
+		for _, id := range providerkit.ParseMessageIDs(v) {
 			if !contains(ids, id) && len(ids) < maxLookups {
 				ids = append(ids, id)
 			}

@@ -4,13 +4,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
 // instrument builds the outgoing copy of m.
 func (p *Provider) instrument(m *provider.Message) (*provider.Message, Plan, error) {
 	if m == nil {
-		return nil, Plan{}, provider.Invalid("Message", "is nil")
+		return nil, Plan{}, providerkit.Invalid("Message", "is nil")
 	}
 	plan, ok, err := PlanOf(m)
 	if err != nil {
@@ -22,16 +23,10 @@ func (p *Provider) instrument(m *provider.Message) (*provider.Message, Plan, err
 		return &out, plan, nil
 	}
 	account := p.inner.Account().Email
-	if m.MessageID == "" {
-		if m.IdempotencyKey != "" {
-			m.MessageID = provider.MessageIDForKey(account, m.IdempotencyKey)
-		} else {
-			m.MessageID = provider.NewMessageID(account)
-		}
-		out.MessageID = m.MessageID
-	}
+	providerkit.SetMessageID(account, m)
+	out.MessageID = m.MessageID
 	if !provider.ValidMessageID(out.MessageID) {
-		return nil, Plan{}, provider.Invalid("MessageID", "not of the form local@domain without brackets or spaces")
+		return nil, Plan{}, providerkit.Invalid("MessageID", "not of the form local@domain without brackets or spaces")
 	}
 	claims := Claims{MessageID: out.MessageID, Account: strings.ToLower(account), Campaign: plan.Campaign}
 	if rs := m.Recipients(); len(rs) == 1 {
@@ -44,7 +39,7 @@ func (p *Provider) instrument(m *provider.Message) (*provider.Message, Plan, err
 		c.Kind = TokenUnsubscribe
 		tok, err := p.signer.Sign(c, "")
 		if err != nil {
-			return nil, Plan{}, provider.Invalid("Message", err.Error())
+			return nil, Plan{}, providerkit.Invalid("Message", err.Error())
 		}
 		unsub = p.base + "/u/" + tok
 		out.Headers = p.addUnsubscribeHeaders(out.Headers, unsub)
@@ -58,7 +53,7 @@ func (p *Provider) instrument(m *provider.Message) (*provider.Message, Plan, err
 			c.Kind = TokenOpen
 			tok, err := p.signer.Sign(c, "")
 			if err != nil {
-				return nil, Plan{}, provider.Invalid("Message", err.Error())
+				return nil, Plan{}, providerkit.Invalid("Message", err.Error())
 			}
 			rw.pixel = `<img src="` + p.base + "/o/" + tok + `" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0">`
 		}

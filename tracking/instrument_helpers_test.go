@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/tracking"
 )
@@ -51,7 +52,7 @@ func (f *fakeMailbox) Send(_ context.Context, m *provider.Message) (*provider.Se
 	f.sent = append(f.sent, &cp)
 	id := m.MessageID
 	if id == "" {
-		id = provider.NewMessageID("me@example.com")
+		id = providerkit.NewMessageID("me@example.com")
 	}
 	return &provider.Sent{MessageID: id, ThreadID: id, SentAt: trackNow, Duplicate: f.dup}, nil
 }

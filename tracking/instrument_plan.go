@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -34,7 +35,7 @@ func All(campaign string) Plan {
 // message without a plan is sent untouched by [Provider].
 func Track(m *provider.Message, p Plan) error {
 	if len(p.Campaign) > maxCampaignLen {
-		return provider.Invalid("Headers", "tracking campaign longer than 128 bytes")
+		return providerkit.Invalid("Headers", "tracking campaign longer than 128 bytes")
 	}
 	var b strings.Builder
 	for _, f := range []struct {
@@ -67,7 +68,7 @@ func PlanOf(m *provider.Message) (p Plan, ok bool, err error) {
 			continue
 		}
 		if ok {
-			return Plan{}, false, provider.Invalid("Headers", TrackHeader+" given twice")
+			return Plan{}, false, providerkit.Invalid("Headers", TrackHeader+" given twice")
 		}
 		ok = true
 		for _, f := range strings.Fields(h.Value) {
@@ -81,11 +82,11 @@ func PlanOf(m *provider.Message) (p Plan, ok bool, err error) {
 			case "campaign":
 				c, err := url.QueryUnescape(v)
 				if err != nil || len(c) > maxCampaignLen {
-					return Plan{}, false, provider.Invalid("Headers", TrackHeader+": bad campaign")
+					return Plan{}, false, providerkit.Invalid("Headers", TrackHeader+": bad campaign")
 				}
 				p.Campaign = c
 			default:
-				return Plan{}, false, provider.Invalid("Headers", TrackHeader+": unknown item "+strconv.Quote(k))
+				return Plan{}, false, providerkit.Invalid("Headers", TrackHeader+": unknown item "+strconv.Quote(k))
 			}
 		}
 	}

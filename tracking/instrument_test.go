@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/tracking"
 )
@@ -51,7 +52,7 @@ func TestProvider_Send_tracked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantID := provider.MessageIDForKey("me@example.com", "step-1")
+	wantID := providerkit.MessageIDForKey("me@example.com", "step-1")
 	if m.MessageID != wantID || sent.MessageID != wantID {
 		t.Errorf("MessageID = %q (caller), %q (sent); want %q", m.MessageID, sent.MessageID, wantID)
 	}
@@ -160,7 +161,7 @@ func TestProvider_Send_errors(t *testing.T) {
 	})
 	t.Run("provider fails", func(t *testing.T) {
 		r := newTrackRig(t, nil)
-		r.box.err = provider.Errorf(provider.KindSMTPIMAP, "send", provider.ErrTemporary, "down")
+		r.box.err = providerkit.Errorf(provider.KindSMTPIMAP, "send", provider.ErrTemporary, "down")
 		_, err := r.p.Send(context.Background(), trackedMessage(t, "<p>x</p>"))
 		if !errors.Is(err, provider.ErrTemporary) {
 			t.Errorf("err = %v; want the provider's ErrTemporary", err)

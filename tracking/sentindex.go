@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -74,9 +75,9 @@ func NewMemoryIndex(sizeHint int) *MemoryIndex {
 // are removed); a record with the same MessageID replaces the old one
 // in the Message-ID lookup.
 func (x *MemoryIndex) Add(rec provider.SentRecord) error {
-	rec.MessageID = provider.TrimMessageID(rec.MessageID)
+	rec.MessageID = providerkit.TrimMessageID(rec.MessageID)
 	if rec.MessageID == "" {
-		return provider.Invalid("MessageID", "required")
+		return providerkit.Invalid("MessageID", "required")
 	}
 	rec.Recipients = append([]string(nil), rec.Recipients...)
 	r := &rec
@@ -127,7 +128,7 @@ func (x *MemoryIndex) Len() int {
 func (x *MemoryIndex) ByMessageID(_ context.Context, messageID string) (*provider.SentRecord, error) {
 	r := x.get(messageID)
 	if r == nil {
-		if t := provider.TrimMessageID(messageID); t != messageID {
+		if t := providerkit.TrimMessageID(messageID); t != messageID {
 			r = x.get(t)
 		}
 	}

@@ -97,10 +97,10 @@ func newApp(args []string, getenv func(string) string, stderr io.Writer) (*app, 
 	}
 	a := &app{email: *email, pending: map[string]*signIn{}, done: make(chan string, 1)}
 	if gid != "" && gsecret != "" {
-		a.google = &gmail.Flow{Config: gmail.Config(gid, gsecret, "http://"+*addr+"/callback/google", gmail.AccessSendRead)}
+		a.google = &gmail.Flow{Config: gmail.OAuthConfig(gid, gsecret, "http://"+*addr+"/callback/google", gmail.AccessSendRead)}
 	}
 	if mid != "" {
-		a.microsoft = &graph.Flow{Config: graph.Config(*tenant, mid, msecret, "http://"+*addr+"/callback/microsoft", graph.AccessSendRead)}
+		a.microsoft = &graph.Flow{Config: graph.OAuthConfig(*tenant, mid, msecret, "http://"+*addr+"/callback/microsoft", graph.AccessSendRead)}
 	}
 	return a, *addr, nil
 }

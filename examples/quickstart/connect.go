@@ -44,7 +44,7 @@ func connect(ctx context.Context, w io.Writer, wd *world) (*smtpimap.Provider, e
 	if p, err := smtpimap.New(bad); err == nil {
 		verr := p.Verify(ctx)
 		p.Close()
-		st := provider.StateOf(verr, time.Now())
+		st := provider.AccountStateOf(verr, time.Now())
 		fmt.Fprintf(w, "3. Connect        wrong password → status %s, ErrAuth=%v, ask the user again\n", st.Status, errors.Is(verr, provider.ErrAuth))
 	}
 
@@ -60,7 +60,7 @@ func connect(ctx context.Context, w io.Writer, wd *world) (*smtpimap.Provider, e
 		return nil, err
 	}
 	verr := p.Verify(ctx)
-	st := provider.StateOf(verr, time.Now())
+	st := provider.AccountStateOf(verr, time.Now())
 	if verr != nil {
 		p.Close()
 		return nil, verr

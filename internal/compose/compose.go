@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/wneessen/go-mail"
 )
@@ -49,22 +50,22 @@ type Options struct {
 	// envelope from headers, such as Gmail's raw send, which then strips
 	// it from what recipients see).
 	KeepBcc bool
+	// Validated says m has passed Message.Validate already (a provider's
+	// providerkit.SendPath validates before anything else), so Build does
+	// not pay for it twice.
+	Validated bool
 }
 
-// Build validates m and composes it. It fills m.MessageID when empty (from
-// the idempotency key when there is one), so the caller sees the ID that
-// was sent.
+// Build validates m (unless opts.Validated) and composes it. It fills
+// m.MessageID when empty (see providerkit.SetMessageID), so the caller sees
+// the ID that was sent.
 func Build(m *provider.Message, opts Options) (*Built, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	if m.MessageID == "" {
-		if m.IdempotencyKey != "" {
-			m.MessageID = provider.MessageIDForKey(opts.Account, m.IdempotencyKey)
-		} else {
-			m.MessageID = provider.NewMessageID(opts.Account)
+	if !opts.Validated {
+		if err := m.Validate(); err != nil {
+			return nil, err
 		}
 	}
+	providerkit.SetMessageID(opts.Account, m)
 	from := m.From
 	if from.Email == "" {
 		from.Email = opts.Account
@@ -122,7 +123,7 @@ func Build(m *provider.Message, opts Options) (*Built, error) {
 
 func setAddresses(msg *mail.Msg, m *provider.Message, from provider.Address, opts Options) error {
 	if err := msg.SetAddrHeader(mail.HeaderFrom, from.String()); err != nil {
-		return provider.Invalid("From", err.Error())
+		return providerkit.Invalid("From", err.Error())
 	}
 	lists := []struct {
 		header mail.AddrHeader
@@ -154,7 +155,7 @@ func setAddresses(msg *mail.Msg, m *provider.Message, from provider.Address, opt
 			vals[i] = a.String()
 		}
 		if err := msg.SetAddrHeader(l.header, vals...); err != nil {
-			return provider.Invalid(l.field, err.Error())
+			return providerkit.Invalid(l.field, err.Error())
 		}
 	}
 	return nil
@@ -207,7 +208,7 @@ func attach(msg *mail.Msg, atts []provider.Attachment) error {
 			err = msg.AttachReader(name, bytes.NewReader(a.Data), opts...)
 		}
 		if err != nil {
-			return provider.Invalid(fmt.Sprintf("Attachments[%d]", i), err.Error())
+			return providerkit.Invalid(fmt.Sprintf("Attachments[%d]", i), err.Error())
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	gmmail "github.com/emersion/go-message/mail"
 
 	"github.com/inboxkit/inboxkit/internal/compose"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -93,7 +94,7 @@ func TestBuild_idempotencyKeyGivesStableID(t *testing.T) {
 	m2 := &provider.Message{To: []provider.Address{{Email: "b@example.org"}}, Text: "x", IdempotencyKey: "k"}
 	b1, _ := build(t, m1)
 	b2, _ := build(t, m2)
-	if b1.MessageID != b2.MessageID || b1.MessageID != provider.MessageIDForKey("ada@example.com", "k") {
+	if b1.MessageID != b2.MessageID || b1.MessageID != providerkit.MessageIDForKey("ada@example.com", "k") {
 		t.Errorf("IDs %q and %q; want both MessageIDForKey(account, key)", b1.MessageID, b2.MessageID)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -28,7 +29,7 @@ func Body(ctx context.Context, raw []byte, idx provider.SentIndex) (*provider.Se
 	if v, err := Match(ctx, h, idx, "", ""); err != nil || v.Record != nil {
 		return v.Record, err
 	}
-	own := provider.TrimMessageID(h.Get("Message-Id"))
+	own := providerkit.TrimMessageID(h.Get("Message-Id"))
 	seen := 0
 	for _, id := range embeddedMessageIDs(raw) {
 		if id == own {
@@ -72,7 +73,7 @@ func embeddedMessageIDs(raw []byte) []string {
 				end++
 			}
 			value := strings.ReplaceAll(string(raw[offset:end]), "=\r", "")
-			ids = append(ids, provider.ParseMessageIDs(value)...)
+			ids = append(ids, providerkit.ParseMessageIDs(value)...)
 		}
 	}
 	return ids

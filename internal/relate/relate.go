@@ -17,6 +17,7 @@ import (
 	"net/textproto"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -88,13 +89,13 @@ func Match(ctx context.Context, h textproto.MIMEHeader, idx provider.SentIndex, 
 	if idx == nil {
 		return Verdict{Candidate: Candidate(h)}, nil
 	}
-	for _, id := range provider.ParseMessageIDs(h.Get("In-Reply-To")) {
+	for _, id := range providerkit.ParseMessageIDs(h.Get("In-Reply-To")) {
 		rec, err := lookup(ctx, idx, id)
 		if err != nil || rec != nil {
 			return Verdict{Record: rec, MatchedBy: "in-reply-to"}, err
 		}
 	}
-	refs := provider.ParseMessageIDs(h.Get("References"))
+	refs := providerkit.ParseMessageIDs(h.Get("References"))
 	for i := len(refs) - 1; i >= 0 && i >= len(refs)-50; i-- { // newest first, bounded
 		rec, err := lookup(ctx, idx, refs[i])
 		if err != nil || rec != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inboxkit/inboxkit/provider"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 )
 
 // The builders below make the incoming mail of the suite; provider tests
@@ -19,7 +19,7 @@ func header(from, to, subject, id string) string {
 // Reply is a human reply from prospect to account about the message
 // inReplyTo.
 func Reply(prospect, account, subject, inReplyTo string) []byte {
-	id := provider.NewMessageID(prospect)
+	id := providerkit.NewMessageID(prospect)
 	return []byte(header(prospect, account, "Re: "+subject, id) +
 		"In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nSounds good, let's talk on Tuesday.\r\n\r\n> earlier text\r\n")
@@ -27,7 +27,7 @@ func Reply(prospect, account, subject, inReplyTo string) []byte {
 
 // OutOfOffice is an RFC 3834 auto-reply from prospect.
 func OutOfOffice(prospect, account, subject, inReplyTo string) []byte {
-	id := provider.NewMessageID(prospect)
+	id := providerkit.NewMessageID(prospect)
 	return []byte(header(prospect, account, "Automatic reply: "+subject, id) +
 		"Auto-Submitted: auto-replied\r\nIn-Reply-To: <" + inReplyTo + ">\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\nI am out of the office until Monday.\r\n")
@@ -37,7 +37,7 @@ func OutOfOffice(prospect, account, subject, inReplyTo string) []byte {
 // with Message-ID original to rcpt failed permanently (5.1.1).
 func Bounce(account, rcpt, subject, original string) []byte {
 	domain := rcpt[strings.LastIndexByte(rcpt, '@')+1:]
-	id := provider.NewMessageID("mailer-daemon@" + domain)
+	id := providerkit.NewMessageID("mailer-daemon@" + domain)
 	boundary := "dsn-" + strings.SplitN(id, "@", 2)[0]
 	return []byte(header("Mail Delivery System <MAILER-DAEMON@"+domain+">", account, "Undelivered Mail Returned to Sender", id) +
 		"Auto-Submitted: auto-replied\r\n" +
@@ -54,7 +54,7 @@ func Bounce(account, rcpt, subject, original string) []byte {
 
 // Unrelated is mail that has nothing to do with anything we sent.
 func Unrelated(from, account string) []byte {
-	id := provider.NewMessageID(from)
+	id := providerkit.NewMessageID(from)
 	return []byte(header(from, account, "Weekly deals", id) +
 		"Content-Type: text/plain\r\n\r\nNothing to do with you.\r\n")
 }
@@ -67,7 +67,7 @@ func MessageIDOf(raw []byte) string {
 			break
 		}
 		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Message-ID") {
-			return provider.TrimMessageID(v)
+			return providerkit.TrimMessageID(v)
 		}
 	}
 	return ""

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -194,7 +195,7 @@ func testIdempotency(t *testing.T, h *Harness) {
 	ctx := ctxFor(t)
 	m := message(h, 0, "Only once")
 	// Unique per run: a real server keeps its mailboxes between runs.
-	run := strings.SplitN(provider.NewMessageID("x@example.com"), "@", 2)[0]
+	run := strings.SplitN(providerkit.NewMessageID("x@example.com"), "@", 2)[0]
 	m.IdempotencyKey = "campaign-7/step-1/contact-42/" + run
 	s1 := send(t, ctx, h, m)
 	again := message(h, 0, "Only once")
@@ -236,7 +237,7 @@ func testInvalid(t *testing.T, h *Harness) {
 	for _, tc := range cases {
 		m := message(h, 0, "Invalid "+tc.name)
 		tc.edit(m)
-		m.MessageID = provider.NewMessageID(h.Provider.Account().Email)
+		m.MessageID = providerkit.NewMessageID(h.Provider.Account().Email)
 		_, err := h.Provider.Send(ctx, m)
 		var pe *provider.Error
 		if !errors.Is(err, provider.ErrInvalid) || !errors.As(err, &pe) || pe.Field != tc.field {
@@ -253,11 +254,16 @@ func testClosed(t *testing.T, h *Harness) {
 	if err := h.Provider.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if _, err := h.Provider.Send(ctx, message(h, 0, "after close")); err == nil {
-		t.Error("Send after Close succeeded")
-	}
-	if _, err := h.Provider.Fetch(ctx, "", newIndex()); err == nil {
-		t.Error("Fetch after Close succeeded")
+	_, sendErr := h.Provider.Send(ctx, message(h, 0, "after close"))
+	_, fetchErr := h.Provider.Fetch(ctx, "", newIndex())
+	for _, c := range []struct {
+		op  string
+		err error
+	}{{"send", sendErr}, {"fetch", fetchErr}} {
+		var pe *provider.Error
+		if !errors.Is(c.err, provider.ErrClosed) || !errors.As(c.err, &pe) || pe.Op != c.op || pe.Provider != h.Provider.Kind() {
+			t.Errorf("%s after Close = %v; want a *provider.Error of %s for op %q matching ErrClosed", c.op, c.err, h.Provider.Kind(), c.op)
+		}
 	}
 }
 

@@ -1,10 +1,12 @@
-package provider
+package providerkit
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/provider"
 )
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -18,6 +20,20 @@ func NewMessageID(sender string) string {
 	return strings.ToLower(idEncoding.EncodeToString(b[:])) + "@" + messageIDDomain(sender)
 }
 
+// SetMessageID gives m its Message-ID when it has none: the one derived
+// from its IdempotencyKey (see MessageIDForKey), else a fresh one in the
+// account's domain. This is the one place a sent message's ID is chosen.
+func SetMessageID(account string, m *provider.Message) {
+	if m.MessageID != "" {
+		return
+	}
+	if m.IdempotencyKey != "" {
+		m.MessageID = MessageIDForKey(account, m.IdempotencyKey)
+		return
+	}
+	m.MessageID = NewMessageID(account)
+}
+
 // MessageIDForKey returns the Message-ID a message with this idempotency key
 // gets when sent from account: the same inputs always give the same ID, so a
 // retry can find an earlier delivery in the Sent folder.
@@ -29,7 +45,7 @@ func MessageIDForKey(account, key string) string {
 func messageIDDomain(address string) string {
 	if at := strings.LastIndexByte(address, '@'); at >= 0 && at < len(address)-1 {
 		d := strings.ToLower(address[at+1:])
-		if ValidMessageID("x@" + d) {
+		if provider.ValidMessageID("x@" + d) {
 			return d
 		}
 	}
@@ -59,13 +75,13 @@ func ParseMessageIDs(value string) []string {
 		if end < 0 {
 			break
 		}
-		if id := strings.TrimSpace(value[open+1 : open+end]); ValidMessageID(id) {
+		if id := strings.TrimSpace(value[open+1 : open+end]); provider.ValidMessageID(id) {
 			ids = append(ids, id)
 		}
 		value = value[open+end+1:]
 	}
 	if len(ids) == 0 {
-		if v := strings.TrimSpace(value); ValidMessageID(v) {
+		if v := strings.TrimSpace(value); provider.ValidMessageID(v) {
 			ids = append(ids, v)
 		}
 	}

@@ -1,4 +1,4 @@
-package provider
+package providerkit
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/inboxkit/inboxkit/provider"
 )
 
 // Backoff is the retry policy shared by every provider. The zero value is
@@ -58,7 +60,7 @@ func (b Backoff) withDefaults() Backoff {
 // exponential backoff in [Base/2, min(Max, Base·2^(n-1))].
 func (b Backoff) Delay(n int, err error) time.Duration {
 	b = b.withDefaults()
-	if d, ok := RetryAfter(err); ok {
+	if d, ok := provider.RetryAfter(err); ok {
 		return d
 	}
 	ceiling := b.Base
@@ -74,17 +76,17 @@ func (b Backoff) Delay(n int, err error) time.Duration {
 }
 
 // Retry calls fn until it succeeds, returns an error that is not
-// temporary (see IsTemporary), the attempts run out, or ctx is done. It
+// temporary (see provider.IsTemporary), the attempts run out, or ctx is done. It
 // returns fn's last error, joined with the context's error when ctx ended a
 // wait.
 func Retry(ctx context.Context, b Backoff, fn func(ctx context.Context) error) error {
 	b = b.withDefaults()
 	var err error
 	for attempt := 1; ; attempt++ {
-		if err = fn(ctx); err == nil || !IsTemporary(err) || attempt >= b.Attempts {
+		if err = fn(ctx); err == nil || !provider.IsTemporary(err) || attempt >= b.Attempts {
 			return err
 		}
-		if d, ok := RetryAfter(err); ok && d > b.MaxRetryAfter {
+		if d, ok := provider.RetryAfter(err); ok && d > b.MaxRetryAfter {
 			return err
 		}
 		if serr := b.Sleep(ctx, b.Delay(attempt, err)); serr != nil {

@@ -1,4 +1,4 @@
-package provider_test
+package providerkit_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -20,7 +21,7 @@ func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
 func TestRetry_retriesTemporaryThenSucceeds(t *testing.T) {
 	fs := &fakeSleep{}
 	calls := 0
-	err := provider.Retry(context.Background(), provider.Backoff{Attempts: 4, Base: 100 * time.Millisecond, Max: time.Second, Sleep: fs.sleep, Jitter: func(n int64) int64 { return n - 1 }},
+	err := providerkit.Retry(context.Background(), providerkit.Backoff{Attempts: 4, Base: 100 * time.Millisecond, Max: time.Second, Sleep: fs.sleep, Jitter: func(n int64) int64 { return n - 1 }},
 		func(context.Context) error {
 			calls++
 			if calls < 3 {
@@ -39,7 +40,7 @@ func TestRetry_retriesTemporaryThenSucceeds(t *testing.T) {
 func TestRetry_honoursRetryAfter(t *testing.T) {
 	fs := &fakeSleep{}
 	calls := 0
-	_ = provider.Retry(context.Background(), provider.Backoff{Attempts: 2, Sleep: fs.sleep}, func(context.Context) error {
+	_ = providerkit.Retry(context.Background(), providerkit.Backoff{Attempts: 2, Sleep: fs.sleep}, func(context.Context) error {
 		calls++
 		return &provider.RateLimitError{RetryAfter: 7 * time.Second}
 	})
@@ -51,7 +52,7 @@ func TestRetry_honoursRetryAfter(t *testing.T) {
 func TestRetry_givesUpOnLongRetryAfter(t *testing.T) {
 	fs := &fakeSleep{}
 	calls := 0
-	err := provider.Retry(context.Background(), provider.Backoff{Attempts: 5, MaxRetryAfter: time.Minute, Sleep: fs.sleep}, func(context.Context) error {
+	err := providerkit.Retry(context.Background(), providerkit.Backoff{Attempts: 5, MaxRetryAfter: time.Minute, Sleep: fs.sleep}, func(context.Context) error {
 		calls++
 		return &provider.RateLimitError{RetryAfter: time.Hour}
 	})
@@ -62,7 +63,7 @@ func TestRetry_givesUpOnLongRetryAfter(t *testing.T) {
 
 func TestRetry_stopsOnPermanentError(t *testing.T) {
 	calls := 0
-	err := provider.Retry(context.Background(), provider.Backoff{Attempts: 5}, func(context.Context) error {
+	err := providerkit.Retry(context.Background(), providerkit.Backoff{Attempts: 5}, func(context.Context) error {
 		calls++
 		return provider.ErrAuth
 	})
@@ -74,7 +75,7 @@ func TestRetry_stopsOnPermanentError(t *testing.T) {
 func TestRetry_contextCancelledDuringWait(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	err := provider.Retry(ctx, provider.Backoff{Attempts: 5, Base: time.Hour}, func(context.Context) error {
+	err := providerkit.Retry(ctx, providerkit.Backoff{Attempts: 5, Base: time.Hour}, func(context.Context) error {
 		calls++
 		cancel()
 		return provider.ErrTemporary
@@ -85,7 +86,7 @@ func TestRetry_contextCancelledDuringWait(t *testing.T) {
 }
 
 func TestBackoff_DelayBounds(t *testing.T) {
-	b := provider.Backoff{Base: time.Second, Max: 8 * time.Second}
+	b := providerkit.Backoff{Base: time.Second, Max: 8 * time.Second}
 	for n := 1; n <= 10; n++ {
 		for i := 0; i < 50; i++ {
 			d := b.Delay(n, nil)
@@ -113,7 +114,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"99999999999", 24 * time.Hour},
 	}
 	for _, tc := range tests {
-		if got := provider.ParseRetryAfter(tc.in, now); got != tc.want {
+		if got := providerkit.ParseRetryAfter(tc.in, now); got != tc.want {
 			t.Errorf("ParseRetryAfter(%q) = %v; want %v", tc.in, got, tc.want)
 		}
 	}

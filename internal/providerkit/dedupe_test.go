@@ -1,4 +1,4 @@
-package provider_test
+package providerkit_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -46,7 +47,7 @@ func (mb *mailbox) lookup(_ context.Context, id string) (*provider.Sent, error) 
 
 func TestDeduper_ambiguousFailureThenRetry(t *testing.T) {
 	mb := &mailbox{delivered: map[string]int{}, ambiguous: 1}
-	d := &provider.Deduper{Log: provider.NewMemorySendLog()}
+	d := &providerkit.Deduper{Log: provider.NewMemorySendLog()}
 	ctx := context.Background()
 	msg := func() *provider.Message { return &provider.Message{IdempotencyKey: "k1"} }
 	if _, err := d.Send(ctx, "ada@example.com", msg(), mb.send, mb.lookup); err == nil {
@@ -67,7 +68,7 @@ func TestDeduper_ambiguousFailureThenRetry(t *testing.T) {
 
 func TestDeduper_failureBeforeDeliveryIsRetried(t *testing.T) {
 	mb := &mailbox{delivered: map[string]int{}, lostBefore: 1}
-	d := &provider.Deduper{Log: provider.NewMemorySendLog()}
+	d := &providerkit.Deduper{Log: provider.NewMemorySendLog()}
 	ctx := context.Background()
 	if _, err := d.Send(ctx, "a@example.com", &provider.Message{IdempotencyKey: "k"}, mb.send, mb.lookup); err == nil {
 		t.Fatal("first Send succeeded; want an error")
@@ -83,7 +84,7 @@ func TestDeduper_failureBeforeDeliveryIsRetried(t *testing.T) {
 
 func TestDeduper_lookupErrorDoesNotResend(t *testing.T) {
 	mb := &mailbox{delivered: map[string]int{}, ambiguous: 1}
-	d := &provider.Deduper{Log: provider.NewMemorySendLog()}
+	d := &providerkit.Deduper{Log: provider.NewMemorySendLog()}
 	ctx := context.Background()
 	_, _ = d.Send(ctx, "a@example.com", &provider.Message{IdempotencyKey: "k"}, mb.send, mb.lookup)
 	broken := func(context.Context, string) (*provider.Sent, error) { return nil, provider.ErrTemporary }
@@ -104,7 +105,7 @@ func TestDeduper_concurrentSameKeyDeliversOnce(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		return &provider.Sent{MessageID: m.MessageID}, nil
 	}
-	d := &provider.Deduper{Log: provider.NewMemorySendLog()}
+	d := &providerkit.Deduper{Log: provider.NewMemorySendLog()}
 	var wg sync.WaitGroup
 	var inFlight atomic.Int32
 	for i := 0; i < 8; i++ {
@@ -126,14 +127,42 @@ func TestDeduper_concurrentSameKeyDeliversOnce(t *testing.T) {
 
 func TestDeduper_noKeyAlwaysSends(t *testing.T) {
 	mb := &mailbox{delivered: map[string]int{}}
-	d := &provider.Deduper{Log: provider.NewMemorySendLog()}
+	d := &providerkit.Deduper{Log: provider.NewMemorySendLog()}
 	for i := 0; i < 2; i++ {
-		m := &provider.Message{MessageID: provider.NewMessageID("a@example.com")}
+		m := &provider.Message{MessageID: providerkit.NewMessageID("a@example.com")}
 		if _, err := d.Send(context.Background(), "a@example.com", m, mb.send, mb.lookup); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if len(mb.delivered) != 2 {
 		t.Errorf("delivered %d distinct messages; want 2", len(mb.delivered))
+	}
+}
+
+func TestFindEarlier(t *testing.T) {
+	earlier := &provider.Sent{MessageID: "a@example.com", ProviderID: "7"}
+	down := &provider.Error{Op: "lookup", Code: provider.ErrTemporary}
+	tests := []struct {
+		name      string
+		found     *provider.Sent
+		err       error
+		wantFound *provider.Sent
+		wantErr   error
+	}{
+		{"delivered before", earlier, nil, earlier, nil},
+		{"not there: retry", nil, &provider.Error{Op: "lookup", Code: provider.ErrNotFound}, nil, nil},
+		{"cannot tell: stop", nil, down, nil, down},
+	}
+	for _, tc := range tests {
+		lookup := func(_ context.Context, id string) (*provider.Sent, error) {
+			if id != "a@example.com" {
+				t.Errorf("%s: looked up %q", tc.name, id)
+			}
+			return tc.found, tc.err
+		}
+		got, err := providerkit.FindEarlier(context.Background(), lookup, "a@example.com")
+		if got != tc.wantFound || err != tc.wantErr {
+			t.Errorf("%s: FindEarlier = %v, %v; want %v, %v", tc.name, got, err, tc.wantFound, tc.wantErr)
+		}
 	}
 }
