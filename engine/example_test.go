@@ -57,7 +57,7 @@ func Example() {
 		}
 		return nil
 	})
-	status := engine.StatusFunc(func(ctx context.Context, account string, st provider.State) error {
+	status := engine.StatusFunc(func(ctx context.Context, account string, st provider.AccountState) error {
 		fmt.Println(account, "is", st.Status)
 		return nil
 	})

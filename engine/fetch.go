@@ -72,7 +72,7 @@ func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, curs
 		cursor = batch.Cursor
 	}
 	r.failures = 0
-	return cursor, len(events), r.setStatus(ctx, provider.StateOf(nil, e.opts.Clock.Now()))
+	return cursor, len(events), r.setStatus(ctx, provider.AccountStateOf(nil, e.opts.Clock.Now()))
 }
 
 // events classifies a batch's messages and turns them, and its skipped

@@ -16,6 +16,7 @@ import (
 	"github.com/inboxkit/inboxkit/engine/enginetest"
 	"github.com/inboxkit/inboxkit/gmail"
 	"github.com/inboxkit/inboxkit/internal/fakegmail"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/tracking"
@@ -45,7 +46,7 @@ func newGmailWorld(t testing.TB, n int) *gmailWorld {
 		id := fmt.Sprintf("user%02d@inboxkit.test", i)
 		srv := fakegmail.New(fakegmail.Options{Email: id, Tokens: []string{"token-1"}})
 		t.Cleanup(srv.Close)
-		mid := provider.NewMessageID(id)
+		mid := providerkit.NewMessageID(id)
 		if err := w.index.Add(provider.SentRecord{Account: id, MessageID: mid, Recipients: []string{prospectOf(id)}, Subject: subject}); err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +63,6 @@ func (w *gmailWorld) Open(ctx context.Context, account string) (provider.Provide
 	w.mu.Unlock()
 	return gmail.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}), &gmail.Options{
 		Email: account, Endpoint: w.fakes[account].URL(), HTTPClient: w.client,
-		Backoff: provider.Backoff{Attempts: 1}, // the engine does the waiting
 		Watch:   gmail.WatchOptions{Topic: "projects/inboxkit/topics/gmail", PollInterval: time.Hour},
 	})
 }
@@ -131,11 +131,13 @@ func TestEngine_rateLimitStorm(t *testing.T) {
 	s.leases = engine.NewMemoryLeases(clock)
 	opts := s.options(w, w.index)
 	opts.Clock = clock
-	opts.LeaseTTL = time.Minute
+	opts.LeaseTTL = 24 * time.Hour
 	opts.Backoff = engine.Backoff{Base: 10 * time.Second, Max: time.Minute}
 	stormy, calm := w.ids[0], w.ids[1]
 	const storm = 6
-	w.fakes[stormy].Fail("", storm, fakegmail.TooManyRequests()) // Retry-After: 2
+	// A Retry-After beyond what the provider waits out itself (2 minutes)
+	// comes back to the engine at once, for it to schedule.
+	w.fakes[stormy].Fail("", storm, fakegmail.Fault{Status: http.StatusTooManyRequests, Reason: "rateLimitExceeded", RetryAfter: "300"})
 	want := w.reply(t, stormy)
 	calmReply := w.reply(t, calm)
 	e, _ := start(t, opts)
@@ -143,22 +145,23 @@ func TestEngine_rateLimitStorm(t *testing.T) {
 	waitFor(t, "the calm account's reply", func() bool { return has(s.sink, calmReply) })
 	waits := 0
 	for !has(s.sink, want) {
-		// The only timer due in 2s is the stormy account's Retry-After
-		// wait (leases renew every 20s, backoffs start at 5s).
-		waitFor(t, "a 2s Retry-After wait or the reply", func() bool {
+		// The only timer due in 5 minutes is the stormy account's
+		// Retry-After wait (leases renew every 8 hours, backoffs
+		// start at 5s).
+		waitFor(t, "a 5-minute Retry-After wait or the reply", func() bool {
 			d, ok := clock.Next()
-			return (ok && d == 2*time.Second) || has(s.sink, want)
+			return (ok && d == 5*time.Minute) || has(s.sink, want)
 		})
 		if has(s.sink, want) {
 			break
 		}
-		clock.Advance(2 * time.Second)
+		clock.Advance(5 * time.Minute)
 		waits++
 		if waits > storm {
 			t.Fatalf("more than %d waits for %d refusals", waits, storm)
 		}
 	}
-	t.Logf("%d Retry-After waits of 2s", waits)
+	t.Logf("%d Retry-After waits of 5 minutes", waits)
 	if waits == 0 {
 		t.Error("the reply arrived without waiting out the storm")
 	}

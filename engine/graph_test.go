@@ -13,6 +13,7 @@ import (
 	"github.com/inboxkit/inboxkit/engine"
 	"github.com/inboxkit/inboxkit/graph"
 	"github.com/inboxkit/inboxkit/internal/fakegraph"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/tracking"
@@ -42,7 +43,7 @@ func newGraphWorld(t testing.TB, n int) *graphWorld {
 		}
 		tok := "token-" + id
 		w.srv.SetToken(tok, id, "Mail.Read", "Mail.Send", "User.Read")
-		mid := provider.NewMessageID(id)
+		mid := providerkit.NewMessageID(id)
 		if err := w.index.Add(provider.SentRecord{Account: id, MessageID: mid, Recipients: []string{prospectOf(id)}, Subject: subject}); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +60,6 @@ func (w *graphWorld) Open(ctx context.Context, account string) (provider.Provide
 	w.mu.Unlock()
 	return graph.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}), &graph.Options{
 		Email: account, BaseURL: w.srv.URL(), HTTPClient: w.srv.Client(),
-		Backoff: provider.Backoff{Attempts: 1},
 		Watch:   graph.WatchOptions{PollInterval: time.Hour},
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/inboxkit/inboxkit/crypto"
 	"github.com/inboxkit/inboxkit/engine"
 	"github.com/inboxkit/inboxkit/internal/mailserver"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/smtpimap"
@@ -35,15 +36,15 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // statuses records every status the engine reports.
 type statuses struct {
 	mu   sync.Mutex
-	last map[string]provider.State
+	last map[string]provider.AccountState
 	all  map[string][]provider.Status
 }
 
 func newStatuses() *statuses {
-	return &statuses{last: map[string]provider.State{}, all: map[string][]provider.Status{}}
+	return &statuses{last: map[string]provider.AccountState{}, all: map[string][]provider.Status{}}
 }
 
-func (s *statuses) SetStatus(ctx context.Context, account string, st provider.State) error {
+func (s *statuses) SetStatus(ctx context.Context, account string, st provider.AccountState) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.last[account] = st
@@ -57,7 +58,7 @@ func (s *statuses) history(account string) []provider.Status {
 	return append([]provider.Status(nil), s.all[account]...)
 }
 
-func (s *statuses) get(account string) provider.State {
+func (s *statuses) get(account string) provider.AccountState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.last[account]
@@ -92,7 +93,7 @@ func newIMAPWorld(t testing.TB, n int) *imapWorld {
 		if err := srv.AddUser(id, password); err != nil {
 			t.Fatalf("AddUser: %v", err)
 		}
-		mid := provider.NewMessageID(id)
+		mid := providerkit.NewMessageID(id)
 		if err := w.index.Add(provider.SentRecord{
 			Account: id, MessageID: mid, Recipients: []string{prospectOf(id)}, Subject: subject, SentAt: time.Now(),
 		}); err != nil {

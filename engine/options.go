@@ -25,14 +25,14 @@ type Accounts interface {
 // do not change the status. It is called only on a change, concurrently
 // for different accounts, and should return quickly.
 type StatusSink interface {
-	SetStatus(ctx context.Context, account string, st provider.State) error
+	SetStatus(ctx context.Context, account string, st provider.AccountState) error
 }
 
 // StatusFunc adapts a function to StatusSink.
-type StatusFunc func(ctx context.Context, account string, st provider.State) error
+type StatusFunc func(ctx context.Context, account string, st provider.AccountState) error
 
 // SetStatus calls f.
-func (f StatusFunc) SetStatus(ctx context.Context, account string, st provider.State) error {
+func (f StatusFunc) SetStatus(ctx context.Context, account string, st provider.AccountState) error {
 	return f(ctx, account, st)
 }
 

@@ -68,7 +68,7 @@ func (r *runner) run(ctx context.Context, prev <-chan struct{}) {
 		}
 		if needsUser(err) {
 			log.WarnContext(ctx, "engine: account needs the user; stopped until Reconnect", "error", err)
-			if serr := r.setStatus(ctx, provider.StateOf(err, r.e.opts.Clock.Now())); serr != nil {
+			if serr := r.setStatus(ctx, provider.AccountStateOf(err, r.e.opts.Clock.Now())); serr != nil {
 				log.WarnContext(ctx, "engine: status sink failed", "error", serr)
 			}
 			r.failures = 0
@@ -124,7 +124,7 @@ func (r *runner) sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // setStatus reports st when it differs from the last status reported.
-func (r *runner) setStatus(ctx context.Context, st provider.State) error {
+func (r *runner) setStatus(ctx context.Context, st provider.AccountState) error {
 	if st.Status == r.status {
 		return nil
 	}

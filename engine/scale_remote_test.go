@@ -18,6 +18,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/crypto"
 	"github.com/inboxkit/inboxkit/internal/mailserver"
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/smtpimap"
@@ -118,7 +119,7 @@ func newRemoteIMAP(t *testing.T, n int) *remoteIMAP {
 	w.tls = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	for i := range n {
 		id := fmt.Sprintf("user%02d@inboxkit.test", i)
-		mid := provider.NewMessageID(id)
+		mid := providerkit.NewMessageID(id)
 		if err := w.idx.Add(provider.SentRecord{Account: id, MessageID: mid, Recipients: []string{prospectOf(id)}, Subject: subject, SentAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}

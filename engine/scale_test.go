@@ -109,7 +109,7 @@ type countStatus struct {
 	active map[string]bool
 }
 
-func (c *countStatus) SetStatus(ctx context.Context, account string, st provider.State) error {
+func (c *countStatus) SetStatus(ctx context.Context, account string, st provider.AccountState) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active[account] = st.Status == provider.StatusActive

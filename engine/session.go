@@ -33,7 +33,7 @@ func (r *runner) session(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := r.setStatus(ctx, provider.StateOf(nil, e.opts.Clock.Now())); err != nil {
+	if err := r.setStatus(ctx, provider.AccountStateOf(nil, e.opts.Clock.Now())); err != nil {
 		return err
 	}
 	var cursor string

@@ -63,7 +63,7 @@ func runEngine(ctx context.Context, w io.Writer, wd *world, seq *sequence, want 
 	var status provider.Status
 	e, err := engine.New(engine.Options{
 		Accounts: hostAccounts{wd}, Cursors: &engine.MemoryCursors{}, SentIndex: seq.index, Sink: sink,
-		Status: engine.StatusFunc(func(ctx context.Context, account string, st provider.State) error {
+		Status: engine.StatusFunc(func(ctx context.Context, account string, st provider.AccountState) error {
 			mu.Lock()
 			status = st.Status
 			mu.Unlock()
