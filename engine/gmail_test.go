@@ -63,7 +63,7 @@ func (w *gmailWorld) Open(ctx context.Context, account string) (provider.Provide
 	w.mu.Unlock()
 	return gmail.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}), &gmail.Options{
 		Email: account, Endpoint: w.fakes[account].URL(), HTTPClient: w.client,
-		Watch:   gmail.WatchOptions{Topic: "projects/inboxkit/topics/gmail", PollInterval: time.Hour},
+		Watch: gmail.WatchOptions{Topic: "projects/inboxkit/topics/gmail", PollInterval: time.Hour},
 	})
 }
 

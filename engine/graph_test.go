@@ -60,7 +60,7 @@ func (w *graphWorld) Open(ctx context.Context, account string) (provider.Provide
 	w.mu.Unlock()
 	return graph.New(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}), &graph.Options{
 		Email: account, BaseURL: w.srv.URL(), HTTPClient: w.srv.Client(),
-		Watch:   graph.WatchOptions{PollInterval: time.Hour},
+		Watch: graph.WatchOptions{PollInterval: time.Hour},
 	})
 }
 
