@@ -235,3 +235,40 @@ type accountsFunc struct {
 }
 
 func (a accountsFunc) List(ctx context.Context) ([]string, error) { return a.listed, nil }
+
+// Kicks that come while a Fetch runs become one more Fetch, not one each.
+func TestEngine_kicksCoalesce(t *testing.T) {
+	w := newIMAPWorld(t, 1)
+	acct := w.ids[0]
+	var fetches atomic.Int32
+	gate := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	var blocking atomic.Bool
+	w.wrap = func(account string, p provider.Provider) provider.Provider {
+		return &faulty{Provider: p, fetch: func(ctx context.Context, p provider.Provider, cursor string, idx provider.SentIndex) (*provider.Batch, error) {
+			fetches.Add(1)
+			if blocking.Load() {
+				entered <- struct{}{}
+				<-gate
+				blocking.Store(false)
+			}
+			return p.Fetch(ctx, cursor, idx)
+		}}
+	}
+	s := newStores()
+	e, _ := start(t, s.options(w, w.index))
+	waitFor(t, "the account running", func() bool { return e.Kick(acct) })
+	blocking.Store(true)
+	e.Kick(acct)
+	<-entered
+	before := fetches.Load()
+	for range 1000 {
+		e.Kick(acct)
+	}
+	close(gate)
+	reply := w.reply(t, acct)
+	waitFor(t, "the reply", func() bool { return has(s.sink, reply) })
+	if got := fetches.Load() - before; got > 3 {
+		t.Errorf("1000 kicks during a Fetch made %d more Fetches; want at most 3 (one coalesced, plus IDLE's notice of the reply)", got)
+	}
+}
