@@ -71,7 +71,6 @@ func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, curs
 		}
 		cursor = batch.Cursor
 	}
-	r.failures = 0
 	return cursor, len(events), r.setStatus(ctx, provider.AccountStateOf(nil, e.opts.Clock.Now()))
 }
 

@@ -58,7 +58,9 @@ func (r *runner) run(ctx context.Context, prev <-chan struct{}) {
 		}
 	}
 	log := r.e.log.With("account", r.account)
+	clock := r.e.opts.Clock
 	for ctx.Err() == nil {
+		began := clock.Now()
 		err := r.session(ctx)
 		if ctx.Err() != nil {
 			return
@@ -66,18 +68,23 @@ func (r *runner) run(ctx context.Context, prev <-chan struct{}) {
 		if err == nil {
 			continue // Reconnect while running: open and verify again
 		}
+		if clock.Now().Sub(began) >= healthy {
+			r.failures = 0 // a failure after a good run starts the backoff afresh
+		}
 		if needsUser(err) {
 			log.WarnContext(ctx, "engine: account needs the user; stopped until Reconnect", "error", err)
-			if serr := r.setStatus(ctx, provider.AccountStateOf(err, r.e.opts.Clock.Now())); serr != nil {
-				log.WarnContext(ctx, "engine: status sink failed", "error", serr)
+			serr := r.setStatus(ctx, provider.AccountStateOf(err, clock.Now()))
+			if serr == nil {
+				r.failures = 0
+				select {
+				case <-ctx.Done():
+					return
+				case <-r.reconnect:
+					continue
+				}
 			}
-			r.failures = 0
-			select {
-			case <-ctx.Done():
-				return
-			case <-r.reconnect:
-				continue
-			}
+			log.WarnContext(ctx, "engine: status sink failed; retrying after a backoff", "error", serr)
+			err = serr
 		}
 		r.failures++
 		d := r.e.opts.Backoff.delay(r.failures, err)
@@ -87,6 +94,12 @@ func (r *runner) run(ctx context.Context, prev <-chan struct{}) {
 		}
 	}
 }
+
+// healthy is how long a session must have run for its failure to count
+// as the first of a new series rather than one more of the last, so that
+// an account whose Watch keeps failing right after a good Fetch still
+// backs off exponentially.
+const healthy = time.Minute
 
 // needsUser reports whether err stops the account until the user acts:
 // credentials rejected or revoked, a missing scope, another account, no
