@@ -19,11 +19,13 @@ type Accounts interface {
 	Open(ctx context.Context, account string) (provider.Provider, error)
 }
 
-// StatusSink hears about each account's status: grey (pending) when the
-// engine starts running it, green (active) once Verify or a Fetch works,
-// red (error, with the cause) when the user must act. Temporary failures
-// do not change the status. It is called only on a change, concurrently
-// for different accounts, and should return quickly.
+// StatusSink hears about each account's status: green (active) once
+// Verify works, red (error, with the cause) when the user must act. An
+// account is grey (pending) until then; the host creates it so, and the
+// engine does not report it (a takeover by another replica would flash
+// every account grey). Temporary failures do not change the status. It is
+// called on a change only (per process), concurrently for different
+// accounts, and should return quickly.
 type StatusSink interface {
 	SetStatus(ctx context.Context, account string, st provider.AccountState) error
 }

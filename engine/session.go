@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
@@ -50,7 +51,10 @@ func (r *runner) session(ctx context.Context) error {
 	defer stopWatch()
 	var poll Timer
 	if watchDone == nil {
-		poll = e.opts.Clock.NewTimer(e.opts.PollInterval)
+		// The first poll comes after a random part of the interval, so
+		// that accounts started together do not poll together forever.
+		iv := e.opts.PollInterval
+		poll = e.opts.Clock.NewTimer(iv/2 + time.Duration(rand.Int64N(int64(iv/2)+1)))
 		defer poll.Stop()
 	}
 	r.signal(r.wake) // fetch once at the start
