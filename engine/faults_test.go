@@ -6,8 +6,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/inboxkit/inboxkit/engine"
+	"github.com/inboxkit/inboxkit/engine/enginetest"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -271,4 +273,31 @@ func TestEngine_kicksCoalesce(t *testing.T) {
 	if got := fetches.Load() - before; got > 3 {
 		t.Errorf("1000 kicks during a Fetch made %d more Fetches; want at most 3 (one coalesced, plus IDLE's notice of the reply)", got)
 	}
+}
+
+// noWatch hides a provider's Watch, as a provider that cannot push.
+type noWatch struct{ provider.Provider }
+
+// A provider that cannot push is polled every PollInterval (on the
+// engine's clock).
+func TestEngine_pollsWithoutWatcher(t *testing.T) {
+	w := newIMAPWorld(t, 1)
+	acct := w.ids[0]
+	w.wrap = func(account string, p provider.Provider) provider.Provider { return noWatch{p} }
+	clock := enginetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := newStores()
+	s.leases = engine.NewMemoryLeases(clock)
+	opts := s.options(w, w.index)
+	opts.Clock, opts.LeaseTTL, opts.PollInterval = clock, 24*time.Hour, time.Minute
+	e, _ := start(t, opts)
+	waitFor(t, "the first Fetch", func() bool { return e.Stats().Fetches == 1 })
+	reply := w.reply(t, acct)
+	// The poll timer is the only one due within a minute.
+	waitFor(t, "the poll timer", func() bool { d, ok := clock.Next(); return ok && d <= time.Minute })
+	if has(s.sink, reply) {
+		t.Fatal("the reply arrived before the poll")
+	}
+	d, _ := clock.Next()
+	clock.Advance(d)
+	waitFor(t, "the polled reply", func() bool { return has(s.sink, reply) })
 }
