@@ -109,3 +109,37 @@ func TestEngine_restartMidway(t *testing.T) {
 		}
 	}
 }
+
+// Two replicas share the accounts through one Leases; when one dies
+// without releasing, the other takes its accounts once their leases
+// expire, and every reply reaches the shared sink once.
+func TestEngine_twoReplicas(t *testing.T) {
+	w := newIMAPWorld(t, 6)
+	s := newStores()
+	optsA := s.options(w, w.index)
+	optsA.Holder, optsA.Leases, optsA.LeaseTTL, optsA.MaxAccounts = "A", crashedLeases{s.leases}, time.Second, 3
+	a, stopA := start(t, optsA)
+	waitFor(t, "A holding its share", func() bool { return a.Stats().Running == 3 })
+	optsB := s.options(w, w.index)
+	optsB.Holder, optsB.LeaseTTL = "B", time.Second
+	b, _ := start(t, optsB)
+	waitFor(t, "B holding the rest", func() bool { return b.Stats().Running == 3 })
+
+	var want []string
+	for _, id := range w.ids {
+		want = append(want, w.reply(t, id))
+	}
+	waitFor(t, "every reply", func() bool { return s.sink.Len() == len(want) })
+	stopA() // killed: its leases stay until they expire
+	for _, id := range w.ids {
+		want = append(want, w.reply(t, id))
+	}
+	waitFor(t, "B taking over", func() bool { return b.Stats().Running == 6 })
+	waitFor(t, "every reply after the takeover", func() bool { return s.sink.Len() == len(want) })
+	got := eventsByMessageID(s.sink)
+	for _, mid := range want {
+		if len(got[mid]) != 1 {
+			t.Errorf("message %s: %d events; want 1", mid, len(got[mid]))
+		}
+	}
+}
