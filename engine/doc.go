@@ -57,6 +57,10 @@
 // it: a process that loses a lease stops that account within one renewal
 // period. MemoryLeases serve one process; a store shared by replicas
 // (pgstore) implements the same interface and passes enginetest.RunLeases.
+// A CursorStore shared by replicas should implement FencedCursors, so that
+// a process that lost an account mid-Fetch cannot move its cursor; the
+// Sink can compare Event.Fence the same way. Options.MaxAccounts keeps the
+// first replica to start from taking every account.
 //
 // # What the host still does
 //
@@ -70,9 +74,16 @@
 //
 // TestScale is a harness, run with
 //
-//	INBOXKIT_SCALE=10000 go test ./engine -run TestScale -v -timeout 30m
+//	INBOXKIT_SCALE=10000 go test ./engine -run 'TestScale$' -v -timeout 30m
 //
 // It runs push-mode (Gmail) and IMAP IDLE accounts against in-process
 // servers and prints heap, stacks and RSS per idle account, idle CPU, the
-// time from delivery to event, and the most Fetches in flight.
+// time from delivery to event, and the most Fetches in flight. On a 2-core
+// machine: 10,000 push-mode accounts cost 20 KiB of heap and stacks (30 KiB
+// RSS) each, with two goroutines and no connection; 6,500 IMAP IDLE
+// accounts (the file limit's ceiling at three TLS connections each) cost
+// 93 KiB (110 KiB RSS) each; idle CPU stays under 0.5% of a core; a reply
+// becomes an event in about 2 ms (p99 under 15 ms when the machine is
+// quiet); and 10,000 simultaneous kicks run at most MaxFetches Fetches
+// at once.
 package engine

@@ -22,7 +22,7 @@ import (
 // in this one process against in-process servers and prints what they
 // cost. It runs only when asked:
 //
-//	INBOXKIT_SCALE=10000 go test ./engine -run TestScale -v -timeout 30m
+//	INBOXKIT_SCALE=10000 go test ./engine -run 'TestScale$' -v -timeout 30m
 //
 // INBOXKIT_SCALE_MODE=push or idle runs one mode only; INBOXKIT_SCALE_IDLE
 // sets the account count for IMAP IDLE mode (default: INBOXKIT_SCALE, capped
@@ -33,7 +33,7 @@ import (
 func TestScale(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("INBOXKIT_SCALE"))
 	if n <= 0 {
-		t.Skip("scale harness: run with INBOXKIT_SCALE=10000 go test ./engine -run TestScale -v -timeout 30m")
+		t.Skip("scale harness: run with INBOXKIT_SCALE=10000 go test ./engine -run 'TestScale$' -v -timeout 30m")
 	}
 	limit := raiseFileLimit(t)
 	mode := os.Getenv("INBOXKIT_SCALE_MODE")
