@@ -94,9 +94,16 @@ func (r *runner) events(ctx context.Context, email string, b *provider.Batch) ([
 			res, err = tracking.Classify(ctx, in.Raw, e.opts.SentIndex, tracking.WithThread(email, in.ThreadID))
 			return err
 		})
+		var he *HostError
 		switch {
 		case errors.Is(err, tracking.ErrNotMessage):
 			ev.Kind, ev.Reason, ev.Record = EventSkipped, "unreadable: not a mail message", in.Record
+		case errors.As(err, &he) && he.Panic:
+			// A message that makes classification panic would do so on
+			// every retry: move past it rather than stall the account.
+			e.log.ErrorContext(ctx, "engine: classifying a message panicked; skipping it", "account", r.account,
+				"provider_id", in.ProviderID, "error", he.Err, "stack", he.Stack)
+			ev.Kind, ev.Reason, ev.Record = EventSkipped, "unreadable: classification failed", in.Record
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()
 		case err != nil:
