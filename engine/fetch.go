@@ -112,7 +112,7 @@ func (r *runner) events(ctx context.Context, email string, b *provider.Batch) ([
 			if res.Record == nil && in.Record != nil {
 				res.Record, res.MatchedBy = in.Record, tracking.MatchedBy(in.MatchedBy)
 			}
-			ev.Kind, ev.Result, ev.Record, ev.MessageID = kindOf(res.Kind), res, res.Record, res.MessageID
+			ev.Kind, ev.Result, ev.Record, ev.MessageID = kindOf(res.Class), res, res.Record, res.MessageID
 		}
 		ev.Key = EventKey(r.account, ev.Kind, ev.MessageID, in.ProviderID)
 		out = append(out, ev)
@@ -127,15 +127,15 @@ func (r *runner) events(ctx context.Context, email string, b *provider.Batch) ([
 	return out, nil
 }
 
-func kindOf(k tracking.Kind) EventKind {
+func kindOf(k tracking.Class) EventKind {
 	switch k {
-	case tracking.KindReply:
+	case tracking.ClassReply:
 		return EventReplied
-	case tracking.KindAutoReply:
+	case tracking.ClassAutoReply:
 		return EventAutoReplied
-	case tracking.KindBounce:
+	case tracking.ClassBounce:
 		return EventBounced
-	case tracking.KindComplaint:
+	case tracking.ClassComplaint:
 		return EventComplained
 	default:
 		return EventOther

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -88,7 +89,8 @@ type Provider struct {
 	closed   atomic.Bool
 	daily    dailyCounter
 	watch    WatchOptions
-	pushes   chan struct{}
+	pushes   watchloop.Signal
+	stop     *watchloop.Stop
 	lastPush atomic.Uint64
 	label    labeler
 	sendOnly bool
@@ -130,7 +132,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		log:      opts.Logger,
 		now:      opts.Now,
 		watch:    opts.Watch,
-		pushes:   make(chan struct{}, 1),
+		pushes:   watchloop.NewSignal(),
+		stop:     watchloop.NewStop(),
 		label:    labeler{name: opts.Label},
 		sendOnly: opts.SendOnly,
 	}
@@ -221,6 +224,7 @@ func (p *Provider) Verify(ctx context.Context) error {
 // Close marks the Provider closed; later calls fail with provider.ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	p.stop.Close() // ends a running Watch
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/oauth2"
@@ -36,6 +37,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// LookBack is how far an empty cursor looks back; zero means 30 days.
 	LookBack time.Duration
+	// Folders are the mail folders Fetch reads and Watch subscribes to, by
+	// well-known name or folder id; nil means inbox and junkemail (where
+	// many bounces land). Repeats are dropped.
+	Folders []string
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
@@ -92,6 +97,7 @@ type Provider struct {
 	drafts     bool
 	lookupWait time.Duration
 	lookBack   time.Duration
+	folders    []string
 	pageSize   int
 	backoff    providerkit.Backoff
 	sender     providerkit.SendPath
@@ -100,6 +106,7 @@ type Provider struct {
 	log        *slog.Logger
 	now        func() time.Time
 	closed     atomic.Bool
+	stop       *watchloop.Stop // closed by Close: ends a running Watch
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -138,8 +145,13 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 			return nil, invalid("OnBehalfOf["+itoa(i)+"]", err)
 		}
 	}
+	folders, err := checkFolders(opts.Folders)
+	if err != nil {
+		return nil, err
+	}
 	p := &Provider{
 		tokens:     oauthtoken.NewCache(ts),
+		folders:    folders,
 		email:      opts.Email,
 		name:       opts.FromName,
 		onBehalf:   opts.OnBehalfOf,
@@ -151,6 +163,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,
+		stop:       watchloop.NewStop(),
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour
@@ -201,6 +214,7 @@ func (p *Provider) Account() provider.Account {
 // Close marks the Provider closed; later calls fail with ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	p.stop.Close()
 	return nil
 }
 

@@ -125,6 +125,10 @@ type Config struct {
 	// IMAP is the incoming server; nil turns receiving off (Fetch
 	// returns nothing and no copy is saved to Sent).
 	IMAP *Server
+	// POP3 is the incoming server for mailboxes that offer only POP3
+	// (995 implicit TLS, 110 STLS; inferred as for IMAP). It is used when
+	// IMAP is nil. POP3 has no Sent folder: see Features.
+	POP3 *Server
 	// TLSConfig verifies the servers; nil uses the system roots. Its
 	// ServerName is filled from the host when empty.
 	TLSConfig *tls.Config
@@ -143,6 +147,9 @@ type Config struct {
 	LookBack time.Duration
 	// Timeout bounds each network exchange; zero means 30 seconds.
 	Timeout time.Duration
+	// PollInterval is how often Watch checks for new mail where it must
+	// poll (POP3, or an IMAP server without IDLE); zero means 2 minutes.
+	PollInterval time.Duration
 	// HelloName is the EHLO name; empty uses the Email's domain.
 	HelloName string
 	// SendLog remembers idempotency keys; nil keeps them in memory.

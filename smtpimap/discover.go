@@ -25,6 +25,10 @@ type Settings struct {
 	SMTP Server
 	// IMAP is the incoming server; nil when the source named none.
 	IMAP *Server
+	// POP3 is the incoming POP3 server, set only when the source names no
+	// usable IMAP server but a POP3 one (autoconfig incomingServer
+	// type="pop3", SRV _pop3s/_pop3): copy it into Config.POP3.
+	POP3 *Server
 	// Username is the login name, with the autoconfig placeholders
 	// %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN% expanded. It is
 	// the full address when the source says nothing.
@@ -89,7 +93,8 @@ type DiscoverOptions struct {
 	Timeout time.Duration
 }
 
-// Discover finds the SMTP (and IMAP) settings for an email address. It
+// Discover finds the SMTP (and IMAP, or else POP3) settings for an email
+// address. It
 // tries, in order, and returns the first that yields a usable SMTP server:
 //
 //  1. the domain's autoconfig file,
@@ -97,7 +102,7 @@ type DiscoverOptions struct {
 //  2. https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml
 //  3. the ISPDB, <ISPDBURL><domain>
 //  4. RFC 6186 SRV records (_submissions, _submission, _imaps, _imap;
-//     RFC 8314 for _submissions)
+//     RFC 8314 for _submissions), and _pop3s, _pop3 when there is no IMAP
 //  5. the domain's MX records, when they point at a known provider
 //     (Google, Microsoft, Zoho, Fastmail, Yahoo, iCloud).
 //

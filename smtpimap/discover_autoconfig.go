@@ -107,7 +107,7 @@ type serverXML struct {
 
 // parseAutoconfig decodes a clientConfig document and picks, in document
 // order, the first usable outgoing "smtp" server and the first usable
-// incoming "imap" server. Usable means TLS ("SSL") or STARTTLS, a valid
+// incoming "imap" server, or, when there is none, "pop3" server. Usable means TLS ("SSL") or STARTTLS, a valid
 // host name after placeholder expansion, a port from 1 to 65535 (or none,
 // to infer it) and a password or OAuth2 login (or no authentication
 // named). A document without a usable SMTP server is an error.
@@ -119,7 +119,8 @@ func parseAutoconfig(data []byte, a discoverAddress) (*Settings, error) {
 		return nil, fmt.Errorf("smtpimap: autoconfig: %w", err)
 	}
 	var s Settings
-	var smtpUser, imapUser string
+	var pop3 *Server
+	var smtpUser, imapUser, pop3User string
 	var smtpErr error
 	found := false
 	for _, p := range cfg.Providers {
@@ -142,6 +143,12 @@ func parseAutoconfig(data []byte, a discoverAddress) (*Settings, error) {
 				s.IMAP, imapUser = &srv, x.Username
 			}
 		}
+		if pop3 == nil {
+			pop3, pop3User = firstPOP3(p.Incoming, a)
+		}
+	}
+	if s.IMAP == nil && pop3 != nil {
+		s.POP3, imapUser = pop3, pop3User
 	}
 	if !found {
 		if smtpErr != nil {

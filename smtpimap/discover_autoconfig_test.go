@@ -93,13 +93,13 @@ func TestParseAutoconfig(t *testing.T) {
 			},
 		},
 		{
-			name: "pop3 and exchange ignored",
+			name: "pop3 without imap kept, exchange ignored",
 			doc: discXML(
 				discServer("in", "pop3", "pop.example.com", "995", "SSL", ""),
 				discServer("in", "exchange", "ews.example.com", "443", "SSL", ""),
 				discServer("out", "smtp", "smtp.example.com", "465", "SSL", ""),
 			),
-			want: &Settings{SMTP: Server{"smtp.example.com", 465, TLS}, Username: "Jo.Doe@Example.com"},
+			want: &Settings{SMTP: Server{"smtp.example.com", 465, TLS}, POP3: &Server{"pop.example.com", 995, TLS}, Username: "Jo.Doe@Example.com"},
 		},
 		{
 			name:    "imap only",

@@ -8,7 +8,8 @@ import (
 )
 
 // srv reads RFC 6186 SRV records: _submissions (implicit TLS, RFC 8314)
-// and _submission (STARTTLS) for SMTP, _imaps and _imap for IMAP. The
+// and _submission (STARTTLS) for SMTP, _imaps and _imap for IMAP, and
+// _pop3s and _pop3 for POP3 when the domain publishes no IMAP. The
 // login name is the full address (RFC 6186 §4).
 func (d *discoverer) srv(ctx context.Context, a discoverAddress) (*Settings, error) {
 	smtp, err := d.srvPair(ctx, "submissions", "submission", a.domain, false, "SMTP")
@@ -18,6 +19,10 @@ func (d *discoverer) srv(ctx context.Context, a discoverAddress) (*Settings, err
 	s := &Settings{SMTP: smtp, Username: a.email}
 	if imap, err := d.srvPair(ctx, "imaps", "imap", a.domain, true, "IMAP"); err == nil {
 		s.IMAP = &imap
+	} else if pop3, err := d.srvPair(ctx, "pop3s", "pop3", a.domain, true, "POP3"); err == nil {
+		// RFC 6186 §3.3: _pop3s (implicit TLS) and _pop3 (STLS); every
+		// record names its port, so IMAP's port defaults never apply.
+		s.POP3 = &pop3
 	}
 	return s, nil
 }

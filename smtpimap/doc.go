@@ -1,6 +1,7 @@
 // Package smtpimap is the inboxkit provider for any mailbox reachable over
 // SMTP (RFC 5321, submission RFC 6409) and IMAP (RFC 3501, with IDLE
-// RFC 2177, SPECIAL-USE RFC 6154 and UIDPLUS RFC 4315): the "SMTP-IMAP"
+// RFC 2177, SPECIAL-USE RFC 6154 and UIDPLUS RFC 4315) or POP3 (RFC 1939,
+// with CAPA RFC 2449, STLS RFC 2595 and AUTH RFC 5034): the "SMTP-IMAP"
 // connection type next to Gmail and Outlook.
 //
 // A host writes (Discover can fill in the servers from the address):
@@ -46,6 +47,63 @@
 // so a rebuilt mailbox resyncs without losing or repeating anything.
 // Watch (provider.Watcher) pushes over IMAP IDLE, re-issued every 25
 // minutes, and polls where the server has no IDLE.
+//
+// # Receiving over POP3
+//
+// For mailboxes that offer only POP3 (RFC 1939), set Config.POP3 instead of
+// IMAP (with both set, IMAP is used). The port and security follow IMAP's
+// rules with POP3's ports: 995 implicit TLS, 110 STLS (RFC 2595); a server
+// without STLS fails with provider.ErrInsecure before USER, PASS or AUTH
+// is sent. Sign-in is AUTH XOAUTH2 with a TokenSource (Outlook's POP3
+// takes OAuth), AUTH PLAIN where CAPA lists it (RFC 5034), else USER/PASS;
+// a refusal is provider.ErrAuth.
+//
+// POP3 shows each session the maildrop as it was at login, so every Fetch
+// opens a short session of its own. It reads the header of each new
+// message with TOP n 0, downloads with RETR only related mail and bounce
+// or auto-reply candidates, and never sends DELE: the mail stays on the
+// server. Commands are pipelined where the server offers PIPELINING (RFC
+// 2449). A poll with nothing new costs one session of five POP3 round
+// trips over implicit TLS (greeting, CAPA, AUTH, STAT with the anchor
+// check, QUIT; STLS adds one) whatever the maildrop's length; one Fetch reads at most 500 headers and 50
+// messages (64 MiB) and returns a cursor to continue. A related message
+// over MaxMessageSize, by LIST or by what RETR actually sends, is reported
+// in Batch.Skipped and moved past. Incoming.ProviderID is the message's
+// unique-id (UIDL) and Folder is "INBOX"; POP3 has no other folder.
+//
+// The cursor keeps the position of the last message handled and the
+// unique-ids of the last ten handled, each with a digest of its
+// Message-ID, plus the newest arrival time seen (the topmost Received
+// field, else Date): at most 1.6 KB however long the maildrop grows. When
+// the last message is no longer at its position (the user deleted mail in
+// another client), the full UIDL listing finds the newest of the ten
+// still present and reading resumes after it, exactly. Where POP3 cannot
+// be exact it errs towards returning a message again, never towards
+// losing one:
+//
+//   - When all ten are gone, or a unique-id now names another message (a
+//     rebuilt maildrop), Fetch resyncs by arrival time: messages that
+//     arrived more than two minutes before the newest handled one count
+//     as handled; later ones, and messages without a readable date, are
+//     returned (again, for those among them handled before and not among
+//     the ten).
+//   - An empty cursor reads mail that arrived within Config.LookBack,
+//     found by a 16-way search over arrival times.
+//
+// Both rely on the maildrop keeping arrival order, as every POP3 server
+// does; a server that inserted new mail before older mail could hide it.
+//
+// Watch, which POP3 cannot push, checks STAT every Config.PollInterval
+// (two minutes by default) and notifies when the maildrop changed.
+//
+// # Sent mail
+//
+// After SMTP accepts a message it is appended to the Sent folder over
+// IMAP. POP3 has no Sent folder and no way to add to one: with POP3 (or
+// without receiving) the copy lands in Sent only if the SMTP server saves
+// it, as Gmail and Outlook do. Features reports which case applies
+// (SentCopyAppended, SentCopyByServer, SentCopyUnknown), so a host can
+// tell its user.
 //
 // # Settings
 //

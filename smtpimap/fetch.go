@@ -30,11 +30,15 @@ const headerChunk = 500
 //
 // An empty cursor looks back over Config.LookBack (30 days). A changed
 // UIDVALIDITY resyncs the folder from the cursor's watermark, losing
-// nothing and returning nothing twice. Without IMAP settings Fetch returns
-// an empty batch.
+// nothing and returning nothing twice. Without IMAP settings Fetch reads
+// POP3 when that is set (see the package docs, "Receiving over POP3"), and
+// otherwise returns an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
 	if p.closed.Load() {
 		return nil, providerkit.Closed(provider.KindSMTPIMAP, "fetch")
+	}
+	if p.cfg.IMAP == nil && p.cfg.POP3 != nil {
+		return p.fetchPOP3(ctx, cursorText, idx)
 	}
 	cur, err := parseCursor(cursorText)
 	if err != nil {
@@ -209,7 +213,7 @@ func (s *imapSession) scanFolder(ctx context.Context, folder string, fc folderCu
 // scanHeaders fetches the header fields relate needs for every message in
 // uids, in chunks, and keeps the related ones and the candidates.
 func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc folderCursor, next *folderCursor, resync bool, idx provider.SentIndex) ([]headerHit, error) {
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields, Peek: true}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields(), Peek: true}
 	opts := &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}
 	var hits []headerHit
 	for _, chunk := range chunkUIDs(uids, headerChunk) {
@@ -241,7 +245,7 @@ func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc fold
 				_ = cmd.Close()
 				return nil, err
 			}
-			if v.Related() || v.Candidate {
+			if v.Download() {
 				hits = append(hits, headerHit{uid: buf.UID, date: buf.InternalDate, size: buf.RFC822Size, verdict: v})
 			}
 		}
@@ -285,17 +289,13 @@ func (s *imapSession) download(ctx context.Context, folder string, validity uint
 		if !ok || raw == nil {
 			continue
 		}
-		rec, matchedBy := hit.verdict.Record, hit.verdict.MatchedBy
+		rec, matchedBy, err := relate.Settle(ctx, raw, hit.verdict, idx)
+		if err != nil {
+			_ = cmd.Close()
+			return nil, err
+		}
 		if rec == nil {
-			rec, err = relate.Body(ctx, raw, idx)
-			if err != nil {
-				_ = cmd.Close()
-				return nil, err
-			}
-			if rec == nil {
-				continue // a bounce or auto-reply, but not about our mail
-			}
-			matchedBy = "dsn-original"
+			continue // a bounce or auto-reply, but not about our mail
 		}
 		out = append(out, provider.Incoming{
 			Raw:        raw,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/compose"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -26,6 +27,7 @@ type Provider struct {
 	smtp    smtpConn
 	imap    imapConn
 	closed  atomic.Bool
+	stop    *watchloop.Stop // closed by Close: ends a running Watch
 
 	sentMu     sync.Mutex
 	sentFolder string   // found once, then cached
@@ -70,6 +72,9 @@ func New(cfg Config) (*Provider, error) {
 		}
 		cfg.IMAP = &imapSrv
 	}
+	if err := resolvePOP3(&cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Auth < AuthAuto || cfg.Auth > AuthXOAUTH2 {
 		return nil, providerkit.Invalid("Auth", "unknown mechanism")
 	}
@@ -90,7 +95,8 @@ func New(cfg Config) (*Provider, error) {
 			Name:    cfg.FromName,
 			Aliases: append([]string(nil), cfg.Aliases...),
 		},
-		log: log.With("provider", "smtpimap", "account", cfg.Email),
+		log:  log.With("provider", "smtpimap", "account", cfg.Email),
+		stop: watchloop.NewStop(),
 	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
@@ -115,10 +121,11 @@ func (p *Provider) Close() error {
 	if p.closed.Swap(true) {
 		return nil
 	}
+	p.stop.Close()
 	return errors.Join(p.smtp.close(), p.imap.close())
 }
 
-// Verify signs in to SMTP and, when receiving is on, to IMAP. A rejected
+// Verify signs in to SMTP and, when receiving is on, to IMAP (or POP3). A rejected
 // password is provider.ErrAuth; a server without TLS is provider.ErrInsecure.
 // The connections it opens are kept for later sends and fetches.
 func (p *Provider) Verify(ctx context.Context) error {
@@ -132,7 +139,7 @@ func (p *Provider) Verify(ctx context.Context) error {
 		return err
 	}
 	if p.cfg.IMAP == nil {
-		return nil
+		return p.verifyPOP3(ctx)
 	}
 	return p.imap.do(ctx, func(s *imapSession) error { return nil })
 }

@@ -2,15 +2,13 @@ package tracking
 
 import (
 	"io"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // Default bounds for one Classify call.
 const (
 	DefaultMaxBytes = 2 << 20 // bytes of a message that are read at all
-	defaultMaxDepth = 16      // MIME nesting levels followed
-	defaultMaxParts = 128     // MIME parts looked at
-	maxHeaderFields = 1000    // header fields kept per header block
-	maxHeaderValue  = 16 << 10
 )
 
 // Option adjusts one Classify call.
@@ -19,14 +17,13 @@ type Option func(*config)
 type config struct {
 	account, threadID string
 	maxBytes          int
-	maxDepth          int
-	maxParts          int
-	maxPartBytes      int
-	charsetReader     func(charset string, input io.Reader) (io.Reader, error)
+	parse             mailparse.Config
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{maxBytes: DefaultMaxBytes, maxDepth: defaultMaxDepth, maxParts: defaultMaxParts}
+	c := &config{maxBytes: DefaultMaxBytes, parse: mailparse.Config{
+		MaxDepth: mailparse.DefaultMaxDepth, MaxParts: mailparse.DefaultMaxParts,
+	}}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -35,9 +32,9 @@ func newConfig(opts []Option) *config {
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxBytes
 	}
-	c.maxPartBytes = c.maxBytes
-	if c.charsetReader == nil {
-		c.charsetReader = charsetReader
+	c.parse.MaxPartBytes = c.maxBytes
+	if c.parse.CharsetReader == nil {
+		c.parse.CharsetReader = mailparse.CharsetReader
 	}
 	return c
 }
@@ -62,7 +59,7 @@ func WithMaxBytes(n int) Option {
 func WithMaxDepth(n int) Option {
 	return func(c *config) {
 		if n > 0 {
-			c.maxDepth = n
+			c.parse.MaxDepth = n
 		}
 	}
 }
@@ -71,5 +68,5 @@ func WithMaxDepth(n int) Option {
 // words and text parts (the default uses golang.org/x/text and knows the
 // WHATWG encodings). It returns a reader of UTF-8.
 func WithCharsetReader(f func(charset string, input io.Reader) (io.Reader, error)) Option {
-	return func(c *config) { c.charsetReader = f }
+	return func(c *config) { c.parse.CharsetReader = f }
 }

@@ -6,25 +6,25 @@ import (
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// Kind is what an incoming message is, as far as our sent mail goes.
-type Kind string
+// Class is what an incoming message is, as far as our sent mail goes.
+type Class string
 
-// The kinds Classify returns.
+// The classes Classify returns (the JSON words of examples/classify's "kind").
 const (
-	KindReply     Kind = "reply"      // a human answered mail we sent
-	KindAutoReply Kind = "auto_reply" // an automatic answer: out of office, autoresponder, read receipt
-	KindBounce    Kind = "bounce"     // a delivery failure or delay notice
-	KindComplaint Kind = "complaint"  // an ARF (RFC 5965) spam report about our mail
-	KindUnrelated Kind = "unrelated"  // none of the above; never read further
+	ClassReply     Class = "reply"      // a human answered mail we sent
+	ClassAutoReply Class = "auto_reply" // an automatic answer: out of office, autoresponder, read receipt
+	ClassBounce    Class = "bounce"     // a delivery failure or delay notice
+	ClassComplaint Class = "complaint"  // an ARF (RFC 5965) spam report about our mail
+	ClassUnrelated Class = "unrelated"  // none of the above; never read further
 )
 
-// Action is what happened to a bounced recipient.
-type Action string
+// BounceAction is what happened to a bounced recipient.
+type BounceAction string
 
 // Bounce actions (RFC 3464 §2.3.3, reduced to the two that matter).
 const (
-	ActionFailed  Action = "failed"  // delivery gave up
-	ActionDelayed Action = "delayed" // still trying; never hard, must not stop a sequence by itself
+	BounceFailed  BounceAction = "failed"  // delivery gave up
+	BounceDelayed BounceAction = "delayed" // still trying; never hard, must not stop a sequence by itself
 )
 
 // MatchedBy says how a message was tied to a SentRecord.
@@ -43,7 +43,7 @@ const (
 type Recipient struct {
 	Address         string // the failed (or complaining) address, lower-cased
 	OriginalAddress string // Original-Recipient when it differs
-	Action          Action
+	Action          BounceAction
 	Status          string // enhanced status code such as "5.1.1"; empty when the message gives none
 	Reason          string // sisimai vocabulary, see ReasonUserUnknown …
 	// Hard means never mail this address again: a final (not delayed)
@@ -57,11 +57,11 @@ type Recipient struct {
 
 // Result is what Classify found out about one message.
 type Result struct {
-	Kind Kind
+	Class Class
 
 	// Bounces: the action and the first recipient's details, repeated
 	// for convenience; Recipients lists every one.
-	Action       Action
+	Action       BounceAction
 	Status       string
 	Reason       string
 	Hard         bool

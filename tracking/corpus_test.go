@@ -79,11 +79,11 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: Classify error: %v", l.Path, err)
 			continue
 		}
-		got := fmt.Sprintf("kind=%s reason=%s status=%s hard=%v rcpt=%s", res.Kind, res.Reason, res.Status, res.Hard, res.Recipient())
+		got := fmt.Sprintf("kind=%s reason=%s status=%s hard=%v rcpt=%s", res.Class, res.Reason, res.Status, res.Hard, res.Recipient())
 		switch {
-		case l.Kind == "hard_bounce" || l.Kind == "soft_bounce":
-			detected.add(res.Kind == tracking.KindBounce, l.Path, got)
-			if res.Kind != tracking.KindBounce {
+		case l.Class == "hard_bounce" || l.Class == "soft_bounce":
+			detected.add(res.Class == tracking.ClassBounce, l.Path, got)
+			if res.Class != tracking.ClassBounce {
 				continue
 			}
 			if l.HardBounce != nil {
@@ -97,11 +97,11 @@ func TestCorpus(t *testing.T) {
 				rcpt.add(strings.EqualFold(res.Recipient(), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
 			}
 		case l.Reason == "feedback":
-			complaint.add(res.Kind == tracking.KindComplaint, l.Path, got)
-		case l.Kind == "auto_reply":
-			auto.add(res.Kind == tracking.KindAutoReply, l.Path, got)
+			complaint.add(res.Class == tracking.ClassComplaint, l.Path, got)
+		case l.Class == "auto_reply":
+			auto.add(res.Class == tracking.ClassAutoReply, l.Path, got)
 		case l.Reason == "delivered" || strings.HasPrefix(l.Path, "not/"):
-			notBounce.add(res.Kind != tracking.KindBounce, l.Path, got)
+			notBounce.add(res.Class != tracking.ClassBounce, l.Path, got)
 		default:
 			unknown = append(unknown, l.Path+": "+got)
 		}

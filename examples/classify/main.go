@@ -128,7 +128,7 @@ func classifyFile(ctx context.Context, path string, idx *tracking.MemoryIndex) l
 		out.Error = err.Error()
 		return out
 	}
-	out.Kind, out.Action, out.Reason, out.Status, out.Hard = string(res.Kind), string(res.Action), res.Reason, res.Status, res.Hard
+	out.Kind, out.Action, out.Reason, out.Status, out.Hard = string(res.Class), string(res.Action), res.Reason, res.Status, res.Hard
 	out.Recipient = res.Recipient()
 	for _, r := range res.Recipients {
 		out.Recipients = append(out.Recipients, recipient{Address: r.Address, Status: r.Status, Reason: r.Reason, Hard: r.Hard})

@@ -87,6 +87,8 @@ func printText(w io.Writer, email string, s *smtpimap.Settings) {
 	fmt.Fprintf(w, "  smtp      %s:%d %s\n", s.SMTP.Host, s.SMTP.Port, s.SMTP.Security)
 	if s.IMAP != nil {
 		fmt.Fprintf(w, "  imap      %s:%d %s\n", s.IMAP.Host, s.IMAP.Port, s.IMAP.Security)
+	} else if s.POP3 != nil {
+		fmt.Fprintf(w, "  pop3      %s:%d %s (no IMAP published; sent mail reaches Sent only if the SMTP server saves it)\n", s.POP3.Host, s.POP3.Port, s.POP3.Security)
 	} else {
 		fmt.Fprintf(w, "  imap      (none found: receiving needs it entered by hand)\n")
 	}
@@ -110,6 +112,7 @@ func printJSON(w io.Writer, email string, s *smtpimap.Settings) {
 		Email       string      `json:"email"`
 		SMTP        serverJSON  `json:"smtp"`
 		IMAP        *serverJSON `json:"imap,omitempty"`
+		POP3        *serverJSON `json:"pop3,omitempty"`
 		Username    string      `json:"username"`
 		Source      string      `json:"source"`
 		Provider    string      `json:"provider,omitempty"`
@@ -124,6 +127,9 @@ func printJSON(w io.Writer, email string, s *smtpimap.Settings) {
 	}
 	if s.IMAP != nil {
 		out.IMAP = &serverJSON{s.IMAP.Host, s.IMAP.Port, s.IMAP.Security.String()}
+	}
+	if s.POP3 != nil {
+		out.POP3 = &serverJSON{s.POP3.Host, s.POP3.Port, s.POP3.Security.String()}
 	}
 	enc := json.NewEncoder(w)
 	_ = enc.Encode(out)

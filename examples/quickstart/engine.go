@@ -13,6 +13,7 @@ import (
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/inboxkit/inboxkit/smtpimap"
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
 )
 
 // hostAccounts is the host's list of connected mailboxes for the engine:
@@ -38,18 +39,18 @@ func runEngine(ctx context.Context, w io.Writer, wd *world, seq *sequence, want 
 	arrived := make(chan struct{}, 16)
 	sink := engine.SinkFunc(func(ctx context.Context, events []engine.Event) error {
 		for _, ev := range events {
-			for _, te := range tracking.EventsOf(ev.Result, ev.Record, ev.At) {
+			for _, te := range activity.EventsOf(ev.Result, ev.Record, ev.At) {
 				if err := seq.ledger.Record(ctx, te); err != nil {
 					return err // the engine retries the batch later; keys make that safe
 				}
 			}
 			res := ev.Result
 			who := res.From
-			if res.Kind == tracking.KindBounce && len(res.Recipients) > 0 {
+			if res.Class == tracking.ClassBounce && len(res.Recipients) > 0 {
 				who = res.Recipients[0].Address
 			}
-			desc := string(res.Kind)
-			if res.Kind == tracking.KindBounce {
+			desc := string(res.Class)
+			if res.Class == tracking.ClassBounce {
 				desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
 			}
 			mu.Lock()

@@ -13,6 +13,8 @@ import (
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/smtpimap"
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
+	"github.com/inboxkit/inboxkit/tracking/beacon"
 )
 
 const campaign = "q4-outreach"
@@ -23,13 +25,13 @@ type sequence struct {
 	sender  *smtpimap.Provider
 	tracked *tracked // the sender wrapped for open/click tracking
 	index   *tracking.MemoryIndex
-	ledger  *tracking.Ledger
+	ledger  *activity.Ledger
 	step1   map[string]*provider.Sent // by prospect address
 	outcome map[string]string         // by prospect address
 }
 
 func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.Provider) (*sequence, error) {
-	ledger := tracking.NewLedger(nil)
+	ledger := activity.NewLedger(nil)
 	tr, err := newTracked(sender, ledger)
 	if err != nil {
 		return nil, err
@@ -56,7 +58,7 @@ func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.P
 			return nil, fmt.Errorf("step 1 to %s: %w", p.Email, err)
 		}
 		rec := provider.RecordOf(senderEmail, m, sent)
-		rec.Meta = map[string]string{tracking.MetaCampaign: campaign, "step": "1"}
+		rec.Meta = map[string]string{activity.MetaCampaign: campaign, "step": "1"}
 		if err := seq.index.Add(*rec); err != nil {
 			return nil, err
 		}
@@ -95,7 +97,7 @@ func stepOne(p prospect) (*provider.Message, error) {
 		IdempotencyKey: campaign + "/step-1/" + p.Email,
 	}
 	// Opt in to open, click and one-click unsubscribe tracking.
-	return m, tracking.Track(m, tracking.All(campaign))
+	return m, beacon.Track(m, beacon.All(campaign))
 }
 
 // prospectsAct plays the prospects: Bob replies from his own mailbox,

@@ -12,30 +12,31 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/inboxkit/inboxkit/provider"
-	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
+	"github.com/inboxkit/inboxkit/tracking/beacon"
 )
 
 // tracked is the host's tracking setup: a signing key, the HTTP handler
 // for pixels, clicks and unsubscribes (here on an in-process server), and
 // the sender wrapped so tracked messages are instrumented.
 type tracked struct {
-	provider *tracking.Provider
+	provider *beacon.Instrumented
 	server   *httptest.Server
 }
 
-func newTracked(sender provider.Provider, ledger *tracking.Ledger) (*tracked, error) {
+func newTracked(sender provider.Provider, ledger *activity.Ledger) (*tracked, error) {
 	key := make([]byte, 32)
 	copy(key, "quickstart tracking key, 32 byte")
-	signer, err := tracking.NewSigner("t1", map[string][]byte{"t1": key})
+	signer, err := beacon.NewSigner("t1", map[string][]byte{"t1": key})
 	if err != nil {
 		return nil, err
 	}
-	h, err := tracking.NewHandler(signer, ledger, nil)
+	h, err := beacon.NewHandler(signer, ledger, nil)
 	if err != nil {
 		return nil, err
 	}
 	srv := httptest.NewServer(h)
-	p, err := tracking.Wrap(sender, signer, &tracking.InstrumentOptions{BaseURL: srv.URL + "/t", Sink: ledger})
+	p, err := beacon.Wrap(sender, signer, &beacon.Options{BaseURL: srv.URL + "/t", Sink: ledger})
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -166,6 +167,6 @@ func hitForm(ctx context.Context, url, body string) error {
 	return nil
 }
 
-func describeState(st tracking.State) string {
+func describeState(st activity.RecipientState) string {
 	return fmt.Sprintf("sent %d, opens %d, clicks %d, auto-replies %d", st.Sent, st.Opens, st.Clicks, st.AutoReplies)
 }

@@ -56,6 +56,9 @@ type Options struct {
 	SMTPSecurity Security
 	// IMAPSecurity is how the IMAP listener protects connections.
 	IMAPSecurity Security
+	// POP3Security is how the POP3 listener protects connections
+	// (SecurityTLS is the port-995 style, SecuritySTARTTLS offers STLS).
+	POP3Security Security
 	// Logger receives server-side errors; nil discards them.
 	Logger *slog.Logger
 }
@@ -68,8 +71,8 @@ type Envelope struct {
 	Authenticated string // the username that authenticated the session
 }
 
-// Server is a running pair of in-process SMTP and IMAP servers sharing one
-// set of users. All methods are safe for concurrent use.
+// Server is a running set of in-process SMTP, IMAP and POP3 servers
+// sharing one set of users. All methods are safe for concurrent use.
 type Server struct {
 	opts   Options
 	logger *slog.Logger
@@ -82,6 +85,7 @@ type Server struct {
 	imapPipe *pipeListener
 	internal *imapserver.Server
 	intPipe  *pipeListener
+	pop3     *pop3Server
 
 	mu        sync.Mutex
 	users     map[string]*user // by lower-case address
@@ -111,6 +115,9 @@ func Start(opts *Options) (*Server, error) {
 	if !s.opts.IMAPSecurity.valid() {
 		return nil, fmt.Errorf("mailserver: invalid IMAPSecurity %v", s.opts.IMAPSecurity)
 	}
+	if !s.opts.POP3Security.valid() {
+		return nil, fmt.Errorf("mailserver: invalid POP3Security %v", s.opts.POP3Security)
+	}
 	s.logger = s.opts.Logger
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -126,6 +133,10 @@ func Start(opts *Options) (*Server, error) {
 	}
 	if err := s.startIMAP(); err != nil {
 		s.smtp.Close()
+		return nil, err
+	}
+	if err := s.startPOP3(); err != nil {
+		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -167,8 +178,9 @@ func (s *Server) Outbox() []Envelope {
 	return out
 }
 
-// AuthAttempts counts the SMTP AUTH commands and the IMAP LOGIN and
-// AUTHENTICATE commands that reached the server, counted on the wire (so
+// AuthAttempts counts the SMTP AUTH commands, the IMAP LOGIN and
+// AUTHENTICATE commands and the POP3 USER, PASS, AUTH and APOP commands
+// that reached the server, counted on the wire (so
 // attempts that the server refused for lack of TLS count too).
 func (s *Server) AuthAttempts() int { return int(s.authAttempts.Load()) }
 
@@ -185,6 +197,7 @@ func (s *Server) ResetCounters() {
 	s.authAttempts.Store(0)
 	s.smtpConns.Store(0)
 	s.imapCommands.Store(0)
+	s.pop3.reset()
 }
 
 // DropDuringData makes the next n SMTP DATA transfers fail ambiguously: the
@@ -255,6 +268,9 @@ func (s *Server) Close() error {
 	// yet, so close the raw one too.
 	s.smtpLn.Close()
 	s.imapLn.Close()
+	if s.pop3 != nil {
+		s.pop3.ln.Close()
+	}
 	s.imapPipe.Close()
 	s.intPipe.Close()
 	s.wg.Wait()

@@ -23,6 +23,7 @@ type user struct {
 	mu    sync.Mutex
 	token string
 	boxes map[string]*boxMeta
+	drop  *Maildrop // served over POP3 instead of INBOX when set
 }
 
 type boxMeta struct {

@@ -25,8 +25,14 @@ type Env struct {
 	SMTPPort int
 	IMAPHost string
 	IMAPPort int
-	Users    []User
-	CAFile   string
+	// POP3 (STLS) and POP3S (implicit TLS) are Dovecot's POP3 listeners
+	// on the same Maildir; zero ports when the environment names none.
+	POP3Host  string
+	POP3Port  int
+	POP3SHost string
+	POP3SPort int
+	Users     []User
+	CAFile    string
 }
 
 // ErrNotEnabled is returned by FromEnv when INBOXKIT_REAL_SERVERS is not 1.
@@ -48,6 +54,18 @@ func FromEnv(getenv func(string) string) (*Env, error) {
 	}
 	if e.IMAPHost, e.IMAPPort, err = hostPort("INBOXKIT_REAL_IMAP", getenv("INBOXKIT_REAL_IMAP")); err != nil {
 		return nil, err
+	}
+	for _, v := range []struct {
+		name string
+		host *string
+		port *int
+	}{{"INBOXKIT_REAL_POP3", &e.POP3Host, &e.POP3Port}, {"INBOXKIT_REAL_POP3S", &e.POP3SHost, &e.POP3SPort}} {
+		if getenv(v.name) == "" {
+			continue
+		}
+		if *v.host, *v.port, err = hostPort(v.name, getenv(v.name)); err != nil {
+			return nil, err
+		}
 	}
 	for _, pair := range strings.Split(getenv("INBOXKIT_REAL_USERS"), ",") {
 		email, pass, ok := strings.Cut(strings.TrimSpace(pair), ":")
@@ -92,3 +110,11 @@ func (e *Env) SMTPAddr() string { return net.JoinHostPort(e.SMTPHost, strconv.It
 
 // IMAPAddr is host:port of the IMAP service.
 func (e *Env) IMAPAddr() string { return net.JoinHostPort(e.IMAPHost, strconv.Itoa(e.IMAPPort)) }
+
+// POP3Addr is host:port of the POP3 (STLS) service; empty when unset.
+func (e *Env) POP3Addr() string {
+	if e.POP3Port == 0 {
+		return ""
+	}
+	return net.JoinHostPort(e.POP3Host, strconv.Itoa(e.POP3Port))
+}
