@@ -56,7 +56,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	}
 	defer w.sessions.Wait()
 	defer cancel()
-	w.connect(ctx, false)
+	w.connect(ctx)
 	notify()
 	loop := &watchloop.Loop{
 		Kind: provider.KindSMTPIMAP, Notify: notify, Stop: p.stop,
@@ -80,17 +80,17 @@ type idleWatch struct {
 	polling   bool      // the server has no IDLE
 }
 
-// connect starts an IDLE session. Once a reconnection has selected INBOX,
-// it wakes notify: mail may have arrived while disconnected.
-func (w *idleWatch) connect(ctx context.Context, again bool) {
+// connect starts an IDLE session. Once it has selected INBOX, it wakes
+// notify: mail that arrived before the SELECT (while disconnected, or
+// between the caller's first Fetch and this first session) raises no
+// EXISTS on it.
+func (w *idleWatch) connect(ctx context.Context) {
 	w.mu.Lock()
 	w.reconnect = time.Time{}
 	w.mu.Unlock()
 	up := func() {
 		w.retry.Succeeded()
-		if again {
-			w.newMail.Raise()
-		}
+		w.newMail.Raise()
 	}
 	w.sessions.Add(1)
 	go func() {
@@ -129,7 +129,7 @@ func (w *idleWatch) maintain(ctx context.Context) (bool, error) {
 	case ctx.Err() != nil:
 		return false, nil // Watch is ending
 	case err == nil && !due.IsZero() && !time.Now().Before(due):
-		w.connect(ctx, true) // notifies once INBOX is selected
+		w.connect(ctx) // notifies once INBOX is selected
 		return false, nil
 	case err == nil:
 		return false, nil
