@@ -40,7 +40,7 @@ const headerChunk = 500
 // SentIndex look-up) fail a Fetch. One Fetch reads the header fields of
 // at most 10,000 messages (20 round trips) and downloads at most 100 messages (64 MB) per
 // folder, in a bounded number of round trips; the cursor continues from
-// there. Without IMAP settings Fetch reads
+// there and Batch.More says so. Without IMAP settings Fetch reads
 // POP3 when that is set (see the package docs, "Receiving over POP3"), and
 // otherwise returns an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
@@ -60,10 +60,11 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 	var (
 		out     []provider.Incoming
 		skipped []provider.Skipped
+		more    bool
 	)
 	next := cursor{Folders: make(map[string]folderCursor, len(cur.Folders))}
 	err = p.imap.do(ctx, func(s *imapSession) error {
-		out, skipped = out[:0], skipped[:0]
+		out, skipped, more = out[:0], skipped[:0], false
 		folders, err := s.fetchFolders()
 		if err != nil {
 			return err
@@ -88,6 +89,7 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 			}
 			out = append(out, res.msgs...)
 			skipped = append(skipped, res.skipped...)
+			more = more || res.more
 			next.Folders[folder] = nfc
 		}
 		if scanned {
@@ -98,7 +100,7 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 	if err != nil {
 		return nil, err
 	}
-	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: next.String()}, nil
+	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: next.String(), More: more}, nil
 }
 
 // fetchFolders returns Config.Folders, or INBOX plus the folder marked

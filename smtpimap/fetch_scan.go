@@ -45,6 +45,7 @@ func (p *Provider) fetchBudget() fetchBudget {
 type scanResult struct {
 	msgs    []provider.Incoming
 	skipped []provider.Skipped
+	more    bool // the budget ran out with mail left to read
 }
 
 type headerHit struct {
@@ -141,6 +142,7 @@ func (s *imapSession) scanFolder(ctx context.Context, folder string, fc folderCu
 	}
 	if cut || stopped {
 		next.UID = max(next.UID, lastUID)
+		res.more = true
 	} else {
 		next.UID = max(next.UID, lastUID, end)
 		if rs != nil && next.UID >= rs.Until {

@@ -123,7 +123,13 @@ func TestItem4_boundedWorkPerFetch(t *testing.T) {
 		}
 		got = append(got, ids(b)...)
 		if len(b.Messages) == 0 && b.Cursor == cursor {
+			if b.More {
+				t.Error("an idle Fetch says More")
+			}
 			break
+		}
+		if !b.More && len(got) < len(want) {
+			t.Errorf("Fetch %d stopped at its budget without saying More", fetches)
 		}
 		cursor = b.Cursor
 	}

@@ -31,10 +31,11 @@ var errNoIdle = errors.New("smtpimap: the IMAP server has no IDLE")
 // watches one mailbox per connection, so the other folders Fetch reads
 // (the \Junk folder, the rest of Config.Folders) are polled with one
 // pipelined STATUS every Config.PollInterval on the Provider's shared
-// connection, and notify runs when one of them changed. It calls notify once at the start and whenever the
-// server reports new mail, re-issues IDLE before 29 minutes, and falls
-// back to calling notify every Config.PollInterval (two minutes by
-// default) when the server has no IDLE. After a dropped connection it
+// connection, and notify runs when one of them changed. It calls notify
+// once at the start and whenever the server reports new mail, re-issues
+// IDLE before 29 minutes, and falls back to calling notify every
+// Config.PollInterval (two minutes by default) when the server has no
+// IDLE. After a dropped connection it
 // reconnects, waiting from about a second up to a minute as failures
 // follow one another (back to the shortest wait once a connection works),
 // and calls notify after reconnecting, since mail may have arrived
@@ -61,7 +62,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	defer w.sessions.Wait()
 	defer cancel()
 	w.others.baseline(ctx, p)
-	w.connect(ctx, false)
+	w.connect(ctx)
 	notify()
 	loop := &watchloop.Loop{
 		Kind: provider.KindSMTPIMAP, Notify: notify, Stop: p.stop,
@@ -87,17 +88,17 @@ type idleWatch struct {
 	polling   bool      // the server has no IDLE
 }
 
-// connect starts an IDLE session. Once a reconnection has selected INBOX,
-// it wakes notify: mail may have arrived while disconnected.
-func (w *idleWatch) connect(ctx context.Context, again bool) {
+// connect starts an IDLE session. Once it has selected its folder, it wakes
+// notify: mail that arrived before the SELECT (while disconnected, or
+// between the caller's first Fetch and this first session) raises no
+// EXISTS on it.
+func (w *idleWatch) connect(ctx context.Context) {
 	w.mu.Lock()
 	w.reconnect = time.Time{}
 	w.mu.Unlock()
 	up := func() {
 		w.retry.Succeeded()
-		if again {
-			w.newMail.Raise()
-		}
+		w.newMail.Raise()
 	}
 	w.sessions.Add(1)
 	go func() {
@@ -156,7 +157,7 @@ func (w *idleWatch) maintainSession(ctx context.Context) (bool, error) {
 	case ctx.Err() != nil:
 		return false, nil // Watch is ending
 	case err == nil && !due.IsZero() && !time.Now().Before(due):
-		w.connect(ctx, true) // notifies once INBOX is selected
+		w.connect(ctx) // notifies once INBOX is selected
 		return false, nil
 	case err == nil:
 		return false, nil
@@ -177,8 +178,8 @@ func (w *idleWatch) maintainSession(ctx context.Context) (bool, error) {
 }
 
 // idle runs one IDLE session on folder: it connects, calls up once the
-// folder is selected, and calls newMail whenever the server reports a new message
-// count, until the connection fails or ctx is done. A server without IDLE
+// folder is selected, and calls newMail whenever the server reports a new
+// message count, until the connection fails or ctx is done. A server without IDLE
 // ends it with errNoIdle.
 func (p *Provider) idle(ctx context.Context, folder string, newMail, up func()) error {
 	if p.closed.Load() {

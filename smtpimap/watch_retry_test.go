@@ -40,7 +40,7 @@ func TestWatch_failureCountResetsAfterSuccess(t *testing.T) {
 	for range 5 {
 		w.retry.Failed()
 	}
-	w.connect(ctx, true)
+	w.connect(ctx)
 	deadline := time.Now().Add(15 * time.Second)
 	for w.retry.Failures() != 0 {
 		if time.Now().After(deadline) {

@@ -13,7 +13,8 @@ import (
 // reason is decided.
 type bounceRecipient struct {
 	addr, orig, action, status, diag, diagType, remoteMTA string
-	diagIsNotice                                          bool // diag is the whole notice, nothing of the recipient's own
+	reported                                              string // the address the report named, when we sent to another
+	diagIsNotice                                          bool   // diag is the whole notice, nothing of the recipient's own
 }
 
 // bounceReport is what the bounce parsers found.
@@ -36,7 +37,7 @@ var delayPhrases = [...]string{
 
 // findBounce looks for a delivery report in m and returns it, or nil
 // when m is not a bounce.
-func findBounce(m *mailparse.Message, subject, from string, exclude []string, autoSubject func(string) bool) *bounceReport {
+func findBounce(m *mailparse.Message, subject, from, text string, exclude []string, autoSubject func(string) bool) *bounceReport {
 	rep := &bounceReport{}
 	hasDS := false
 	for _, p := range m.Parts {
@@ -55,7 +56,12 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 			}
 		}
 	}
-	text := HumanText(m)
+	if hasDS {
+		sentToAddresses(rep.rcpts, m.Originals)
+	}
+	if text == "" {
+		text = HumanText(m)
+	}
 	if !hasDS {
 		if r := sesReport(m); r != nil {
 			return r
@@ -73,7 +79,7 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 	rep.ctx.command = sessionCommand(text)
 	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {
-		rep.rcpts = textRecipients(m, text, exclude)
+		rep.rcpts = textRecipients(m, text, append(listAddresses(from, text), exclude...))
 	}
 	if len(rep.rcpts) == 0 && !hasDS {
 		return nil
@@ -108,8 +114,8 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 		rep.success = true
 	case failed == 0 && hasAction(rep.rcpts, "delayed"):
 		rep.delayed = true
-	case !hasDS && failed > 0 && (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
-		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0:
+	case !hasDS && failed > 0 && (isWarning(subject, text) || (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
+		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0):
 		rep.delayed = true
 	}
 	return rep
