@@ -51,6 +51,11 @@ type Options struct {
 	// SendLimits are Exchange Online's per-mailbox sending limits, checked
 	// before a send reaches Graph; the zero value means the defaults.
 	SendLimits SendLimits
+	// SendCounter keeps the counts behind SendLimits; share one
+	// (pgstore.Counters) between every process sending from the mailbox
+	// so the limits hold across replicas. Nil counts in this Provider's
+	// memory.
+	SendCounter provider.SendCounter
 	// PageSize is the delta page size asked for with Prefer:
 	// odata.maxpagesize; zero means 50.
 	PageSize int
@@ -180,7 +185,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.quota = newSendQuota(opts.SendLimits, p.now)
+	p.quota = newSendQuota(opts.SendLimits, p.now).shared(opts.SendCounter, p.email)
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
 		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),

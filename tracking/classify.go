@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/bounce"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
@@ -62,15 +63,28 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		res.From = as[0]
 	}
 
+	human := bounce.HumanText(m)
+	text := replyText{m: m, cfg: cfg}
+	if !hasDeliveryStatus(m) && bounce.IsChallenge(m.Header, res.From, res.Subject, human) {
+		res.Class, res.Challenge = ClassAutoReply, true
+		text.fill(&res)
+		if a := heldFor(human, ownAddresses(m, res.From)); a != "" {
+			res.Recipients = []Recipient{{Address: a}}
+		}
+		return res, matchAuto(ctx, idx, m, cfg, &res)
+	}
 	in := bounce.Input{
-		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
+		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: automail.IsAutoReplySubject,
+		Text: human,
 	}
 	if rep, ok := bounce.Find(m, in, res.addBounced); ok {
 		if rep.Success {
 			return res, nil
 		}
 		fillBounce(&res, rep)
-		return res, matchOriginal(ctx, idx, m, &res, "")
+		err := matchOriginal(ctx, idx, m, &res, "")
+		mapToRecord(&res, res.Record, m)
+		return res, err
 	}
 	if c := bounce.FindComplaint(m); c != nil {
 		res.Class = ClassComplaint
@@ -81,27 +95,53 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		}
 		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
-	if !isListMail(m.Header) && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+	list := isListMail(m.Header)
+	if !list && (automail.AutoReplyHeader(&m.Header) || automail.IsAutoReplySubject(res.Subject) || isReceipt(m)) {
 		res.Class = ClassAutoReply
-		res.ReturnDate = returnDate(res.Subject+"\n"+bounce.HumanText(m), messageDate(m))
-		if idx != nil {
-			rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
-			res.Record, res.MatchedBy = rec, by
-			return res, wrapIndexErr(err)
-		}
-		return res, nil
+		res.ReturnDate = returnDate(res.Subject+"\n"+human, messageDate(m))
+		text.fill(&res)
+		return res, matchAuto(ctx, idx, m, cfg, &res)
 	}
 	if idx == nil {
 		if m.Header.Get("In-Reply-To") != "" || m.Header.Get("References") != "" {
-			res.Class = ClassReply
+			return res, answer(ctx, cfg, m, &text, list, &res)
 		}
 		return res, nil
 	}
 	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 	if rec != nil {
-		res.Class, res.Record, res.MatchedBy = ClassReply, rec, by
+		res.Record, res.MatchedBy = rec, by
+		if aerr := answer(ctx, cfg, m, &text, list, &res); aerr != nil {
+			return res, aerr
+		}
 	}
 	return res, wrapIndexErr(err)
+}
+
+// answer settles a message that answers our mail: an out-of-office
+// notice sent without any auto-reply header (told by its text), or a
+// person's reply with its intent. Only related mail gets here, so
+// unrelated mail never pays for text extraction.
+func answer(ctx context.Context, cfg *config, m *mailparse.Message, text *replyText, list bool, res *Result) error {
+	text.fill(res)
+	if !list && isAutoReplyBody(res.Text) {
+		res.Class = ClassAutoReply
+		res.ReturnDate = returnDate(res.Subject+"\n"+res.Text, messageDate(m))
+		return nil
+	}
+	res.Class = ClassReply
+	return decideIntent(ctx, cfg, res)
+}
+
+// matchAuto ties an auto-reply (or a challenge) to our message like a
+// reply, when there is an index.
+func matchAuto(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, cfg *config, res *Result) error {
+	if idx == nil {
+		return nil
+	}
+	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
+	res.Record, res.MatchedBy = rec, by
+	return wrapIndexErr(err)
 }
 
 func wrapIndexErr(err error) error {
@@ -139,7 +179,7 @@ func (r *Result) addBounced(b bounce.Recipient) {
 		action = BounceDelayed
 	}
 	r.Recipients = append(r.Recipients, Recipient{
-		Address: b.Address, OriginalAddress: b.OriginalAddress, Action: action, Status: b.Status, Reason: b.Reason,
+		Address: b.Address, ReportedAddress: b.ReportedAddress, Action: action, Status: b.Status, Reason: b.Reason,
 		Hard: b.Hard, Diagnostic: b.Diagnostic, RemoteMTA: b.RemoteMTA,
 	})
 }

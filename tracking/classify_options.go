@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/inboxkit/inboxkit/internal/mailparse"
+	"github.com/inboxkit/inboxkit/tracking/intent"
 )
 
 // Default bounds for one Classify call.
@@ -18,6 +19,7 @@ type config struct {
 	account, threadID string
 	maxBytes          int
 	parse             mailparse.Config
+	intent            intent.Classifier // nil: the built-in rules
 }
 
 func newConfig(opts []Option) *config {
@@ -69,4 +71,13 @@ func WithMaxDepth(n int) Option {
 // WHATWG encodings). It returns a reader of UTF-8.
 func WithCharsetReader(f func(charset string, input io.Reader) (io.Reader, error)) Option {
 	return func(c *config) { c.parse.CharsetReader = f }
+}
+
+// WithIntent decides the intent of replies with c (a host's model, say)
+// instead of the built-in rules ([intent.Rules]). When c fails or
+// answers a word that is not one of the fixed intents, the built-in
+// rules decide that message; only a done ctx makes Classify fail. c sees
+// the reply's new text only, never its quoted history.
+func WithIntent(c intent.Classifier) Option {
+	return func(cfg *config) { cfg.intent = c }
 }

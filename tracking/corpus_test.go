@@ -68,6 +68,7 @@ func TestCorpus(t *testing.T) {
 	reason := &metric{name: "reason agrees", floor: 0.90}
 	status := &metric{name: "status agrees (labelled)", floor: 0.95}
 	rcpt := &metric{name: "failed recipient agrees", floor: 0.97}
+	sentTo := &metric{name: "(sent-to address = label)", floor: 0}
 	complaint := &metric{name: "spam complaints detected", floor: 1}
 	auto := &metric{name: "auto-replies detected", floor: 1}
 	notBounce := &metric{name: "non-bounces not bounces", floor: 1}
@@ -94,7 +95,14 @@ func TestCorpus(t *testing.T) {
 				status.add(res.Status == l.Status, l.Path, fmt.Sprintf("want %s; %s", l.Status, got))
 			}
 			if l.FailedRecipient != "" {
-				rcpt.add(strings.EqualFold(res.Recipient(), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
+				// The labels are sisimai's: the address the report
+				// names (Final-Recipient). Recipient.Address is the
+				// address we sent to (Original-Recipient when a
+				// forwarding rewrote it), so the label is compared with
+				// the reported address; sentTo counts how often the two
+				// coincide, for information.
+				rcpt.add(strings.EqualFold(reportedRecipient(res), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
+				sentTo.add(strings.EqualFold(res.Recipient(), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
 			}
 		case l.Reason == "feedback":
 			complaint.add(res.Class == tracking.ClassComplaint, l.Path, got)
@@ -106,7 +114,7 @@ func TestCorpus(t *testing.T) {
 			unknown = append(unknown, l.Path+": "+got)
 		}
 	}
-	metrics := []*metric{detected, hard, reason, status, rcpt, complaint, auto, notBounce}
+	metrics := []*metric{detected, hard, reason, status, rcpt, sentTo, complaint, auto, notBounce}
 	t.Logf("%-28s %9s %7s %7s", "metric", "agree", "rate", "floor")
 	for _, m := range metrics {
 		t.Logf("%-28s %4d/%-4d %6.1f%% %6.1f%%", m.name, m.ok, m.n, 100*m.rate(), 100*m.floor)
@@ -125,4 +133,16 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: %.1f%% (%d/%d) below floor %.1f%%", m.name, 100*m.rate(), m.ok, m.n, 100*m.floor)
 		}
 	}
+}
+
+// reportedRecipient is the address the report named for the first
+// recipient: ReportedAddress when Address differs from it.
+func reportedRecipient(res tracking.Result) string {
+	if len(res.Recipients) == 0 {
+		return ""
+	}
+	if r := res.Recipients[0].ReportedAddress; r != "" {
+		return r
+	}
+	return res.Recipients[0].Address
 }

@@ -27,6 +27,19 @@
 // readable rule table (status codes first, then diagnostic phrases); see
 // internal/bounce/rules.go for the rules and their sources.
 //
+// A reply (and an auto-reply) carries the text its sender wrote
+// ([Result.Text]: decoded, HTML turned into text, quoted history and
+// signature removed) and its attachments by name, type and size; a reply
+// also carries its intent ([Result.Intent], one of the fixed words of
+// tracking/intent: interested, question, later, not_interested,
+// wrong_person, unsubscribe, other) and, for wrong_person, the address it
+// refers to. Intent is decided on the new text alone by the built-in
+// rules, or by a host's own model through [WithIntent]; it costs nothing
+// for other classes. A challenge-response message ("please verify you
+// are human") is an auto-reply with [Result.Challenge] set, never a
+// bounce. An out-of-office without any auto-reply header is told by its
+// text.
+//
 // [MemoryIndex] is an in-memory [provider.SentIndex] (with ByRecipient)
 // for tests, tools and small hosts; [LoadSent] fills one from JSON lines.
 //

@@ -146,42 +146,10 @@ func prospectsAct(ctx context.Context, w io.Writer, wd *world, seq *sequence) er
 	return nil
 }
 
-// fetchAndClassify reads back only the related mail and classifies it.
+// fetchAndClassify reads back only the related mail, classified, through
+// the engine (Bob's reply, Cyd's out-of-office, Dan's bounce).
 func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence) error {
-	inbox, _ := wd.srv.Mailbox(senderEmail, "INBOX")
-	wd.srv.ResetCounters()
-	batch, err := seq.sender.Fetch(ctx, "", seq.index)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "6. Fetch          %d related of %d messages in Ada's INBOX (%d IMAP commands)\n", len(batch.Messages), len(inbox), wd.srv.IMAPCommands())
-	for _, in := range batch.Messages {
-		res, err := tracking.Classify(ctx, in.Raw, seq.index)
-		if err != nil {
-			return err
-		}
-		for _, e := range activity.EventsOf(res, res.Record, in.ReceivedAt) {
-			if err := seq.ledger.Record(ctx, e); err != nil {
-				return err
-			}
-		}
-		who := res.From
-		if res.Class == tracking.ClassBounce && len(res.Recipients) > 0 {
-			who = res.Recipients[0].Address
-		}
-		desc := string(res.Class)
-		if res.Class == tracking.ClassBounce {
-			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
-		}
-		seq.outcome[strings.ToLower(addressOf(who))] = desc
-	}
-	wd.srv.ResetCounters()
-	idle, err := seq.sender.Fetch(ctx, batch.Cursor, seq.index)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "                  fetching again from the cursor: %d new, %d IMAP command(s)\n", len(idle.Messages), wd.srv.IMAPCommands())
-	return nil
+	return runEngine(ctx, w, wd, seq, 3)
 }
 
 // stepTwo asks the ledger who may get the follow-up and sends it in the

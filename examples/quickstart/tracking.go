@@ -83,8 +83,8 @@ func runTracking(ctx context.Context, w io.Writer, wd *world, seq *sequence) err
 		fmt.Fprintf(w, "   %-17s %s → %s\n", p.Email, describeState(st), next)
 	}
 	r := seq.ledger.Rates(campaign)
-	fmt.Fprintf(w, "   campaign %s: sent %d, opened %.0f%% (%d incl. proxy prefetch), clicked %.0f%%, replied %.0f%%, bounced %.0f%%, unsubscribed %.0f%%\n",
-		campaign, r.Sent, 100*r.OpenRate(), r.OpenedAny, 100*r.ClickRate(), 100*r.ReplyRate(), 100*r.BounceRate(), 100*r.UnsubscribeRate())
+	fmt.Fprintf(w, "   campaign %s: sent %d, opened %.0f%% (%d incl. proxy prefetch), clicked %.0f%%, replied %.0f%% (interested %.0f%% of them), bounced %.0f%%, unsubscribed %.0f%%\n",
+		campaign, r.Sent, 100*r.OpenRate(), r.OpenedAny, 100*r.ClickRate(), 100*r.ReplyRate(), 100*r.InterestRate(), 100*r.BounceRate(), 100*r.UnsubscribeRate())
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/emersion/go-message/textproto"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
@@ -12,7 +13,8 @@ import (
 // reason is decided.
 type bounceRecipient struct {
 	addr, orig, action, status, diag, diagType, remoteMTA string
-	diagIsNotice                                          bool // diag is the whole notice, nothing of the recipient's own
+	reported                                              string // the address the report named, when we sent to another
+	diagIsNotice                                          bool   // diag is the whole notice, nothing of the recipient's own
 }
 
 // bounceReport is what the bounce parsers found.
@@ -25,29 +27,6 @@ type bounceReport struct {
 	success      bool   // a successful-delivery (or relayed) DSN
 }
 
-// bounceSubjects are lower-cased subject fragments of delivery-failure
-// notices (Postfix, Exim, Sendmail, qmail, Exchange, Gmail, Yahoo,
-// Domino, Courier and their translations).
-var bounceSubjects = [...]string{
-	"undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
-	"mail delivery failed", "returned mail", "failure notice", "delivery notification", "non remis", "nondeliverable",
-	"non-deliverable", "could not be delivered", "couldn't be delivered", "delivery has failed", "mail system error",
-	"unzustellbar", "nicht zustellbar", "permanent error", "mail failure", "delivery problem", "not delivered",
-	"delivery report", "could not send message", "delayed mail", "delivery delayed", "delivery delay",
-	"address not found", "unable to deliver", "failed delivery", "returned to sender", "message status",
-	"mail could not be delivered", "non recapitabile", "no entregado", "não entregue", "onbestelbaar",
-	"delivery notice", "error sending message", "message delivery", "mail returned", "bounce", "warning: message",
-	"rejected", "nondelivery", "non-delivery", "delivery error", "failed mail", "undelivered mail",
-	"notification d'état de la distribution", "fehlgeschlagen", "se ha devuelto", "failure delivery",
-	"メールエラー", "エラー通知", "配信エラー", "配送エラー", "不達", "送信できません", "未送達", "退信", "投递失败", "無法傳遞",
-}
-
-// daemonSenders are local parts and display names of bounce senders.
-var daemonSenders = [...]string{
-	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "mail delivery", "mailer daemon",
-	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
-}
-
 // delayPhrases mark a warning that delivery is still being tried.
 var delayPhrases = [...]string{
 	"delivery delayed", "delayed mail", "delivery delay", "warning: could not send message for past",
@@ -58,7 +37,7 @@ var delayPhrases = [...]string{
 
 // findBounce looks for a delivery report in m and returns it, or nil
 // when m is not a bounce.
-func findBounce(m *mailparse.Message, subject, from string, exclude []string, autoSubject func(string) bool) *bounceReport {
+func findBounce(m *mailparse.Message, subject, from, text string, exclude []string, autoSubject func(string) bool) *bounceReport {
 	rep := &bounceReport{}
 	hasDS := false
 	for _, p := range m.Parts {
@@ -77,7 +56,12 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 			}
 		}
 	}
-	text := HumanText(m)
+	if hasDS {
+		sentToAddresses(rep.rcpts, m.Originals)
+	}
+	if text == "" {
+		text = HumanText(m)
+	}
 	if !hasDS {
 		if r := sesReport(m); r != nil {
 			return r
@@ -95,7 +79,7 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 	rep.ctx.command = sessionCommand(text)
 	rep.ctx.filterGateway = isFilterGateway(m)
 	if len(rep.rcpts) == 0 {
-		rep.rcpts = textRecipients(m, text, exclude)
+		rep.rcpts = textRecipients(m, text, append(listAddresses(from, text), exclude...))
 	}
 	if len(rep.rcpts) == 0 && !hasDS {
 		return nil
@@ -130,8 +114,8 @@ func findBounce(m *mailparse.Message, subject, from string, exclude []string, au
 		rep.success = true
 	case failed == 0 && hasAction(rep.rcpts, "delayed"):
 		rep.delayed = true
-	case !hasDS && failed > 0 && (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
-		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0:
+	case !hasDS && failed > 0 && (isWarning(subject, text) || (delayMatcher.contains(subject) || delayMatcher.contains(text)) &&
+		indexFold(text, "permanent") < 0 && indexFold(text, "failed") < 0 && indexFold(text, "gave up") < 0):
 		rep.delayed = true
 	}
 	return rep
@@ -244,7 +228,7 @@ func isFilterGateway(m *mailparse.Message) bool {
 // matching; never modified after.
 var (
 	delayMatcher         = newPhraseMatcher(delayPhrases[:])
-	daemonMatcher        = newPhraseMatcher(daemonSenders[:])
-	bounceSubjectMatcher = newPhraseMatcher(bounceSubjects[:])
+	daemonMatcher        = newPhraseMatcher(automail.DaemonSenders())
+	bounceSubjectMatcher = newPhraseMatcher(automail.BounceSubjects())
 	failureMatcher       = newPhraseMatcher(failurePhrases[:])
 )

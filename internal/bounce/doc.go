@@ -9,4 +9,14 @@
 // whether the failure is hard. [FindComplaint] reads a spam complaint.
 // Both work on a [mailparse.Message]; the public classifier is
 // tracking.Classify.
+//
+// A notice that says delivery goes on ("will retry for 2 more days",
+// "still trying") is a delay whatever failure words its details use. The
+// failed recipient is the address we sent to: Original-Recipient over a
+// Final-Recipient that a forwarding rewrote (unless the returned copy
+// names the final one), never a list's or gateway's own administrative
+// address. An unknown user under a permanent code is hard even when the
+// notice also mentions a full disk. [IsChallenge] tells a
+// challenge-response request ("please verify you are human"), which is no
+// bounce at all.
 package bounce

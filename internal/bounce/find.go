@@ -17,6 +17,9 @@ type Input struct {
 	// IsAutoReplySubject tells an out-of-office subject from a bounce
 	// subject; nil means none is.
 	IsAutoReplySubject func(subject string) bool
+	// Text is HumanText(m) when the caller already has it; "" means Find
+	// reads it.
+	Text string
 }
 
 // Report is what a delivery report says as a whole; its recipients go to
@@ -31,8 +34,13 @@ type Report struct {
 
 // Recipient is one failed or delayed recipient of a Report.
 type Recipient struct {
-	Address         string // lower-cased
-	OriginalAddress string // Original-Recipient when it differs
+	// Address is the address we sent to, lower-cased: Original-Recipient
+	// over a Final-Recipient that a forwarding or an alias rewrote,
+	// unless the returned copy of our message names the final one.
+	Address string
+	// ReportedAddress is the address the report named when it differs
+	// from Address (the rewritten Final-Recipient).
+	ReportedAddress string
 	Delayed         bool   // still being tried, rather than failed
 	Status          string // enhanced status code, "" when the report gives none
 	Reason          string // one of the Reason constants
@@ -47,7 +55,7 @@ type Recipient struct {
 // is not a bounce. add lets the caller keep the recipients in its own
 // type without an intermediate slice.
 func Find(m *mailparse.Message, in Input, add func(Recipient)) (out Report, ok bool) {
-	rep := findBounce(m, in.Subject, in.From, in.Exclude, in.IsAutoReplySubject)
+	rep := findBounce(m, in.Subject, in.From, in.Text, in.Exclude, in.IsAutoReplySubject)
 	if rep == nil {
 		return Report{}, false
 	}
@@ -91,7 +99,7 @@ func Find(m *mailparse.Message, in Input, add func(Recipient)) (out Report, ok b
 			reason = ReasonMailerError
 		}
 		add(Recipient{
-			Address: br.addr, OriginalAddress: br.orig, Delayed: delayed, Status: status, Reason: reason,
+			Address: br.addr, ReportedAddress: br.reported, Delayed: delayed, Status: status, Reason: reason,
 			Hard: isHard(reason, status, delayed), Diagnostic: diag, RemoteMTA: br.remoteMTA,
 		})
 	}

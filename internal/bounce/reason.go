@@ -38,6 +38,7 @@ func findReason(status, replyCode, diag string, rc reasonContext, delayed bool) 
 		return rule.reason
 	}
 	if r := textReason(diag); r != "" {
+		r = preferUnknownUser(r, status, replyCode, diag)
 		if r == ReasonUserUnknown && emptyAddressReply(diag) {
 			// "550 : User unknown": the server echoed no recipient, as
 			// after DATA: it refused the message, not an address.

@@ -99,7 +99,7 @@ var ignoredLocalParts = [...]string{
 var unlikelyLocalParts = [...]string{"postmaster", "abuse", "noreply", "no-reply", "nobody", "root", "hostmaster", "webmaster"}
 
 func unlikelyAddress(a string, exclude []string) bool {
-	return contains(exclude, a) || contains(unlikelyLocalParts[:], a[:strings.LastIndexByte(a, '@')])
+	return contains(exclude, a) || contains(unlikelyLocalParts[:], a[:strings.LastIndexByte(a, '@')]) || isListAdmin(a)
 }
 
 func ignoredAddress(a string, exclude []string) bool {
@@ -138,6 +138,26 @@ func scrapeRecipients(text string, exclude []string) []bounceRecipient {
 	sort.SliceStable(out, func(i, j int) bool {
 		return !unlikelyAddress(out[i].addr, exclude) && unlikelyAddress(out[j].addr, exclude)
 	})
+	// With a likely recipient found, the contacts and the list's own
+	// addresses are dropped.
+	if len(out) > 0 && !unlikelyAddress(out[0].addr, exclude) {
+		n := 1
+		for n < len(out) && !unlikelyAddress(out[n].addr, exclude) {
+			n++
+		}
+		out = out[:n]
+	}
+	// A list's or gateway's administrative addresses are contacts, never
+	// the failed recipient, when anything else is named.
+	if len(out) > 1 && !isListAdmin(out[0].addr) {
+		kept := out[:0]
+		for _, r := range out {
+			if !isListAdmin(r.addr) {
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	}
 	return out
 }
 

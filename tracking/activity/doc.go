@@ -21,10 +21,13 @@
 // # Stop rules and rates
 //
 // [RecipientState] applies events in any order and gives a [Verdict]: stop
-// on a reply, a hard bounce, a complaint or an unsubscribe; wait for an
+// on a reply, a hard bounce, a complaint or an unsubscribe (a reply whose
+// intent is unsubscribe stops as an unsubscribe); pause after a reply
+// whose intent is later ([StopPolicy].LaterPause); wait for an
 // out-of-office's return date; resend after a soft bounce a bounded
-// number of times ([StopPolicy]). A delay notice never stops anything by
-// itself. [Rates] and [RatesOf] give reply, bounce, open, click and
-// unsubscribe rates per campaign. The [Ledger] keeps both in memory and is
+// number of times. A delay notice or a challenge-response request never
+// stops anything by itself. [Rates] and [RatesOf] give reply, interest
+// (interested / replied), bounce, open, click and unsubscribe rates per
+// campaign, and counts per reply intent ([IntentCounts]). The [Ledger] keeps both in memory and is
 // safe for concurrent use.
 package activity

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/intent"
 )
 
 // EventType is what happened to a message we sent.
@@ -66,8 +67,18 @@ type Event struct {
 	Reason string
 	Hard   bool
 
-	// AutoReplied: when the sender says they are back (zero if unknown).
+	// AutoReplied: when the sender says they are back (zero if unknown),
+	// and whether the answer was a challenge-response request ("verify
+	// you are human"), which neither stops a sequence nor counts as an
+	// auto-reply.
 	ReturnDate time.Time
+	Challenge  bool
+
+	// Replied: what the person asks for (Result.Intent), and the address
+	// a wrong_person reply points to. Intent is "" for events recorded
+	// before intents existed.
+	Intent   intent.Intent
+	Referral string
 
 	// Complained: the ARF Feedback-Type.
 	FeedbackType string

@@ -26,13 +26,15 @@ func ExampleEventsOf() {
 	}
 	ledger := activity.NewLedger(nil)
 	for _, e := range activity.EventsOf(res, nil, time.Now()) {
-		fmt.Println(e.Type, e.Recipient, e.MessageID, e.Campaign)
+		fmt.Println(e.Type, e.Intent, e.Recipient, e.MessageID, e.Campaign)
 		if err := ledger.Record(ctx, e); err != nil {
 			log.Fatal(err)
 		}
 	}
 	fmt.Println(ledger.MayContinue("ann@example.org", time.Now()).Reason)
+	fmt.Printf("interest rate %.0f%%\n", 100*ledger.Rates("spring").InterestRate())
 	// Output:
-	// replied ann@example.org m1@example.com spring
-	// replied
+	// replied interested ann@example.org m1@example.com spring
+	// replied: interested
+	// interest rate 100%
 }

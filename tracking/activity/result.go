@@ -14,7 +14,8 @@ import (
 //
 // A reply or auto-reply gives one event for the person who answered: the
 // sender when they are one of rec's recipients, else rec's only
-// recipient, else the sender. A bounce or complaint gives one event per
+// recipient, else the sender (a challenge: the recipient it holds mail
+// for). A bounce or complaint gives one event per
 // recipient it names (for a complaint that names none, rec's only
 // recipient). An unrelated message gives none. Without any record the
 // events still carry the recipient, so a hard bounce can stop an address.
@@ -35,11 +36,17 @@ func EventsOf(res tracking.Result, rec *provider.SentRecord, at time.Time) []Eve
 	case tracking.ClassReply, tracking.ClassAutoReply:
 		e := base
 		e.Type = EventReplied
+		e.Intent, e.Referral = res.Intent, res.Referral
 		if res.Class == tracking.ClassAutoReply {
 			e.Type = EventAutoReplied
-			e.ReturnDate = res.ReturnDate
+			e.ReturnDate, e.Challenge = res.ReturnDate, res.Challenge
 		}
 		e.Recipient = answerer(res.From, rec)
+		if res.Challenge && len(res.Recipients) > 0 {
+			// A challenge comes from the filtering service; it names
+			// the recipient whose mail it holds.
+			e.Recipient = strings.ToLower(res.Recipients[0].Address)
+		}
 		return []Event{e}
 	case tracking.ClassBounce:
 		out := make([]Event, 0, len(res.Recipients))

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/intent"
 )
 
 // StopPolicy tunes the stop rules.
@@ -13,6 +14,17 @@ type StopPolicy struct {
 	// for the step to be retried. Zero means 3; negative means none (the
 	// first soft bounce stops).
 	MaxSoftBounces int
+	// LaterPause is how long a reply whose intent is "later" pauses the
+	// sequence instead of stopping it. Zero means 90 days; negative
+	// means such a reply stops the sequence like any other.
+	LaterPause time.Duration
+}
+
+func (p StopPolicy) laterPause() time.Duration {
+	if p.LaterPause == 0 {
+		return 90 * 24 * time.Hour
+	}
+	return p.LaterPause
 }
 
 func (p StopPolicy) maxSoft() int {
@@ -32,7 +44,11 @@ type RecipientState struct {
 	Recipient string
 	// Stopped is set by a reply, a hard bounce, a complaint, an
 	// unsubscribe or too many soft bounces; StoppedBy and StoppedAt say
-	// which event and when, Reason gives the bounce reason or "soft-bounce-limit".
+	// which event and when. Reason gives the bounce reason,
+	// "soft-bounce-limit", the intent of the reply that stopped it, or
+	// "replied" when a reply asked to unsubscribe (StoppedBy is then
+	// EventUnsubscribed, as for a click). A reply whose intent is "later"
+	// pauses instead (PausedUntil).
 	Stopped   bool
 	StoppedBy EventType
 	StoppedAt time.Time
@@ -45,6 +61,9 @@ type RecipientState struct {
 	// ResumeAt is the return date an auto-reply stated: the next step
 	// should wait until then.
 	ResumeAt time.Time
+	// PausedUntil is set by a reply asking to be contacted later (intent
+	// "later"): the sequence waits until then instead of stopping.
+	PausedUntil time.Time
 	// Counters and the time of the last event.
 	Sent, Opens, Clicks, AutoReplies int
 	LastEvent                        time.Time
@@ -88,9 +107,26 @@ func (s *RecipientState) Apply(e Event, p StopPolicy) {
 		if e.Automation == AutomationNone {
 			s.SoftBounces = 0
 		}
-	case EventReplied, EventComplained, EventUnsubscribed:
+	case EventReplied:
+		switch {
+		case e.Intent == intent.Unsubscribe:
+			// Asking by reply is asking to unsubscribe.
+			u := e
+			u.Type = EventUnsubscribed
+			s.stop(u, "replied")
+		case e.Intent == intent.Later && p.laterPause() > 0:
+			if until := e.At.Add(p.laterPause()); until.After(s.PausedUntil) {
+				s.PausedUntil = until
+			}
+		default:
+			s.stop(e, string(e.Intent))
+		}
+	case EventComplained, EventUnsubscribed:
 		s.stop(e, "")
 	case EventAutoReplied:
+		if e.Challenge {
+			break // a spam filter's request, not the person
+		}
 		s.AutoReplies++
 		if e.ReturnDate.After(s.ResumeAt) {
 			s.ResumeAt = e.ReturnDate
@@ -133,6 +169,10 @@ func (s *RecipientState) MayContinue(now time.Time) Verdict {
 	if s.ResumeAt.After(now) {
 		d.NotBefore = s.ResumeAt
 		d.Reason = "out of office"
+	}
+	if s.PausedUntil.After(now) && s.PausedUntil.After(d.NotBefore) {
+		d.NotBefore = s.PausedUntil
+		d.Reason = "replied: later"
 	}
 	if d.Retry && d.Reason == "" {
 		d.Reason = "soft bounce: retry"
