@@ -62,7 +62,7 @@ type ref struct {
 // a resync.)
 //
 // One Fetch judges at most 100 messages; the cursor it returns goes on
-// from there. A message that cannot be read for a reason that will not go
+// from there, and Batch.More says there is more to read now. A message that cannot be read for a reason that will not go
 // away (malformed, too large, refused for that one message) is reported in
 // Batch.Skipped and passed.
 func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex) (*provider.Batch, error) {
@@ -80,7 +80,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 	if c.scan {
 		return p.scan(ctx, idx, c)
 	}
-	refs, next, err := p.history(ctx, c.history, maxPerFetch)
+	refs, next, more, err := p.history(ctx, c.history, maxPerFetch)
 	if errors.Is(err, provider.ErrNotFound) {
 		return p.scan(ctx, idx, p.resync(ctx, c, now))
 	}
@@ -92,7 +92,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 		return nil, err
 	}
 	c.history, c.at = next, now
-	b.Cursor = c.String()
+	b.Cursor, b.More = c.String(), more
 	return b, nil
 }
 
@@ -111,16 +111,16 @@ func (p *Provider) resync(ctx context.Context, c cursor, now time.Time) cursor {
 	return cursor{scan: true, base: c.history, baseMark: mark, mark: watermark.Mark{At: mark.Add(-resyncSkew)}, recent: c.recent}
 }
 
-// history returns up to limit messages added after start, oldest first,
-// and the historyId to resume from: the mailbox's when all were read,
-// else that of the last history record whose messages are returned.
-func (p *Provider) history(ctx context.Context, start uint64, limit int) ([]ref, uint64, error) {
+// history returns up to limit messages added after start (0: all), oldest
+// first, and the historyId to resume from: the mailbox's when all were
+// read, else that of the last history record whose messages are returned
+// (more is then true).
+func (p *Provider) history(ctx context.Context, start uint64, limit int) (refs []ref, next uint64, more bool, err error) {
 	var (
-		refs  []ref
 		seen  = map[string]bool{}
-		next  = start
 		token string
 	)
+	next = start
 	for {
 		var resp *gmailapi.ListHistoryResponse
 		err := p.call(ctx, "fetch", func(ctx context.Context) error {
@@ -133,11 +133,11 @@ func (p *Provider) history(ctx context.Context, start uint64, limit int) ([]ref,
 			return err
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		for _, h := range resp.History {
 			if limit > 0 && len(refs) >= limit {
-				return refs, next, nil // the rest waits for the next Fetch
+				return refs, next, true, nil // the rest waits for the next Fetch
 			}
 			for _, a := range h.MessagesAdded {
 				if m := a.Message; m != nil && !seen[m.Id] {
@@ -148,7 +148,7 @@ func (p *Provider) history(ctx context.Context, start uint64, limit int) ([]ref,
 			next = max(next, h.Id)
 		}
 		if token = resp.NextPageToken; token == "" {
-			return refs, max(next, resp.HistoryId), nil
+			return refs, max(next, resp.HistoryId), false, nil
 		}
 	}
 }

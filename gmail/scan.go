@@ -37,7 +37,7 @@ func (p *Provider) scan(ctx context.Context, idx provider.SentIndex, c cursor) (
 			return nil, err
 		}
 		if len(refs) > 0 {
-			later, _, err := p.history(ctx, c.history, 0)
+			later, _, _, err := p.history(ctx, c.history, 0)
 			if errors.Is(err, provider.ErrNotFound) && attempt == 0 {
 				c.history = 0 // the scan outlived its historyId: record a new one
 				continue
@@ -102,7 +102,7 @@ func (p *Provider) scanJudge(ctx context.Context, idx provider.SentIndex, c curs
 		}
 		c.scan, c.base, c.baseMark, c.last = false, 0, time.Time{}, ""
 	}
-	b.Cursor = c.String()
+	b.Cursor, b.More = c.String(), c.scan
 	return b, nil
 }
 

@@ -57,7 +57,7 @@ const (
 // returns ago that the user changed since may come back once.)
 //
 // One Fetch judges at most about 100 messages a folder and returns a
-// cursor that goes on. A message Graph refuses to return for a reason that
+// cursor that goes on, with Batch.More set. A message Graph refuses to return for a reason that
 // will not go away (a 4xx for that one message) is reported in
 // Batch.Skipped and passed.
 func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex) (*provider.Batch, error) {
@@ -82,17 +82,19 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 			st = &folderState{Mark: floor, Synced: floor}
 			c.Folders[f] = st
 		}
-		if err := p.fetchFolder(ctx, f, st, c, idx, b, now); err != nil {
+		more, err := p.fetchFolder(ctx, f, st, c, idx, b, now)
+		if err != nil {
 			return nil, err
 		}
+		b.More = b.More || more
 	}
 	b.Cursor = c.String()
 	return b, nil
 }
 
 // fetchFolder runs one folder's delta round from st, updating st and c and
-// adding to b.
-func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, c *cursor, idx provider.SentIndex, b *provider.Batch, now time.Time) error {
+// adding to b. more reports that it stopped at its bound within a round.
+func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, c *cursor, idx provider.SentIndex, b *provider.Batch, now time.Time) (more bool, err error) {
 	var seenBefore func(m models.Messageable) bool // set during a resync
 	link, since := st.Link, st.Mark
 	if st.Round.IsZero() {
@@ -100,7 +102,8 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 	}
 	judged := 0
 	for page := 0; page < maxPagesPerFetch; page++ {
-		resp, err := p.deltaPage(ctx, folder, link, since)
+		var resp users.ItemMailFoldersItemMessagesDeltaGetResponseable
+		resp, err = p.deltaPage(ctx, folder, link, since)
 		if err != nil && seenBefore == nil && isExpired(err) {
 			since, seenBefore = p.resync(st, now)
 			p.log.DebugContext(ctx, "graph: delta token expired, resyncing", "folder", folder, "since", since)
@@ -109,7 +112,7 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 			continue
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		for _, m := range resp.GetValue() {
 			if _, removed := m.GetAdditionalData()["@removed"]; removed {
@@ -121,7 +124,7 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 			}
 			in, skip, err := p.judge(ctx, folder, m, idx)
 			if err != nil {
-				return err
+				return false, err
 			}
 			judged++
 			if t := m.GetReceivedDateTime(); t != nil {
@@ -139,24 +142,24 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 		switch {
 		case next != "":
 			if link, err = p.relativeLink(next); err != nil {
-				return err
+				return false, err
 			}
 			st.Link = link
 			if judged >= maxPerFetch {
-				return nil // the rest of the round waits for the next Fetch
+				return true, nil // the rest of the round waits for the next Fetch
 			}
 		case delta != "":
 			if st.Link, err = p.relativeLink(delta); err != nil {
-				return err
+				return false, err
 			}
 			st.Synced, st.Round = st.Round, time.Time{}
-			return nil
+			return false, nil
 		default:
-			return &provider.Error{Op: "fetch", Provider: provider.KindGraph, Code: provider.ErrTemporary,
+			return false, &provider.Error{Op: "fetch", Provider: provider.KindGraph, Code: provider.ErrTemporary,
 				Err: errors.New("graph: delta page has neither @odata.nextLink nor @odata.deltaLink")}
 		}
 	}
-	return nil // page budget spent: st.Link is the next page
+	return true, nil // page budget spent: st.Link is the next page
 }
 
 // isExpired reports whether err is Graph's 410 Gone for a delta or skip
