@@ -1,6 +1,8 @@
 package gmail
 
 import (
+	"bytes"
+	"encoding/base64"
 	"testing"
 	"time"
 )
@@ -74,6 +76,24 @@ func FuzzParseCursor(f *testing.F) {
 		again, err := parseCursor(c.String())
 		if err != nil || again.history != c.history || again.String() != c.String() {
 			t.Errorf("parseCursor(%q).String() = %q does not round-trip: %+v, %v", s, c.String(), again, err)
+		}
+	})
+}
+
+// FuzzDecodeRaw: a raw field that does not decode is reported in
+// Batch.Skipped (#12 item 4); one that decodes comes back unchanged in
+// base64url, padded or not.
+func FuzzDecodeRaw(f *testing.F) {
+	f.Add("RnJvbTogYUBiDQoNCmhp")
+	f.Add("RnJvbTogYUBiDQoNCmhp==")
+	f.Add("+/+/")
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := decodeRaw(s)
+		if err != nil {
+			return
+		}
+		if again, err := decodeRaw(base64.URLEncoding.EncodeToString(b)); err != nil || !bytes.Equal(again, b) {
+			t.Errorf("decodeRaw(%q) = %q does not round-trip", s, b)
 		}
 	})
 }
