@@ -11,8 +11,8 @@ import (
 // outboxState is what a runner's send loop shows outside: when it will
 // next try.
 type outboxState struct {
-	mu   sync.Mutex
-	at   time.Time
+	mu sync.Mutex
+	at time.Time
 }
 
 func (o *outboxState) set(at time.Time) {

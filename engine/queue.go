@@ -90,8 +90,9 @@ type Queue interface {
 	// Claim takes the account's pending send with the earliest At not
 	// after now, that no live claim holds, for ttl; a send whose claim
 	// expired (its process died) is claimed again with a greater Token.
-	// With nothing due it returns a nil Claim and the earliest At of the
-	// account's other pending sends (zero when there are none).
+	// With nothing due it returns a nil Claim and the earliest moment one
+	// of the account's pending sends may be claimed: its At, or the
+	// expiry of its live claim (zero when there are none).
 	Claim(ctx context.Context, account string, now time.Time, ttl time.Duration) (*Claim, time.Time, error)
 	// Snooze ends claim c, leaving the send pending until until, with
 	// reason; attempted counts a failed try in Attempts. A claim that is
