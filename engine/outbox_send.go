@@ -97,7 +97,6 @@ func (o *outbox) send(ctx context.Context, c *Claim, pacing Pacing, now time.Tim
 	})
 	cancel()
 	now = e.opts.Clock.Now()
-	var he *HostError
 	switch {
 	case err == nil:
 		o.hold = now.Add(pacing.Gap + jitter(pacing.Jitter))
@@ -127,21 +126,23 @@ func (o *outbox) send(ctx context.Context, c *Claim, pacing Pacing, now time.Tim
 	case errors.Is(err, provider.ErrNotAllowed):
 		giveBack()
 		return o.settle(ctx, c, EventSendCancelled, "not allowed: "+err.Error())
-	case errors.Is(err, provider.ErrOutcomeUnknown), provider.IsTemporary(err), errors.Is(err, context.DeadlineExceeded), errors.As(err, &he):
+	case errors.Is(err, provider.ErrInvalid):
+		giveBack() // the message or the settings were refused: trying again cannot help
+		return o.settle(ctx, c, EventSendFailed, err.Error())
+	default:
+		// ErrOutcomeUnknown, ErrTemporary, a timeout, a panic, a failing
+		// directory behind the delegation guard: tried again, with the
+		// same IdempotencyKey, so after an unknown outcome the provider
+		// looks the message up before sending again.
 		if !errors.Is(err, provider.ErrOutcomeUnknown) {
 			giveBack()
 		}
-		// Retried with the same IdempotencyKey: after an unknown outcome
-		// the provider looks the message up before sending again.
 		if s.Attempts+1 >= e.opts.MaxSendAttempts {
 			s.Attempts++
 			return o.settle(ctx, c, EventSendFailed, fmt.Sprintf("%d attempts; last: %v", s.Attempts, err))
 		}
 		until := now.Add(e.opts.Backoff.delay(s.Attempts+1, err))
 		return o.snooze(ctx, c, until, true, err.Error())
-	default:
-		giveBack()
-		return o.settle(ctx, c, EventSendFailed, err.Error())
 	}
 }
 

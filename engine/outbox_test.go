@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,9 +70,13 @@ func TestOutbox_vetoCancels(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := schedule(t, e, w, message("Grace@client.example", "Re: Go engineers"), monday7, nil)
+	then := schedule(t, e, w, message("grace@client.example", "Re: Go engineers"), monday7, &engine.ScheduleOptions{After: id})
 	got := eventsOf(w.sink, engine.EventSendCancelled)
-	if len(got) != 1 || got[0].Send.ID != id {
-		t.Fatalf("cancelled events = %+v; want the vetoed send", got)
+	if len(got) != 2 || got[0].Send.ID != id || got[1].Send.ID != then {
+		t.Fatalf("cancelled events = %+v; want the vetoed send and the step after it", got)
+	}
+	if !strings.Contains(got[0].Reason, "replied") || !strings.Contains(got[1].Reason, "the step before was cancelled") {
+		t.Errorf("reasons %q, %q; want replied, the step before was cancelled", got[0].Reason, got[1].Reason)
 	}
 	if n := len(w.fake.Sends()); n != 0 {
 		t.Errorf("the fake received %d sends; want 0", n)
