@@ -54,22 +54,43 @@ func (d *dailyCounter) check(now time.Time) error {
 	return &provider.RateLimitError{RetryAfter: wait, Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
 }
 
-func (d *dailyCounter) record(at time.Time) {
+// Reserve implements providerkit.SendLimit: it takes a place in the count
+// before the send goes out (so concurrent sends cannot overshoot the limit,
+// #12 item 8), or returns a *provider.RateLimitError once the limit is
+// reached.
+func (d *dailyCounter) Reserve(*provider.Message) (time.Time, error) {
+	now := d.now()
+	if err := d.check(now); err != nil {
+		return time.Time{}, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.prune(now)
+	if d.limit >= 0 && len(d.times) >= d.limit {
+		// Another send took the last place since check.
+		return time.Time{}, &provider.RateLimitError{RetryAfter: d.times[0].Add(24 * time.Hour).Sub(now), Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
+	}
+	at := now
+	if n := len(d.times); n > 0 && at.Before(d.times[n-1]) {
+		at = d.times[n-1] // keep the times in order under a clock that steps back
+	}
 	d.times = append(d.times, at)
+	return at, nil
 }
 
-// Reserve implements providerkit.SendLimit: a *provider.RateLimitError
-// once the limit is reached.
-func (d *dailyCounter) Reserve(*provider.Message) (time.Time, error) {
-	return time.Time{}, d.check(d.now())
-}
-
-// Settle implements providerkit.SendLimit: a new delivery counts.
-func (d *dailyCounter) Settle(_ time.Time, sent *provider.Sent) {
+// Settle implements providerkit.SendLimit: a reservation whose send
+// delivered nothing new is given back.
+func (d *dailyCounter) Settle(ticket time.Time, sent *provider.Sent) {
 	if sent != nil && !sent.Duplicate {
-		d.record(sent.SentAt)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := len(d.times) - 1; i >= 0; i-- {
+		if d.times[i].Equal(ticket) {
+			d.times = append(d.times[:i], d.times[i+1:]...)
+			return
+		}
 	}
 }
 
