@@ -9,8 +9,9 @@
 //   - smtpimap, gmail, graph: the three providers.
 //   - crypto: Secret, AES-256-CBC + HMAC-SHA-512 sealing, key rings and
 //     sealed credential stores.
-//   - tracking: the reply / bounce / auto-reply classifier; open, click
-//     and unsubscribe tracking.
+//   - tracking: the reply / bounce / auto-reply / complaint classifier;
+//     tracking/activity: events, stop rules and rates; tracking/beacon:
+//     open, click and one-click unsubscribe tracking.
 //   - delegation: send-on-behalf grants and the policy that guards them.
 //
 // A host composes them like this:

@@ -7,25 +7,25 @@ import (
 	"time"
 )
 
-// EventKind names what an audit Event records.
-type EventKind string
+// AuditType names what an audit AuditEvent records.
+type AuditType string
 
 // The audit event kinds.
 const (
-	EventRequested EventKind = "grant.requested"
-	EventOffered   EventKind = "grant.offered"
-	EventAccepted  EventKind = "grant.accepted"
-	EventDeclined  EventKind = "grant.declined"
-	EventRevoked   EventKind = "grant.revoked"
-	// EventSent: a message went out on behalf of another user.
-	EventSent EventKind = "send.on_behalf"
-	// EventRefused: a Guard refused a send; Reason says why.
-	EventRefused EventKind = "send.refused"
+	AuditRequested AuditType = "grant.requested"
+	AuditOffered   AuditType = "grant.offered"
+	AuditAccepted  AuditType = "grant.accepted"
+	AuditDeclined  AuditType = "grant.declined"
+	AuditRevoked   AuditType = "grant.revoked"
+	// AuditSent: a message went out on behalf of another user.
+	AuditSent AuditType = "send.on_behalf"
+	// AuditRefused: a Guard refused a send; Reason says why.
+	AuditRefused AuditType = "send.refused"
 )
 
-// Event is one audit record: who did what, as whom, when.
-type Event struct {
-	Kind EventKind
+// AuditEvent is one audit record: who did what, as whom, when.
+type AuditEvent struct {
+	Type AuditType
 	At   time.Time
 	// Actor is the user who acted (for a send: who pressed send).
 	Actor string
@@ -37,30 +37,30 @@ type Event struct {
 	// Mailbox is the address mail was sent from (sends only).
 	Mailbox string
 	// MessageID is the sent message's Message-ID, without angle brackets
-	// (EventSent only).
+	// (AuditSent only).
 	MessageID string
-	// Reason is the refusal (EventRefused only).
+	// Reason is the refusal (AuditRefused only).
 	Reason string
 }
 
-// Sink receives audit events. Hosts implement it over their audit log;
-// MemorySink keeps them in memory. Implementations must be safe for
+// AuditSink receives audit events. Hosts implement it over their audit log;
+// MemoryAudit keeps them in memory. Implementations must be safe for
 // concurrent use.
-type Sink interface {
-	Record(ctx context.Context, e Event) error
+type AuditSink interface {
+	Record(ctx context.Context, e AuditEvent) error
 }
 
-// MemorySink is a Sink that keeps events in memory, in order. It is safe
+// MemoryAudit is an AuditSink that keeps events in memory, in order. It is safe
 // for concurrent use; the zero value is ready.
-type MemorySink struct {
+type MemoryAudit struct {
 	mu     sync.Mutex
-	events []Event
+	events []AuditEvent
 }
 
-var _ Sink = (*MemorySink)(nil)
+var _ AuditSink = (*MemoryAudit)(nil)
 
 // Record appends e.
-func (s *MemorySink) Record(_ context.Context, e Event) error {
+func (s *MemoryAudit) Record(_ context.Context, e AuditEvent) error {
 	s.mu.Lock()
 	s.events = append(s.events, e)
 	s.mu.Unlock()
@@ -68,7 +68,7 @@ func (s *MemorySink) Record(_ context.Context, e Event) error {
 }
 
 // Events returns a copy of the events recorded so far.
-func (s *MemorySink) Events() []Event {
+func (s *MemoryAudit) Events() []AuditEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.events)
@@ -76,4 +76,4 @@ func (s *MemorySink) Events() []Event {
 
 type discard struct{}
 
-func (discard) Record(context.Context, Event) error { return nil }
+func (discard) Record(context.Context, AuditEvent) error { return nil }

@@ -40,7 +40,7 @@ func BenchmarkSend(b *testing.B) {
 		}
 		box := &countingBox{mailbox: newMailbox("max@example.com")}
 		opts := *w.opts
-		opts.Audit = &delegation.MemorySink{}
+		opts.Audit = &delegation.MemoryAudit{}
 		guard, err := delegation.NewGuard(box, "rita", w.policy, &opts)
 		if err != nil {
 			b.Fatal(err)

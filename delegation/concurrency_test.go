@@ -72,7 +72,7 @@ func TestConcurrent_RevokeStopsLaterSends(t *testing.T) {
 	}
 	audited := 0
 	for _, e := range w.sink.Events() {
-		if e.Kind == delegation.EventSent {
+		if e.Type == delegation.AuditSent {
 			audited++
 		}
 	}
@@ -110,11 +110,11 @@ func TestConcurrent_Mixed(t *testing.T) {
 						gs, _ := w.manager.Grants(ctx, actor)
 						for _, g := range gs {
 							switch {
-							case g.State == delegation.StateRequested && g.Owner == actor && k%2 == 0:
+							case g.State == delegation.GrantRequested && g.Owner == actor && k%2 == 0:
 								_, err = w.manager.Accept(ctx, actor, g.ID)
-							case g.State == delegation.StateRequested && g.Owner == actor:
+							case g.State == delegation.GrantRequested && g.Owner == actor:
 								_, err = w.manager.Decline(ctx, actor, g.ID)
-							case g.State == delegation.StateActive:
+							case g.State == delegation.GrantActive:
 								_, err = w.manager.Revoke(ctx, actor, g.ID)
 							}
 						}
@@ -134,7 +134,7 @@ func TestConcurrent_Mixed(t *testing.T) {
 
 	transitions := map[string]int{}
 	for _, e := range w.sink.Events() {
-		if e.GrantID != "" && e.Kind != delegation.EventSent && e.Kind != delegation.EventRefused {
+		if e.GrantID != "" && e.Type != delegation.AuditSent && e.Type != delegation.AuditRefused {
 			transitions[e.GrantID]++
 		}
 	}

@@ -2,6 +2,12 @@
 // the colleague's consent: a recruiter as the hiring manager, a sales rep as
 // their executive.
 //
+// The three lines a host writes first:
+//
+//	manager, err := delegation.NewManager(grants, nil)                   // grants: the host's GrantStore
+//	policy, err := delegation.NewPolicy(grants, mailboxes, roles)        // who may send from which mailbox
+//	sender, err := delegation.NewGuard(ownersProvider, actor, policy, nil) // a provider.Provider for actor
+//
 // The pieces, each usable alone:
 //
 //   - [Grant] and its state machine ([Grant.Next]): Requested → Active or
@@ -9,7 +15,7 @@
 //     declines; either party revokes; an owner's [Manager.Offer] is Active at
 //     once. Declined and Revoked are final: asking again makes a new grant.
 //   - [Manager] runs those transitions over a [GrantStore] with
-//     compare-and-swap writes and audits each one to a [Sink].
+//     compare-and-swap writes and audits each one to an [AuditSink].
 //     [MemoryStore] is an in-memory store; package grantstoretest is the
 //     conformance suite for a host's own store.
 //   - [Policy] decides whether an actor may send from a mailbox: only from
@@ -38,8 +44,8 @@
 // returned wrapped and never match ErrNotAllowed, so an outage is not
 // mistaken for a "no".
 //
-// Invitations fail with [ErrTokenInvalid] (malformed or tampered; also
-// matches [provider.ErrInvalid]), [ErrTokenExpired], [ErrTokenUsed], or
+// Invitations fail with [ErrInviteInvalid] (malformed or tampered; also
+// matches [provider.ErrInvalid]), [ErrInviteExpired], [ErrInviteUsed], or
 // [provider.ErrAccountMismatch] when the connected mailbox is not the
 // invited address.
 //

@@ -57,32 +57,32 @@ var (
 	// ErrAudit: the action took effect but the audit sink failed. The
 	// result returned beside it (a Grant, a *provider.Sent) is valid.
 	ErrAudit = errors.New("delegation: audit sink failed")
-	// ErrTokenInvalid: an invitation token is malformed or its signature
+	// ErrInviteInvalid: an invitation token is malformed or its signature
 	// does not verify (tampered, or signed with another key). It also
 	// matches provider.ErrInvalid.
-	ErrTokenInvalid error = &sentinel{"delegation: invitation token is invalid", provider.ErrInvalid}
-	// ErrTokenExpired: the invitation's expiry has passed.
-	ErrTokenExpired = errors.New("delegation: invitation has expired")
-	// ErrTokenUsed: the invitation was already redeemed.
-	ErrTokenUsed = errors.New("delegation: invitation was already redeemed")
+	ErrInviteInvalid error = &sentinel{"delegation: invitation token is invalid", provider.ErrInvalid}
+	// ErrInviteExpired: the invitation's expiry has passed.
+	ErrInviteExpired = errors.New("delegation: invitation has expired")
+	// ErrInviteUsed: the invitation was already redeemed.
+	ErrInviteUsed = errors.New("delegation: invitation was already redeemed")
 )
 
 // TransitionError is a refused grant transition: who tried which action on
 // which grant, in which state, and why (Err is one of the refusal reasons,
 // so the error matches provider.ErrNotAllowed).
 type TransitionError struct {
-	GrantID string
-	Action  Action
-	Actor   string
-	State   State
-	Err     error
+	GrantID    string
+	Transition Transition
+	Actor      string
+	State      GrantState
+	Err        error
 }
 
 // Error says what was refused and why.
 func (e *TransitionError) Error() string {
 	var b strings.Builder
 	b.WriteString("delegation: ")
-	b.WriteString(e.Action.String())
+	b.WriteString(e.Transition.String())
 	if e.GrantID != "" {
 		b.WriteString(" grant ")
 		b.WriteString(e.GrantID)

@@ -24,7 +24,7 @@ func Example() {
 	mailboxes.Connect("rita@example.com", "rita") // recruiter
 	mailboxes.Connect("max@example.com", "max")   // hiring manager
 	seats := delegation.RolesFunc(func(context.Context, string) (bool, error) { return true, nil })
-	audit := &delegation.MemorySink{}
+	audit := &delegation.MemoryAudit{}
 	opts := &delegation.Options{Audit: audit}
 
 	manager, err := delegation.NewManager(grants, opts)
@@ -60,7 +60,7 @@ func Example() {
 	fmt.Println("   not allowed:", errors.Is(err, provider.ErrNotAllowed), "- sends that reached max's mailbox:", maxMailbox.sendCount())
 
 	for _, e := range audit.Events() {
-		fmt.Println("audit:", e.Kind, e.Actor, "→", e.OnBehalfOf)
+		fmt.Println("audit:", e.Type, e.Actor, "→", e.OnBehalfOf)
 	}
 	// Output:
 	// 1. rita asks max: requested
@@ -78,14 +78,14 @@ func Example() {
 
 // Only the owner answers a request; only the two parties revoke.
 func ExampleGrant_Next() {
-	g := delegation.Grant{ID: "g1", Requester: "rita", Owner: "max", State: delegation.StateRequested}
+	g := delegation.Grant{ID: "g1", Requester: "rita", Owner: "max", State: delegation.GrantRequested}
 	for _, try := range []struct {
-		action delegation.Action
+		action delegation.Transition
 		actor  string
 	}{
-		{delegation.ActionAccept, "rita"},
-		{delegation.ActionRevoke, "max"},
-		{delegation.ActionAccept, "max"},
+		{delegation.TransitionAccept, "rita"},
+		{delegation.TransitionRevoke, "max"},
+		{delegation.TransitionAccept, "max"},
 	} {
 		next, err := g.Next(try.action, try.actor)
 		if err != nil {
@@ -138,7 +138,7 @@ func ExampleInviter() {
 	got, err := inviter.Redeem(ctx, token, provider.Account{Email: "max@example.com"})
 	fmt.Println("right mailbox:", err == nil, "invited by", got.InvitedBy)
 	_, err = inviter.Redeem(ctx, token, provider.Account{Email: "max@example.com"})
-	fmt.Println("again:", errors.Is(err, delegation.ErrTokenUsed))
+	fmt.Println("again:", errors.Is(err, delegation.ErrInviteUsed))
 	// Output:
 	// invite max@example.com valid until 2025-03-08
 	// other mailbox: true

@@ -235,7 +235,7 @@ type world struct {
 	store     *delegation.MemoryStore
 	dir       *delegation.MemoryDirectory
 	seats     *seats
-	sink      *delegation.MemorySink
+	sink      *delegation.MemoryAudit
 	clock     *clock
 	opts      *delegation.Options
 	manager   *delegation.Manager
@@ -251,7 +251,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{
 		store: delegation.NewMemoryStore(), dir: &delegation.MemoryDirectory{}, seats: &seats{},
-		sink: &delegation.MemorySink{}, clock: newClock(), mailboxes: map[string]*mailbox{},
+		sink: &delegation.MemoryAudit{}, clock: newClock(), mailboxes: map[string]*mailbox{},
 	}
 	var n atomic.Int64
 	w.opts = &delegation.Options{Clock: w.clock.Now, Audit: w.sink, NewID: func() string { return fmt.Sprintf("g%d", n.Add(1)) }}

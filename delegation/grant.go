@@ -5,74 +5,74 @@ import (
 	"time"
 )
 
-// State is where a Grant stands.
-type State int
+// GrantState is where a Grant stands.
+type GrantState int
 
 // The grant states. Requested and Active are open; Declined and Revoked are
 // final: a grant never leaves them, and asking again makes a new grant.
 const (
-	// StateRequested: the requester asked; the owner has not answered.
-	StateRequested State = iota + 1
-	// StateActive: the owner consented; the requester may send as the
+	// GrantRequested: the requester asked; the owner has not answered.
+	GrantRequested GrantState = iota + 1
+	// GrantActive: the owner consented; the requester may send as the
 	// owner.
-	StateActive
-	// StateDeclined: the owner said no to the request.
-	StateDeclined
-	// StateRevoked: either party ended an Active grant.
-	StateRevoked
+	GrantActive
+	// GrantDeclined: the owner said no to the request.
+	GrantDeclined
+	// GrantRevoked: either party ended an Active grant.
+	GrantRevoked
 )
 
 // String returns "requested", "active", "declined" or "revoked".
-func (s State) String() string {
+func (s GrantState) String() string {
 	switch s {
-	case StateRequested:
+	case GrantRequested:
 		return "requested"
-	case StateActive:
+	case GrantActive:
 		return "active"
-	case StateDeclined:
+	case GrantDeclined:
 		return "declined"
-	case StateRevoked:
+	case GrantRevoked:
 		return "revoked"
 	default:
-		return "State(" + strconv.Itoa(int(s)) + ")"
+		return "GrantState(" + strconv.Itoa(int(s)) + ")"
 	}
 }
 
 // Open reports whether the grant can still change (Requested or Active).
-func (s State) Open() bool { return s == StateRequested || s == StateActive }
+func (s GrantState) Open() bool { return s == GrantRequested || s == GrantActive }
 
-// Action is something a user does to a grant.
-type Action int
+// Transition is something a user does to a grant.
+type Transition int
 
 // The actions. Request and Offer create a grant; the others move one.
 const (
-	// ActionRequest: the requester asks the owner for a grant.
-	ActionRequest Action = iota + 1
-	// ActionOffer: the owner grants the requester at once.
-	ActionOffer
-	// ActionAccept: the owner says yes to a request.
-	ActionAccept
-	// ActionDecline: the owner says no to a request.
-	ActionDecline
-	// ActionRevoke: either party ends an Active grant.
-	ActionRevoke
+	// TransitionRequest: the requester asks the owner for a grant.
+	TransitionRequest Transition = iota + 1
+	// TransitionOffer: the owner grants the requester at once.
+	TransitionOffer
+	// TransitionAccept: the owner says yes to a request.
+	TransitionAccept
+	// TransitionDecline: the owner says no to a request.
+	TransitionDecline
+	// TransitionRevoke: either party ends an Active grant.
+	TransitionRevoke
 )
 
 // String returns "request", "offer", "accept", "decline" or "revoke".
-func (a Action) String() string {
+func (a Transition) String() string {
 	switch a {
-	case ActionRequest:
+	case TransitionRequest:
 		return "request"
-	case ActionOffer:
+	case TransitionOffer:
 		return "offer"
-	case ActionAccept:
+	case TransitionAccept:
 		return "accept"
-	case ActionDecline:
+	case TransitionDecline:
 		return "decline"
-	case ActionRevoke:
+	case TransitionRevoke:
 		return "revoke"
 	default:
-		return "Action(" + strconv.Itoa(int(a)) + ")"
+		return "Transition(" + strconv.Itoa(int(a)) + ")"
 	}
 }
 
@@ -85,7 +85,7 @@ type Grant struct {
 	ID        string
 	Requester string
 	Owner     string
-	State     State
+	State     GrantState
 	// Version counts stored changes: 1 when created, +1 per transition.
 	// GrantStore.CompareAndSwap uses it to refuse lost updates.
 	Version uint64
@@ -108,32 +108,32 @@ type Grant struct {
 //
 // Everything else is refused: ErrNotOwner for an accept or decline by
 // anyone but the owner, ErrNotParty for a revoke by a third user, and
-// ErrWrongState otherwise (including ActionRequest and ActionOffer, which
+// ErrWrongState otherwise (including TransitionRequest and TransitionOffer, which
 // create grants rather than move one).
-func (g Grant) Next(action Action, actor string) (State, error) {
-	refuse := func(reason error) (State, error) {
-		return g.State, &TransitionError{GrantID: g.ID, Action: action, Actor: actor, State: g.State, Err: reason}
+func (g Grant) Next(action Transition, actor string) (GrantState, error) {
+	refuse := func(reason error) (GrantState, error) {
+		return g.State, &TransitionError{GrantID: g.ID, Transition: action, Actor: actor, State: g.State, Err: reason}
 	}
 	switch action {
-	case ActionAccept, ActionDecline:
+	case TransitionAccept, TransitionDecline:
 		if actor != g.Owner {
 			return refuse(ErrNotOwner)
 		}
-		if g.State != StateRequested {
+		if g.State != GrantRequested {
 			return refuse(ErrWrongState)
 		}
-		if action == ActionAccept {
-			return StateActive, nil
+		if action == TransitionAccept {
+			return GrantActive, nil
 		}
-		return StateDeclined, nil
-	case ActionRevoke:
+		return GrantDeclined, nil
+	case TransitionRevoke:
 		if actor != g.Owner && actor != g.Requester {
 			return refuse(ErrNotParty)
 		}
-		if g.State != StateActive {
+		if g.State != GrantActive {
 			return refuse(ErrWrongState)
 		}
-		return StateRevoked, nil
+		return GrantRevoked, nil
 	default:
 		return refuse(ErrWrongState)
 	}

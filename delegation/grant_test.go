@@ -19,26 +19,26 @@ func TestGrant_Next(t *testing.T) {
 		stranger  = "sam"
 	)
 	type outcome struct {
-		state delegation.State // on success
-		err   error            // reason on refusal
+		state delegation.GrantState // on success
+		err   error                 // reason on refusal
 	}
-	ok := func(s delegation.State) outcome { return outcome{state: s} }
+	ok := func(s delegation.GrantState) outcome { return outcome{state: s} }
 	no := func(err error) outcome { return outcome{err: err} }
 	// want[state][action][actor]
-	want := map[delegation.State]map[delegation.Action]map[string]outcome{}
-	for _, st := range []delegation.State{delegation.StateRequested, delegation.StateActive, delegation.StateDeclined, delegation.StateRevoked} {
-		want[st] = map[delegation.Action]map[string]outcome{
-			delegation.ActionAccept:  {requester: no(delegation.ErrNotOwner), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotOwner)},
-			delegation.ActionDecline: {requester: no(delegation.ErrNotOwner), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotOwner)},
-			delegation.ActionRevoke:  {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotParty)},
-			delegation.ActionRequest: {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrWrongState)},
-			delegation.ActionOffer:   {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrWrongState)},
+	want := map[delegation.GrantState]map[delegation.Transition]map[string]outcome{}
+	for _, st := range []delegation.GrantState{delegation.GrantRequested, delegation.GrantActive, delegation.GrantDeclined, delegation.GrantRevoked} {
+		want[st] = map[delegation.Transition]map[string]outcome{
+			delegation.TransitionAccept:  {requester: no(delegation.ErrNotOwner), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotOwner)},
+			delegation.TransitionDecline: {requester: no(delegation.ErrNotOwner), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotOwner)},
+			delegation.TransitionRevoke:  {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrNotParty)},
+			delegation.TransitionRequest: {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrWrongState)},
+			delegation.TransitionOffer:   {requester: no(delegation.ErrWrongState), owner: no(delegation.ErrWrongState), stranger: no(delegation.ErrWrongState)},
 		}
 	}
-	want[delegation.StateRequested][delegation.ActionAccept][owner] = ok(delegation.StateActive)
-	want[delegation.StateRequested][delegation.ActionDecline][owner] = ok(delegation.StateDeclined)
-	want[delegation.StateActive][delegation.ActionRevoke][requester] = ok(delegation.StateRevoked)
-	want[delegation.StateActive][delegation.ActionRevoke][owner] = ok(delegation.StateRevoked)
+	want[delegation.GrantRequested][delegation.TransitionAccept][owner] = ok(delegation.GrantActive)
+	want[delegation.GrantRequested][delegation.TransitionDecline][owner] = ok(delegation.GrantDeclined)
+	want[delegation.GrantActive][delegation.TransitionRevoke][requester] = ok(delegation.GrantRevoked)
+	want[delegation.GrantActive][delegation.TransitionRevoke][owner] = ok(delegation.GrantRevoked)
 
 	for state, byAction := range want {
 		for action, byActor := range byAction {
@@ -49,7 +49,7 @@ func TestGrant_Next(t *testing.T) {
 					checkOutcome(t, "Next", state, got, err, w.state, w.err)
 
 					var te *delegation.TransitionError
-					if err != nil && (!errors.As(err, &te) || te.Actor != actor || te.Action != action || te.State != state || te.GrantID != "g1") {
+					if err != nil && (!errors.As(err, &te) || te.Actor != actor || te.Transition != action || te.State != state || te.GrantID != "g1") {
 						t.Errorf("Next error = %#v; want a *TransitionError naming actor, action, state and grant", err)
 					}
 
@@ -60,11 +60,11 @@ func TestGrant_Next(t *testing.T) {
 					}
 					var res delegation.Grant
 					switch action {
-					case delegation.ActionAccept:
+					case delegation.TransitionAccept:
 						res, err = w2.manager.Accept(context.Background(), actor, g.ID)
-					case delegation.ActionDecline:
+					case delegation.TransitionDecline:
 						res, err = w2.manager.Decline(context.Background(), actor, g.ID)
-					case delegation.ActionRevoke:
+					case delegation.TransitionRevoke:
 						res, err = w2.manager.Revoke(context.Background(), actor, g.ID)
 					default:
 						return // Request and Offer create grants; see TestManager_Create.
@@ -90,7 +90,7 @@ func TestGrant_Next(t *testing.T) {
 	}
 }
 
-func checkOutcome(t *testing.T, what string, from, got delegation.State, err error, want delegation.State, wantErr error) {
+func checkOutcome(t *testing.T, what string, from, got delegation.GrantState, err error, want delegation.GrantState, wantErr error) {
 	t.Helper()
 	if wantErr == nil {
 		if err != nil || got != want {
@@ -106,34 +106,34 @@ func checkOutcome(t *testing.T, what string, from, got delegation.State, err err
 	}
 }
 
-func TestState_String(t *testing.T) {
+func TestGrantState_String(t *testing.T) {
 	for _, tc := range []struct {
-		s    delegation.State
+		s    delegation.GrantState
 		want string
 	}{
-		{delegation.StateRequested, "requested"}, {delegation.StateActive, "active"},
-		{delegation.StateDeclined, "declined"}, {delegation.StateRevoked, "revoked"}, {0, "State(0)"},
+		{delegation.GrantRequested, "requested"}, {delegation.GrantActive, "active"},
+		{delegation.GrantDeclined, "declined"}, {delegation.GrantRevoked, "revoked"}, {0, "GrantState(0)"},
 	} {
 		if got := tc.s.String(); got != tc.want {
-			t.Errorf("State(%d).String() = %q; want %q", int(tc.s), got, tc.want)
+			t.Errorf("GrantState(%d).String() = %q; want %q", int(tc.s), got, tc.want)
 		}
 	}
 	for _, tc := range []struct {
-		a    delegation.Action
+		a    delegation.Transition
 		want string
 	}{
-		{delegation.ActionRequest, "request"}, {delegation.ActionOffer, "offer"}, {delegation.ActionAccept, "accept"},
-		{delegation.ActionDecline, "decline"}, {delegation.ActionRevoke, "revoke"}, {9, "Action(9)"},
+		{delegation.TransitionRequest, "request"}, {delegation.TransitionOffer, "offer"}, {delegation.TransitionAccept, "accept"},
+		{delegation.TransitionDecline, "decline"}, {delegation.TransitionRevoke, "revoke"}, {9, "Transition(9)"},
 	} {
 		if got := tc.a.String(); got != tc.want {
-			t.Errorf("Action(%d).String() = %q; want %q", int(tc.a), got, tc.want)
+			t.Errorf("Transition(%d).String() = %q; want %q", int(tc.a), got, tc.want)
 		}
 	}
 }
 
 func TestTransitionError_Error(t *testing.T) {
-	g := delegation.Grant{ID: "g7", Requester: "rita", Owner: "max", State: delegation.StateRequested}
-	_, err := g.Next(delegation.ActionAccept, "rita")
+	g := delegation.Grant{ID: "g7", Requester: "rita", Owner: "max", State: delegation.GrantRequested}
+	_, err := g.Next(delegation.TransitionAccept, "rita")
 	want := `delegation: accept grant g7 (requested) by "rita": only the owner may accept or decline`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v; want %q", err, want)

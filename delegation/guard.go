@@ -78,10 +78,10 @@ func (g *Guard) Verify(ctx context.Context) error {
 // to send from it and m.From is empty or an address of the mailbox;
 // otherwise it returns the *PolicyError (matching provider.ErrNotAllowed)
 // and the inner provider is not called. A send on behalf is audited as
-// EventSent after delivery (once: a retry that the inner provider reports
+// AuditSent after delivery (once: a retry that the inner provider reports
 // as a Duplicate of an earlier delivery is not audited again); if the sink
 // fails, Send returns the *Sent together with an error matching ErrAudit
-// (the mail did go out). A refusal is audited as EventRefused; a failure of
+// (the mail did go out). A refusal is audited as AuditRefused; a failure of
 // the host's directory or role check is returned as it is, unaudited, and
 // the inner provider is not called either.
 //
@@ -105,7 +105,7 @@ func (g *Guard) Send(ctx context.Context, m *provider.Message) (*provider.Sent, 
 			return nil, err // the host's directory or role check failed: not a refusal
 		}
 		d.Owner = pe.Owner
-		if aerr := g.audit(ctx, Event{Kind: EventRefused, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, Reason: err.Error()}); aerr != nil {
+		if aerr := g.audit(ctx, AuditEvent{Type: AuditRefused, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, Reason: err.Error()}); aerr != nil {
 			return nil, fmt.Errorf("%w (%w)", err, aerr)
 		}
 		return nil, err
@@ -114,7 +114,7 @@ func (g *Guard) Send(ctx context.Context, m *provider.Message) (*provider.Sent, 
 	if sent == nil || sent.Duplicate || !d.OnBehalf() {
 		return sent, err
 	}
-	aerr := g.audit(ctx, Event{Kind: EventSent, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, MessageID: sent.MessageID})
+	aerr := g.audit(ctx, AuditEvent{Type: AuditSent, Actor: g.actor, OnBehalfOf: d.Owner, GrantID: d.GrantID, Mailbox: acct.Email, MessageID: sent.MessageID})
 	if aerr != nil {
 		if err != nil {
 			return sent, fmt.Errorf("%w (%w)", err, aerr)
@@ -155,10 +155,10 @@ func (g *Guard) Close() error {
 	return nil
 }
 
-func (g *Guard) audit(ctx context.Context, e Event) error {
+func (g *Guard) audit(ctx context.Context, e AuditEvent) error {
 	e.At = g.opts.now()
 	if err := g.opts.sink().Record(ctx, e); err != nil {
-		return fmt.Errorf("%w: %s by %q: %w", ErrAudit, e.Kind, e.Actor, err)
+		return fmt.Errorf("%w: %s by %q: %w", ErrAudit, e.Type, e.Actor, err)
 	}
 	return nil
 }

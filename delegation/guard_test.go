@@ -67,7 +67,7 @@ func TestGuard_RefusedSendNeverReachesInner(t *testing.T) {
 				t.Errorf("inner Send called %d times; want 0", n)
 			}
 			ev := w.sink.Events()[before:]
-			if len(ev) != 1 || ev[0].Kind != delegation.EventRefused || ev[0].Actor != tc.actor || ev[0].Mailbox != "max@example.com" || ev[0].Reason == "" {
+			if len(ev) != 1 || ev[0].Type != delegation.AuditRefused || ev[0].Actor != tc.actor || ev[0].Mailbox != "max@example.com" || ev[0].Reason == "" {
 				t.Errorf("audit = %+v; want one send.refused by %s with a reason", ev, tc.actor)
 			}
 		})
@@ -107,16 +107,16 @@ func TestGuard_SendOnBehalf(t *testing.T) {
 	if n := len(w.mailboxes["rita"].sent()); n != 0 {
 		t.Errorf("requester's own Sent folder has %d messages; want 0", n)
 	}
-	var sends []delegation.Event
+	var sends []delegation.AuditEvent
 	for _, e := range w.sink.Events() {
-		if e.Kind == delegation.EventSent {
+		if e.Type == delegation.AuditSent {
 			sends = append(sends, e)
 		}
 	}
 	if len(sends) != 2 {
 		t.Fatalf("audit has %d sends; want 2", len(sends))
 	}
-	want := delegation.Event{Kind: delegation.EventSent, At: sends[0].At, Actor: "rita", OnBehalfOf: "max", GrantID: g.ID, Mailbox: "max@example.com", MessageID: s1.MessageID}
+	want := delegation.AuditEvent{Type: delegation.AuditSent, At: sends[0].At, Actor: "rita", OnBehalfOf: "max", GrantID: g.ID, Mailbox: "max@example.com", MessageID: s1.MessageID}
 	if sends[0] != want || sends[0].At.IsZero() || sends[1].MessageID != s2.MessageID {
 		t.Errorf("audit send = %+v; want %+v", sends[0], want)
 	}
@@ -188,7 +188,7 @@ func TestGuard_InnerErrorPassesThrough(t *testing.T) {
 	if _, err := w.guard(t, "rita", "max").Send(ctx, bad); !errors.Is(err, provider.ErrInvalid) {
 		t.Errorf("Send(no recipient) = %v; want the inner provider's ErrInvalid", err)
 	}
-	if ev := w.sink.Events(); ev[len(ev)-1].Kind == delegation.EventSent {
+	if ev := w.sink.Events(); ev[len(ev)-1].Type == delegation.AuditSent {
 		t.Errorf("a failed send was audited as sent: %+v", ev[len(ev)-1])
 	}
 	if _, err := w.guard(t, "rita", "max").Send(ctx, nil); !errors.Is(err, provider.ErrInvalid) {

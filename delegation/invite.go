@@ -46,7 +46,7 @@ type Invitation struct {
 // and MarkRedeemed atomic: of two concurrent calls with one id, exactly one
 // returns nil.
 type RedeemedStore interface {
-	// MarkRedeemed records id as redeemed, or returns ErrTokenUsed when it
+	// MarkRedeemed records id as redeemed, or returns ErrInviteUsed when it
 	// already was. expires is when the invitation would have expired
 	// anyway: the store may forget id after it.
 	MarkRedeemed(ctx context.Context, id string, expires time.Time) error
@@ -103,15 +103,15 @@ func (iv *Inviter) Invite(email, invitedBy, note string) (string, Invitation, er
 
 // Verify checks token's signature and expiry and returns its Invitation,
 // without redeeming it (to show "you were invited by …" before the
-// colleague connects). Errors: ErrTokenInvalid for a malformed or
-// tampered token, ErrTokenExpired after its expiry.
+// colleague connects). Errors: ErrInviteInvalid for a malformed or
+// tampered token, ErrInviteExpired after its expiry.
 func (iv *Inviter) Verify(token string) (Invitation, error) {
 	inv, err := iv.parse(token)
 	if err != nil {
 		return Invitation{}, err
 	}
 	if !iv.opts.now().Before(inv.ExpiresAt) {
-		return Invitation{}, fmt.Errorf("%w: invitation %s expired at %s", ErrTokenExpired, inv.ID, inv.ExpiresAt.Format(time.RFC3339))
+		return Invitation{}, fmt.Errorf("%w: invitation %s expired at %s", ErrInviteExpired, inv.ID, inv.ExpiresAt.Format(time.RFC3339))
 	}
 	return inv, nil
 }
@@ -119,10 +119,10 @@ func (iv *Inviter) Verify(token string) (Invitation, error) {
 // Redeem checks token as Verify does, checks that the mailbox the colleague
 // connected is the invited address (its primary address, compared
 // case-insensitively; an alias does not count), and marks the invitation
-// redeemed. Errors: ErrTokenInvalid, ErrTokenExpired,
+// redeemed. Errors: ErrInviteInvalid, ErrInviteExpired,
 // provider.ErrAccountMismatch for a mailbox of another address (the token
 // stays unused, so the colleague can retry with the right mailbox), and
-// ErrTokenUsed when it was redeemed before.
+// ErrInviteUsed when it was redeemed before.
 func (iv *Inviter) Redeem(ctx context.Context, token string, mailbox provider.Account) (Invitation, error) {
 	inv, err := iv.Verify(token)
 	if err != nil {
@@ -149,20 +149,20 @@ func (iv *Inviter) parse(token string) (Invitation, error) {
 	token = strings.TrimSpace(token)
 	dot := strings.LastIndexByte(token, '.')
 	if dot < 0 || !strings.HasPrefix(token, tokenPrefix+".") {
-		return Invitation{}, ErrTokenInvalid
+		return Invitation{}, ErrInviteInvalid
 	}
 	signed, sig := token[:dot], token[dot+1:]
 	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil || !hmac.Equal(got, iv.mac(signed)) {
-		return Invitation{}, ErrTokenInvalid
+		return Invitation{}, ErrInviteInvalid
 	}
 	payload, err := base64.RawURLEncoding.Strict().DecodeString(signed[len(tokenPrefix)+1:])
 	if err != nil {
-		return Invitation{}, ErrTokenInvalid
+		return Invitation{}, ErrInviteInvalid
 	}
 	var inv Invitation
 	if err := json.Unmarshal(payload, &inv); err != nil || inv.ID == "" || inv.Email == "" || inv.ExpiresAt.IsZero() {
-		return Invitation{}, ErrTokenInvalid
+		return Invitation{}, ErrInviteInvalid
 	}
 	return inv, nil
 }

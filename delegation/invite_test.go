@@ -73,7 +73,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, token, max)
 				return err
 			},
-			wantErr: delegation.ErrTokenUsed,
+			wantErr: delegation.ErrInviteUsed,
 		},
 		{
 			name: "after expiry",
@@ -82,7 +82,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, token, max)
 				return err
 			},
-			wantErr: delegation.ErrTokenExpired,
+			wantErr: delegation.ErrInviteExpired,
 		},
 		{
 			name: "mailbox of another address",
@@ -110,7 +110,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, strings.Join(parts, "."), provider.Account{Email: "eve@example.com"})
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "signature tampered",
@@ -124,7 +124,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, string(b), max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "signed with another key",
@@ -133,7 +133,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := other.Redeem(ctx, token, max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "signature dropped",
@@ -141,7 +141,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, token[:strings.LastIndexByte(token, '.')], max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "other format prefix",
@@ -149,7 +149,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, "ikinv2"+strings.TrimPrefix(token, "ikinv1"), max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "garbage",
@@ -157,7 +157,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, "not a token", max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 		{
 			name: "empty",
@@ -165,7 +165,7 @@ func TestInviter_RedeemErrors(t *testing.T) {
 				_, err := iv.Redeem(ctx, "", max)
 				return err
 			},
-			wantErr: delegation.ErrTokenInvalid,
+			wantErr: delegation.ErrInviteInvalid,
 		},
 	}
 	for _, tc := range tests {
@@ -184,11 +184,11 @@ func TestInviter_RedeemErrors(t *testing.T) {
 	}
 }
 
-func TestInviter_TokenInvalidMatchesErrInvalid(t *testing.T) {
+func TestInviter_InviteInvalidMatchesErrInvalid(t *testing.T) {
 	iv, _ := newInviter(t, newClock())
 	_, err := iv.Verify("ikinv1.e30.AAAA")
-	if !errors.Is(err, delegation.ErrTokenInvalid) || !errors.Is(err, provider.ErrInvalid) {
-		t.Errorf("Verify(forged) = %v; want ErrTokenInvalid matching provider.ErrInvalid", err)
+	if !errors.Is(err, delegation.ErrInviteInvalid) || !errors.Is(err, provider.ErrInvalid) {
+		t.Errorf("Verify(forged) = %v; want ErrInviteInvalid matching provider.ErrInvalid", err)
 	}
 }
 
@@ -224,8 +224,8 @@ func TestInviter_ConcurrentRedeemOnce(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, delegation.ErrTokenUsed):
-			t.Errorf("losing Redeem = %v; want ErrTokenUsed", err)
+		case !errors.Is(err, delegation.ErrInviteUsed):
+			t.Errorf("losing Redeem = %v; want ErrInviteUsed", err)
 		}
 	}
 	if ok != 1 {
@@ -278,8 +278,8 @@ func TestMemoryRedeemed_ForgetsExpired(t *testing.T) {
 	start := c.Now()
 	_ = s.MarkRedeemed(ctx, "a", start.Add(time.Hour))
 	_ = s.MarkRedeemed(ctx, "b", start.Add(3*time.Hour))
-	if err := s.MarkRedeemed(ctx, "a", start.Add(time.Hour)); !errors.Is(err, delegation.ErrTokenUsed) {
-		t.Errorf("MarkRedeemed(a) again = %v; want ErrTokenUsed", err)
+	if err := s.MarkRedeemed(ctx, "a", start.Add(time.Hour)); !errors.Is(err, delegation.ErrInviteUsed) {
+		t.Errorf("MarkRedeemed(a) again = %v; want ErrInviteUsed", err)
 	}
 	c.Advance(2 * time.Hour)
 	_ = s.MarkRedeemed(ctx, "c", start.Add(5*time.Hour))
@@ -311,8 +311,8 @@ func FuzzInviter_Verify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, token string) {
 		inv, err := iv.Verify(token)
 		if err != nil {
-			if !errors.Is(err, delegation.ErrTokenInvalid) && !errors.Is(err, delegation.ErrTokenExpired) {
-				t.Fatalf("Verify(%q) = %v; want ErrTokenInvalid or ErrTokenExpired", token, err)
+			if !errors.Is(err, delegation.ErrInviteInvalid) && !errors.Is(err, delegation.ErrInviteExpired) {
+				t.Fatalf("Verify(%q) = %v; want ErrInviteInvalid or ErrInviteExpired", token, err)
 			}
 			return
 		}
@@ -340,8 +340,8 @@ func TestInviter_SignedButMalformed(t *testing.T) {
 		"no email":           sign(enc(`{"id":"x","exp":"2030-01-01T00:00:00Z"}`)),
 		"no expiry":          sign(enc(`{"id":"x","email":"max@example.com"}`)),
 	} {
-		if _, err := iv.Verify(token); !errors.Is(err, delegation.ErrTokenInvalid) {
-			t.Errorf("Verify(%s) = %v; want ErrTokenInvalid", name, err)
+		if _, err := iv.Verify(token); !errors.Is(err, delegation.ErrInviteInvalid) {
+			t.Errorf("Verify(%s) = %v; want ErrInviteInvalid", name, err)
 		}
 	}
 	if inv, err := iv.Verify(sign(enc(`{"id":"x","email":"max@example.com","exp":"2030-01-01T00:00:00Z"}`))); err != nil || inv.ID != "x" {

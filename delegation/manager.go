@@ -36,7 +36,7 @@ func NewManager(store GrantStore, opts *Options) (*Manager, error) {
 // Requested. ErrGrantExists when a Requested or Active grant already joins
 // the two; after a decline or revoke, Request makes a new grant.
 func (m *Manager) Request(ctx context.Context, requester, owner string) (Grant, error) {
-	return m.create(ctx, ActionRequest, requester, owner)
+	return m.create(ctx, TransitionRequest, requester, owner)
 }
 
 // Offer lets requester send as owner at once: the owner consents by
@@ -44,22 +44,22 @@ func (m *Manager) Request(ctx context.Context, requester, owner string) (Grant, 
 // request to owner, Offer accepts it instead of making a second grant.
 // ErrGrantExists when an Active grant already joins the two.
 func (m *Manager) Offer(ctx context.Context, owner, requester string) (Grant, error) {
-	return m.create(ctx, ActionOffer, requester, owner)
+	return m.create(ctx, TransitionOffer, requester, owner)
 }
 
 // Accept moves a Requested grant to Active; only its owner may.
 func (m *Manager) Accept(ctx context.Context, actor, id string) (Grant, error) {
-	return m.move(ctx, ActionAccept, actor, id)
+	return m.move(ctx, TransitionAccept, actor, id)
 }
 
 // Decline moves a Requested grant to Declined; only its owner may.
 func (m *Manager) Decline(ctx context.Context, actor, id string) (Grant, error) {
-	return m.move(ctx, ActionDecline, actor, id)
+	return m.move(ctx, TransitionDecline, actor, id)
 }
 
 // Revoke moves an Active grant to Revoked; its requester or its owner may.
 func (m *Manager) Revoke(ctx context.Context, actor, id string) (Grant, error) {
-	return m.move(ctx, ActionRevoke, actor, id)
+	return m.move(ctx, TransitionRevoke, actor, id)
 }
 
 // Grant returns the grant with this ID.
@@ -72,7 +72,7 @@ func (m *Manager) Grants(ctx context.Context, user string) ([]Grant, error) {
 	return m.store.ForUser(ctx, user)
 }
 
-func (m *Manager) create(ctx context.Context, action Action, requester, owner string) (Grant, error) {
+func (m *Manager) create(ctx context.Context, action Transition, requester, owner string) (Grant, error) {
 	if requester == "" {
 		return Grant{}, providerkit.Invalid("requester", "is empty")
 	}
@@ -83,7 +83,7 @@ func (m *Manager) create(ctx context.Context, action Action, requester, owner st
 		return Grant{}, providerkit.Invalid("owner", "is the requester: a user needs no grant for their own mailbox")
 	}
 	actor := requester
-	if action == ActionOffer {
+	if action == TransitionOffer {
 		actor = owner
 	}
 	for range maxSwaps {
@@ -92,23 +92,23 @@ func (m *Manager) create(ctx context.Context, action Action, requester, owner st
 			return Grant{}, err
 		}
 		if open != nil {
-			if action == ActionOffer && open.State == StateRequested {
-				g, err := m.swap(ctx, ActionAccept, owner, *open)
+			if action == TransitionOffer && open.State == GrantRequested {
+				g, err := m.swap(ctx, TransitionAccept, owner, *open)
 				if errors.Is(err, ErrConflict) {
 					continue
 				}
 				return g, err
 			}
-			return Grant{}, &TransitionError{GrantID: open.ID, Action: action, Actor: actor, State: open.State, Err: ErrGrantExists}
+			return Grant{}, &TransitionError{GrantID: open.ID, Transition: action, Actor: actor, State: open.State, Err: ErrGrantExists}
 		}
 		now := m.opts.now()
 		g := Grant{
 			ID: m.opts.newID(), Requester: requester, Owner: owner,
-			State: StateRequested, Version: 1, By: actor, CreatedAt: now, UpdatedAt: now,
+			State: GrantRequested, Version: 1, By: actor, CreatedAt: now, UpdatedAt: now,
 		}
-		kind, other := EventRequested, owner
-		if action == ActionOffer {
-			g.State, kind, other = StateActive, EventOffered, requester
+		kind, other := AuditRequested, owner
+		if action == TransitionOffer {
+			g.State, kind, other = GrantActive, AuditOffered, requester
 		}
 		err = m.store.Create(ctx, g)
 		if errors.Is(err, ErrConflict) {
@@ -117,7 +117,7 @@ func (m *Manager) create(ctx context.Context, action Action, requester, owner st
 		if err != nil {
 			return Grant{}, fmt.Errorf("delegation: %s: %w", action, err)
 		}
-		return g, m.audit(ctx, Event{Kind: kind, At: now, Actor: actor, OnBehalfOf: other, GrantID: g.ID})
+		return g, m.audit(ctx, AuditEvent{Type: kind, At: now, Actor: actor, OnBehalfOf: other, GrantID: g.ID})
 	}
 	return Grant{}, fmt.Errorf("delegation: %s: gave up after %d tries: %w", action, maxSwaps, ErrConflict)
 }
@@ -136,7 +136,7 @@ func (m *Manager) openGrant(ctx context.Context, requester, owner string) (*Gran
 	return nil, nil
 }
 
-func (m *Manager) move(ctx context.Context, action Action, actor, id string) (Grant, error) {
+func (m *Manager) move(ctx context.Context, action Transition, actor, id string) (Grant, error) {
 	for range maxSwaps {
 		g, err := m.store.Load(ctx, id)
 		if err != nil {
@@ -152,7 +152,7 @@ func (m *Manager) move(ctx context.Context, action Action, actor, id string) (Gr
 }
 
 // swap checks the transition on g and writes it with compare-and-swap.
-func (m *Manager) swap(ctx context.Context, action Action, actor string, g Grant) (Grant, error) {
+func (m *Manager) swap(ctx context.Context, action Transition, actor string, g Grant) (Grant, error) {
 	state, err := g.Next(action, actor)
 	if err != nil {
 		return g, err
@@ -166,14 +166,14 @@ func (m *Manager) swap(ctx context.Context, action Action, actor string, g Grant
 		}
 		return g, fmt.Errorf("delegation: %s grant %s: %w", action, g.ID, err)
 	}
-	e := Event{At: next.UpdatedAt, Actor: actor, GrantID: g.ID, OnBehalfOf: g.Requester}
+	e := AuditEvent{At: next.UpdatedAt, Actor: actor, GrantID: g.ID, OnBehalfOf: g.Requester}
 	switch action {
-	case ActionAccept:
-		e.Kind = EventAccepted
-	case ActionDecline:
-		e.Kind = EventDeclined
+	case TransitionAccept:
+		e.Type = AuditAccepted
+	case TransitionDecline:
+		e.Type = AuditDeclined
 	default:
-		e.Kind = EventRevoked
+		e.Type = AuditRevoked
 		if actor == g.Requester {
 			e.OnBehalfOf = g.Owner
 		}
@@ -181,9 +181,9 @@ func (m *Manager) swap(ctx context.Context, action Action, actor string, g Grant
 	return next, m.audit(ctx, e)
 }
 
-func (m *Manager) audit(ctx context.Context, e Event) error {
+func (m *Manager) audit(ctx context.Context, e AuditEvent) error {
 	if err := m.opts.sink().Record(ctx, e); err != nil {
-		return fmt.Errorf("%w: %s of grant %s: %w", ErrAudit, e.Kind, e.GrantID, err)
+		return fmt.Errorf("%w: %s of grant %s: %w", ErrAudit, e.Type, e.GrantID, err)
 	}
 	return nil
 }

@@ -16,19 +16,19 @@ func TestManager_Create(t *testing.T) {
 		// setup runs first; then the action under test.
 		setup     func(w *world) error
 		act       func(w *world) (delegation.Grant, error)
-		wantState delegation.State
+		wantState delegation.GrantState
 		wantErr   error
 		wantGrant int // grants between rita and max afterwards
 	}{
 		{
 			name:      "request",
 			act:       func(w *world) (delegation.Grant, error) { return w.manager.Request(ctx, "rita", "max") },
-			wantState: delegation.StateRequested, wantGrant: 1,
+			wantState: delegation.GrantRequested, wantGrant: 1,
 		},
 		{
 			name:      "offer is active at once",
 			act:       func(w *world) (delegation.Grant, error) { return w.manager.Offer(ctx, "max", "rita") },
-			wantState: delegation.StateActive, wantGrant: 1,
+			wantState: delegation.GrantActive, wantGrant: 1,
 		},
 		{
 			name:    "second request while one is pending",
@@ -52,7 +52,7 @@ func TestManager_Create(t *testing.T) {
 			name:      "offer accepts a pending request",
 			setup:     func(w *world) error { _, err := w.manager.Request(ctx, "rita", "max"); return err },
 			act:       func(w *world) (delegation.Grant, error) { return w.manager.Offer(ctx, "max", "rita") },
-			wantState: delegation.StateActive, wantGrant: 1,
+			wantState: delegation.GrantActive, wantGrant: 1,
 		},
 		{
 			name: "request after decline makes a new grant",
@@ -64,7 +64,7 @@ func TestManager_Create(t *testing.T) {
 				return err
 			},
 			act:       func(w *world) (delegation.Grant, error) { return w.manager.Request(ctx, "rita", "max") },
-			wantState: delegation.StateRequested, wantGrant: 2,
+			wantState: delegation.GrantRequested, wantGrant: 2,
 		},
 		{
 			name: "request after revoke makes a new grant",
@@ -76,7 +76,7 @@ func TestManager_Create(t *testing.T) {
 				return err
 			},
 			act:       func(w *world) (delegation.Grant, error) { return w.manager.Request(ctx, "rita", "max") },
-			wantState: delegation.StateRequested, wantGrant: 2,
+			wantState: delegation.GrantRequested, wantGrant: 2,
 		},
 		{
 			name:    "request from yourself",
@@ -140,25 +140,25 @@ func TestManager_Audit(t *testing.T) {
 	_, _ = w.manager.Accept(ctx, "sam", g3.ID) // refused: not audited
 
 	type ev struct {
-		kind          delegation.EventKind
+		kind          delegation.AuditType
 		actor, behalf string
 		grant         string
 	}
 	want := []ev{
-		{delegation.EventRequested, "rita", "max", g1.ID},
-		{delegation.EventAccepted, "max", "rita", g1.ID},
-		{delegation.EventRevoked, "rita", "max", g1.ID},
-		{delegation.EventRequested, "rita", "max", g2.ID},
-		{delegation.EventDeclined, "max", "rita", g2.ID},
-		{delegation.EventOffered, "max", "rita", g3.ID},
-		{delegation.EventRevoked, "max", "rita", g3.ID},
+		{delegation.AuditRequested, "rita", "max", g1.ID},
+		{delegation.AuditAccepted, "max", "rita", g1.ID},
+		{delegation.AuditRevoked, "rita", "max", g1.ID},
+		{delegation.AuditRequested, "rita", "max", g2.ID},
+		{delegation.AuditDeclined, "max", "rita", g2.ID},
+		{delegation.AuditOffered, "max", "rita", g3.ID},
+		{delegation.AuditRevoked, "max", "rita", g3.ID},
 	}
 	got := w.sink.Events()
 	if len(got) != len(want) {
 		t.Fatalf("audit has %d events; want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
-		g := ev{got[i].Kind, got[i].Actor, got[i].OnBehalfOf, got[i].GrantID}
+		g := ev{got[i].Type, got[i].Actor, got[i].OnBehalfOf, got[i].GrantID}
 		if g != want[i] {
 			t.Errorf("event %d = %+v; want %+v", i, g, want[i])
 		}
@@ -169,14 +169,16 @@ func TestManager_Audit(t *testing.T) {
 	if all, _ := w.manager.Grants(ctx, "rita"); len(all) != 3 {
 		t.Errorf("Grants(rita) = %d; want 3", len(all))
 	}
-	if g, err := w.manager.Grant(ctx, g3.ID); err != nil || g.State != delegation.StateRevoked || g.By != "max" {
+	if g, err := w.manager.Grant(ctx, g3.ID); err != nil || g.State != delegation.GrantRevoked || g.By != "max" {
 		t.Errorf("Grant(%s) = %s by %q, %v; want revoked by max", g3.ID, g.State, g.By, err)
 	}
 }
 
 type failingSink struct{}
 
-func (failingSink) Record(context.Context, delegation.Event) error { return errors.New("disk full") }
+func (failingSink) Record(context.Context, delegation.AuditEvent) error {
+	return errors.New("disk full")
+}
 
 func TestManager_AuditFailureStillApplies(t *testing.T) {
 	ctx := context.Background()
@@ -186,14 +188,14 @@ func TestManager_AuditFailureStillApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, err := m.Offer(ctx, "max", "rita")
-	if !errors.Is(err, delegation.ErrAudit) || g.State != delegation.StateActive {
+	if !errors.Is(err, delegation.ErrAudit) || g.State != delegation.GrantActive {
 		t.Fatalf("Offer = %s, %v; want active with ErrAudit", g.State, err)
 	}
 	if errors.Is(err, provider.ErrNotAllowed) {
 		t.Errorf("audit failure %v matches ErrNotAllowed; want not", err)
 	}
 	stored, _ := store.Load(ctx, g.ID)
-	if stored.State != delegation.StateActive {
+	if stored.State != delegation.GrantActive {
 		t.Errorf("stored = %s; want active (the action took effect)", stored.State)
 	}
 }

@@ -21,7 +21,7 @@ func TestMemoryStore_ZeroValue(t *testing.T) {
 func TestMemoryStore_PartiesAreFixed(t *testing.T) {
 	ctx := context.Background()
 	s := delegation.NewMemoryStore()
-	g := delegation.Grant{ID: "g1", Requester: "rita", Owner: "max", State: delegation.StateActive, Version: 1}
+	g := delegation.Grant{ID: "g1", Requester: "rita", Owner: "max", State: delegation.GrantActive, Version: 1}
 	if err := s.Create(ctx, g); err != nil {
 		t.Fatal(err)
 	}

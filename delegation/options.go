@@ -15,7 +15,7 @@ type Options struct {
 	Clock func() time.Time
 	// Audit receives every grant transition and every send on behalf;
 	// nil discards them.
-	Audit Sink
+	Audit AuditSink
 	// NewID returns a fresh, unique grant or invitation ID; nil means 16
 	// random bytes in hex.
 	NewID func() string
@@ -34,7 +34,7 @@ func (o *Options) now() time.Time {
 	return time.Now()
 }
 
-func (o *Options) sink() Sink {
+func (o *Options) sink() AuditSink {
 	if o != nil && o.Audit != nil {
 		return o.Audit
 	}

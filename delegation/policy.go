@@ -35,8 +35,8 @@ type RolesFunc func(ctx context.Context, user string) (bool, error)
 // CanSend calls f.
 func (f RolesFunc) CanSend(ctx context.Context, user string) (bool, error) { return f(ctx, user) }
 
-// Decision is an allowed use of a mailbox and what allowed it.
-type Decision struct {
+// Permit is an allowed use of a mailbox and what allowed it.
+type Permit struct {
 	Actor   string
 	Mailbox string
 	// Owner is the mailbox's user; equal to Actor for the actor's own
@@ -47,7 +47,7 @@ type Decision struct {
 }
 
 // OnBehalf reports whether the actor uses another user's mailbox.
-func (d Decision) OnBehalf() bool { return d.Actor != d.Owner }
+func (d Permit) OnBehalf() bool { return d.Actor != d.Owner }
 
 // Policy decides whether an actor may use a mailbox. It is safe for
 // concurrent use and keeps no state of its own: every call reads the
@@ -78,52 +78,52 @@ func NewPolicy(grants GrantStore, mailboxes Directory, roles Roles) (*Policy, er
 // A refusal is a *PolicyError matching provider.ErrNotAllowed whose reason
 // is ErrRoleDenied, ErrUnknownMailbox or ErrNoGrant. Failures of the
 // host's interfaces are returned wrapped, and do not match ErrNotAllowed.
-func (p *Policy) CheckSend(ctx context.Context, actor, mailbox string) (Decision, error) {
+func (p *Policy) CheckSend(ctx context.Context, actor, mailbox string) (Permit, error) {
 	return p.check(ctx, "send", actor, mailbox, true)
 }
 
 // CheckUse is CheckSend without the role check: may actor read the
 // tracking of mail from mailbox (own mailbox, or an Active grant)? The
 // Guard uses it for Fetch and Verify.
-func (p *Policy) CheckUse(ctx context.Context, actor, mailbox string) (Decision, error) {
+func (p *Policy) CheckUse(ctx context.Context, actor, mailbox string) (Permit, error) {
 	return p.check(ctx, "fetch", actor, mailbox, false)
 }
 
-func (p *Policy) check(ctx context.Context, op, actor, mailbox string, roles bool) (Decision, error) {
+func (p *Policy) check(ctx context.Context, op, actor, mailbox string, roles bool) (Permit, error) {
 	mailbox = strings.TrimSpace(mailbox)
 	if actor == "" {
-		return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
+		return Permit{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrNoGrant}
 	}
 	owner, err := p.mailboxes.MailboxOwner(ctx, mailbox)
 	if errors.Is(err, provider.ErrNotFound) || (err == nil && owner == "") {
-		return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrUnknownMailbox}
+		return Permit{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Err: ErrUnknownMailbox}
 	}
 	if err != nil {
-		return Decision{}, fmt.Errorf("delegation: owner of %s: %w", mailbox, err)
+		return Permit{}, fmt.Errorf("delegation: owner of %s: %w", mailbox, err)
 	}
 	if roles {
 		ok, err := p.roles.CanSend(ctx, actor)
 		if err != nil {
-			return Decision{}, fmt.Errorf("delegation: role check for %q: %w", actor, err)
+			return Permit{}, fmt.Errorf("delegation: role check for %q: %w", actor, err)
 		}
 		if !ok {
-			return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrRoleDenied}
+			return Permit{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrRoleDenied}
 		}
 	}
-	d := Decision{Actor: actor, Mailbox: mailbox, Owner: owner}
+	d := Permit{Actor: actor, Mailbox: mailbox, Owner: owner}
 	if owner == actor {
 		return d, nil
 	}
 	gs, err := p.grants.Between(ctx, actor, owner)
 	if err != nil {
-		return Decision{}, fmt.Errorf("delegation: grants from %q to %q: %w", actor, owner, err)
+		return Permit{}, fmt.Errorf("delegation: grants from %q to %q: %w", actor, owner, err)
 	}
 	for _, g := range gs {
 		// Re-check the parties: a faulty store must not widen access.
-		if g.State == StateActive && g.Requester == actor && g.Owner == owner {
+		if g.State == GrantActive && g.Requester == actor && g.Owner == owner {
 			d.GrantID = g.ID
 			return d, nil
 		}
 	}
-	return Decision{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrNoGrant}
+	return Permit{}, &PolicyError{Op: op, Actor: actor, Mailbox: mailbox, Owner: owner, Err: ErrNoGrant}
 }

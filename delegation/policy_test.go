@@ -12,7 +12,7 @@ import (
 func TestPolicy_CheckSend(t *testing.T) {
 	ctx := context.Background()
 	type setup func(t *testing.T, w *world)
-	grant := func(requester, owner string, final delegation.State) setup {
+	grant := func(requester, owner string, final delegation.GrantState) setup {
 		return func(t *testing.T, w *world) {
 			t.Helper()
 			g, err := w.manager.Request(ctx, requester, owner)
@@ -20,11 +20,11 @@ func TestPolicy_CheckSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			switch final {
-			case delegation.StateActive:
+			case delegation.GrantActive:
 				_, err = w.manager.Accept(ctx, owner, g.ID)
-			case delegation.StateDeclined:
+			case delegation.GrantDeclined:
 				_, err = w.manager.Decline(ctx, owner, g.ID)
-			case delegation.StateRevoked:
+			case delegation.GrantRevoked:
 				if _, err = w.manager.Accept(ctx, owner, g.ID); err == nil {
 					_, err = w.manager.Revoke(ctx, owner, g.ID)
 				}
@@ -44,20 +44,20 @@ func TestPolicy_CheckSend(t *testing.T) {
 	}{
 		{name: "own mailbox", actor: "rita", mailbox: "rita@example.com", wantOwner: "rita"},
 		{name: "own mailbox, other case", actor: "rita", mailbox: " Rita@Example.COM ", wantOwner: "rita"},
-		{name: "active grant", setup: grant("rita", "max", delegation.StateActive), actor: "rita", mailbox: "max@example.com", wantOwner: "max", wantGrant: true},
+		{name: "active grant", setup: grant("rita", "max", delegation.GrantActive), actor: "rita", mailbox: "max@example.com", wantOwner: "max", wantGrant: true},
 		{name: "no grant", actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "requested grant", setup: grant("rita", "max", delegation.StateRequested), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "declined grant", setup: grant("rita", "max", delegation.StateDeclined), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "revoked grant", setup: grant("rita", "max", delegation.StateRevoked), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "grant the other way round", setup: grant("max", "rita", delegation.StateActive), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "someone else's grant", setup: grant("sam", "max", delegation.StateActive), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
-		{name: "owner through requester's grant", setup: grant("rita", "max", delegation.StateActive), actor: "max", mailbox: "rita@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "requested grant", setup: grant("rita", "max", delegation.GrantRequested), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "declined grant", setup: grant("rita", "max", delegation.GrantDeclined), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "revoked grant", setup: grant("rita", "max", delegation.GrantRevoked), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "grant the other way round", setup: grant("max", "rita", delegation.GrantActive), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "someone else's grant", setup: grant("sam", "max", delegation.GrantActive), actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrNoGrant},
+		{name: "owner through requester's grant", setup: grant("rita", "max", delegation.GrantActive), actor: "max", mailbox: "rita@example.com", wantErr: delegation.ErrNoGrant},
 		{name: "unknown mailbox", actor: "rita", mailbox: "ghost@example.com", wantErr: delegation.ErrUnknownMailbox},
 		{name: "no seat, own mailbox", setup: func(_ *testing.T, w *world) { w.seats.bench("rita", true) }, actor: "rita", mailbox: "rita@example.com", wantErr: delegation.ErrRoleDenied},
 		{
 			name: "no seat, active grant",
 			setup: func(t *testing.T, w *world) {
-				grant("rita", "max", delegation.StateActive)(t, w)
+				grant("rita", "max", delegation.GrantActive)(t, w)
 				w.seats.bench("rita", true)
 			},
 			actor: "rita", mailbox: "max@example.com", wantErr: delegation.ErrRoleDenied,
@@ -65,7 +65,7 @@ func TestPolicy_CheckSend(t *testing.T) {
 		{
 			name: "owner without a seat does not stop the requester",
 			setup: func(t *testing.T, w *world) {
-				grant("rita", "max", delegation.StateActive)(t, w)
+				grant("rita", "max", delegation.GrantActive)(t, w)
 				w.seats.bench("max", true)
 			},
 			actor: "rita", mailbox: "max@example.com", wantOwner: "max", wantGrant: true,
@@ -90,7 +90,7 @@ func TestPolicy_CheckSend(t *testing.T) {
 				t.Fatalf("CheckSend(%q, %q) = %v; want nil", tc.actor, tc.mailbox, err)
 			}
 			if d.Owner != tc.wantOwner || (d.GrantID != "") != tc.wantGrant || d.OnBehalf() != tc.wantGrant {
-				t.Errorf("Decision = %+v; want owner %q, grant used %v", d, tc.wantOwner, tc.wantGrant)
+				t.Errorf("Permit = %+v; want owner %q, grant used %v", d, tc.wantOwner, tc.wantGrant)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ import (
 // modelGrant is the test's own, independent idea of a grant.
 type modelGrant struct {
 	requester, owner string
-	state            delegation.State
+	state            delegation.GrantState
 }
 
 // model follows the rules as the issue states them, with no code shared
@@ -29,7 +29,7 @@ type model struct {
 func (m *model) open(requester, owner string) *modelGrant {
 	for _, id := range m.order {
 		g := m.grants[id]
-		if g.requester == requester && g.owner == owner && (g.state == delegation.StateRequested || g.state == delegation.StateActive) {
+		if g.requester == requester && g.owner == owner && (g.state == delegation.GrantRequested || g.state == delegation.GrantActive) {
 			return g
 		}
 	}
@@ -46,7 +46,7 @@ func (m *model) maySend(actor, owner string) bool {
 		return true
 	}
 	g := m.open(actor, owner)
-	return g != nil && g.state == delegation.StateActive
+	return g != nil && g.state == delegation.GrantActive
 }
 
 // TestProperty_OnlyActiveRequesterSendsAsOwner runs many random sequences
@@ -112,7 +112,7 @@ func runSequence(t *testing.T, rng *rand.Rand, steps int) (onBehalf, refused int
 				expectErr(t, op, err, delegation.ErrGrantExists)
 			default:
 				expectOK(t, op, err)
-				m.grants[g.ID] = &modelGrant{a, b, delegation.StateRequested}
+				m.grants[g.ID] = &modelGrant{a, b, delegation.GrantRequested}
 				m.order = append(m.order, g.ID)
 			}
 		case 1: // offer: a lets b send as a
@@ -123,27 +123,27 @@ func runSequence(t *testing.T, rng *rand.Rand, steps int) (onBehalf, refused int
 			switch {
 			case a == b:
 				expectErr(t, op, err, provider.ErrInvalid)
-			case open != nil && open.state == delegation.StateActive:
+			case open != nil && open.state == delegation.GrantActive:
 				expectErr(t, op, err, delegation.ErrGrantExists)
 			case open != nil:
 				expectOK(t, op, err)
 				if m.grants[g.ID] != open {
 					t.Fatalf("%s did not accept the pending request", op)
 				}
-				open.state = delegation.StateActive
+				open.state = delegation.GrantActive
 			default:
 				expectOK(t, op, err)
-				m.grants[g.ID] = &modelGrant{b, a, delegation.StateActive}
+				m.grants[g.ID] = &modelGrant{b, a, delegation.GrantActive}
 				m.order = append(m.order, g.ID)
 			}
 		case 2, 3, 4: // accept, decline, revoke by a
 			id := pickID()
-			action := []delegation.Action{delegation.ActionAccept, delegation.ActionDecline, delegation.ActionRevoke}[rng.IntN(3)]
+			action := []delegation.Transition{delegation.TransitionAccept, delegation.TransitionDecline, delegation.TransitionRevoke}[rng.IntN(3)]
 			op = fmt.Sprintf("%s(%s by %s)", action, id, a)
 			switch action {
-			case delegation.ActionAccept:
+			case delegation.TransitionAccept:
 				_, err = w.manager.Accept(ctx, a, id)
-			case delegation.ActionDecline:
+			case delegation.TransitionDecline:
 				_, err = w.manager.Decline(ctx, a, id)
 			default:
 				_, err = w.manager.Revoke(ctx, a, id)
@@ -152,19 +152,19 @@ func runSequence(t *testing.T, rng *rand.Rand, steps int) (onBehalf, refused int
 			switch {
 			case g == nil:
 				expectErr(t, op, err, provider.ErrNotFound)
-			case action != delegation.ActionRevoke && a != g.owner:
+			case action != delegation.TransitionRevoke && a != g.owner:
 				expectErr(t, op, err, delegation.ErrNotOwner)
-			case action == delegation.ActionRevoke && a != g.owner && a != g.requester:
+			case action == delegation.TransitionRevoke && a != g.owner && a != g.requester:
 				expectErr(t, op, err, delegation.ErrNotParty)
-			case action == delegation.ActionAccept && g.state == delegation.StateRequested:
+			case action == delegation.TransitionAccept && g.state == delegation.GrantRequested:
 				expectOK(t, op, err)
-				g.state = delegation.StateActive
-			case action == delegation.ActionDecline && g.state == delegation.StateRequested:
+				g.state = delegation.GrantActive
+			case action == delegation.TransitionDecline && g.state == delegation.GrantRequested:
 				expectOK(t, op, err)
-				g.state = delegation.StateDeclined
-			case action == delegation.ActionRevoke && g.state == delegation.StateActive:
+				g.state = delegation.GrantDeclined
+			case action == delegation.TransitionRevoke && g.state == delegation.GrantActive:
 				expectOK(t, op, err)
-				g.state = delegation.StateRevoked
+				g.state = delegation.GrantRevoked
 			default:
 				expectErr(t, op, err, delegation.ErrWrongState)
 			}
@@ -227,7 +227,7 @@ func sentLegitimately(ctx context.Context, t *testing.T, w *world, actor, owner 
 		t.Fatal(err)
 	}
 	for _, g := range gs {
-		if g.State == delegation.StateActive && g.Requester == actor && g.Owner == owner {
+		if g.State == delegation.GrantActive && g.Requester == actor && g.Owner == owner {
 			return true
 		}
 	}

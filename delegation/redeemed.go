@@ -21,7 +21,7 @@ type MemoryRedeemed struct {
 
 var _ RedeemedStore = (*MemoryRedeemed)(nil)
 
-// MarkRedeemed records id, or returns ErrTokenUsed when it is recorded.
+// MarkRedeemed records id, or returns ErrInviteUsed when it is recorded.
 func (s *MemoryRedeemed) MarkRedeemed(ctx context.Context, id string, expires time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -34,7 +34,7 @@ func (s *MemoryRedeemed) MarkRedeemed(ctx context.Context, id string, expires ti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.used[id]; ok {
-		return fmt.Errorf("%w: %s", ErrTokenUsed, id)
+		return fmt.Errorf("%w: %s", ErrInviteUsed, id)
 	}
 	if s.used == nil {
 		s.used = make(map[string]time.Time)

@@ -102,9 +102,9 @@ func TestSentFolder_OnBehalfLandsInOwnersSent(t *testing.T) {
 	if len(out) != 1 || out[0].Authenticated != "max@example.com" || out[0].From != "max@example.com" {
 		t.Errorf("SMTP envelope = %+v; want one, from and authenticated as max@example.com", out)
 	}
-	var audited []delegation.Event
+	var audited []delegation.AuditEvent
 	for _, e := range w.sink.Events() {
-		if e.Kind == delegation.EventSent {
+		if e.Type == delegation.AuditSent {
 			audited = append(audited, e)
 		}
 	}

@@ -46,7 +46,7 @@ func (v Visibility) String() string {
 // Stamp records in rec.Meta who sent the message and whose mailbox it was
 // sent from, so CanView can later decide who sees what. Call it on the
 // record the host stores in its SentIndex (e.g. on provider.RecordOf's
-// result) right after a send; Decision.Actor and Decision.Owner are the
+// result) right after a send; Permit.Actor and Permit.Owner are the
 // two users. It returns rec.
 func Stamp(rec *provider.SentRecord, sentBy, owner string) *provider.SentRecord {
 	if rec.Meta == nil {

@@ -2,8 +2,6 @@ package gmail
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -24,7 +23,7 @@ import (
 // user signed in as the expected address. A Flow is safe for concurrent
 // use; it keeps no per-user state (the host keeps the Pending).
 type Flow struct {
-	// Config is the OAuth client, usually from Config.
+	// Config is the OAuth client, usually from OAuthConfig.
 	Config *oauth2.Config
 	// Endpoint is the Gmail API base URL for the profile check; empty
 	// means Google's.
@@ -34,44 +33,19 @@ type Flow struct {
 	HTTPClient *http.Client
 }
 
-// Pending is a started connect flow. The host keeps it (in the user's
-// session, server side) until the callback arrives; Verifier is secret.
-type Pending struct {
-	// Email is the address the user is expected to sign in as.
-	Email string
-	// State is the anti-CSRF value Google returns in the callback.
-	State string
-	// Verifier is the PKCE code verifier (RFC 7636).
-	Verifier string
-	// URL is where to send the user's browser.
-	URL string
-}
-
-var (
-	errStateMismatch = errors.New("gmail: OAuth state does not match the one issued")
-	errNoCode        = errors.New("gmail: OAuth callback has no code")
-)
+// Pending is a started connect flow, the same type for Google and
+// Microsoft. The host keeps it (in the user's session, server side) until
+// the callback arrives; Verifier is secret. Its fields are Email (the
+// address the user is expected to sign in as), State (the anti-CSRF value
+// Google returns in the callback), Verifier (the PKCE code verifier, RFC
+// 7636) and URL (where to send the user's browser).
+type Pending = oauthtoken.Pending
 
 // Start begins connecting the mailbox email: a consent URL with a random
 // state, a PKCE S256 challenge, offline access (so a refresh token is
 // issued), consent prompted (so it is issued again on a reconnect), and a
 // login_hint of email.
-func (f *Flow) Start(email string) (*Pending, error) {
-	if err := provider.ValidEmail(email); err != nil {
-		return nil, &provider.Error{Op: "connect", Provider: provider.KindGmail, Code: provider.ErrInvalid, Field: "email", Err: err}
-	}
-	var b [24]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	p := &Pending{Email: email, State: base64.RawURLEncoding.EncodeToString(b[:]), Verifier: oauth2.GenerateVerifier()}
-	p.URL = f.Config.AuthCodeURL(p.State,
-		oauth2.AccessTypeOffline,
-		oauth2.S256ChallengeOption(p.Verifier),
-		oauth2.SetAuthURLParam("prompt", "consent"),
-		oauth2.SetAuthURLParam("login_hint", email),
-		oauth2.SetAuthURLParam("include_granted_scopes", "true"),
-	)
-	return p, nil
-}
+func (f *Flow) Start(email string) (*Pending, error) { return f.flow().Start(email) }
 
 // Exchange completes the flow from the callback's state and code. It
 // checks state in constant time (ErrInvalid naming "state"), redeems the
@@ -81,42 +55,47 @@ func (f *Flow) Start(email string) (*Pending, error) {
 // (ErrAccountMismatch), reading it from users.getProfile when a read
 // scope was granted and from the ID token otherwise.
 func (f *Flow) Exchange(ctx context.Context, p *Pending, state, code string) (*oauth2.Token, error) {
-	fail := func(code error, field string, err error) error {
-		return &provider.Error{Op: "connect", Provider: provider.KindGmail, Code: code, Field: field, Err: err}
-	}
-	if p == nil || p.State == "" || subtle.ConstantTimeCompare([]byte(p.State), []byte(state)) != 1 {
-		return nil, fail(provider.ErrInvalid, "state", errStateMismatch)
-	}
-	if code == "" {
-		return nil, fail(provider.ErrInvalid, "code", errNoCode)
-	}
-	tok, err := f.Config.Exchange(f.ctx(ctx), code, oauth2.VerifierOption(p.Verifier))
-	if err != nil {
-		return nil, tokenError("connect", err)
-	}
-	if granted, ok := tok.Extra("scope").(string); ok && granted != "" {
-		have := strings.Fields(granted)
-		for _, want := range f.Config.Scopes {
-			if want != ScopeOpenID && !slices.Contains(have, want) && !(want == ScopeEmail && slices.Contains(have, "https://www.googleapis.com/auth/userinfo.email")) {
-				return nil, fail(provider.ErrPermission, "", fmt.Errorf("gmail: scope %s was not granted", want))
-			}
-		}
-	}
-	got, err := f.signedInAs(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	if !strings.EqualFold(got, p.Email) {
-		return nil, fail(provider.ErrAccountMismatch, "", mismatchError(p.Email, got))
-	}
-	return tok, nil
+	return f.flow().Exchange(ctx, p, state, code)
 }
 
-func (f *Flow) ctx(ctx context.Context) context.Context {
-	if f.HTTPClient != nil {
-		return context.WithValue(ctx, oauth2.HTTPClient, f.HTTPClient)
+// flow is the shared connect flow with Google's parts.
+func (f *Flow) flow() *oauthtoken.Flow {
+	return &oauthtoken.Flow{
+		Kind: provider.KindGmail, Config: f.Config, HTTPClient: f.HTTPClient,
+		AuthParams: []oauth2.AuthCodeOption{
+			oauth2.AccessTypeOffline,
+			oauth2.SetAuthURLParam("prompt", "consent"),
+			oauth2.SetAuthURLParam("include_granted_scopes", "true"),
+		},
+		TokenError: tokenError,
+		Granted:    f.granted,
+		CheckAccount: func(ctx context.Context, tok *oauth2.Token, email string) error {
+			got, err := f.signedInAs(ctx, tok)
+			if err != nil {
+				return err
+			}
+			if !strings.EqualFold(got, email) {
+				return &provider.Error{Op: "connect", Provider: provider.KindGmail, Code: provider.ErrAccountMismatch, Err: mismatchError(email, got)}
+			}
+			return nil
+		},
 	}
-	return ctx
+}
+
+// granted checks every scope asked for is in the token's scope (openid is
+// never listed; email may show as userinfo.email).
+func (f *Flow) granted(tok *oauth2.Token) error {
+	granted, ok := tok.Extra("scope").(string)
+	if !ok || granted == "" {
+		return nil
+	}
+	have := strings.Fields(granted)
+	for _, want := range f.Config.Scopes {
+		if want != ScopeOpenID && !slices.Contains(have, want) && !(want == ScopeEmail && slices.Contains(have, "https://www.googleapis.com/auth/userinfo.email")) {
+			return fmt.Errorf("gmail: scope %s was not granted", want)
+		}
+	}
+	return nil
 }
 
 func (f *Flow) signedInAs(ctx context.Context, tok *oauth2.Token) (string, error) {

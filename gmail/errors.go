@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
-	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 )
 
@@ -39,19 +38,16 @@ func unauthorized(err error) bool {
 	return errors.As(err, &g) && g.Code == http.StatusUnauthorized
 }
 
-// ambiguous reports whether a failed send may still have been delivered:
-// the server failed (5xx) or the request never got an answer.
+// ambiguous reports whether a failed send may still have been delivered
+// (see oauthtoken.Ambiguous).
 func ambiguous(err error) bool {
-	var g *googleapi.Error
-	if errors.As(err, &g) {
-		return g.Code >= 500
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		return false // a token-source failure: nothing was sent
-	}
-	var re *oauth2.RetrieveError
-	return !errors.As(err, &re) && !errors.Is(err, context.Canceled)
+	return oauthtoken.Ambiguous(err, func(err error) int {
+		var g *googleapi.Error
+		if errors.As(err, &g) {
+			return g.Code
+		}
+		return 0
+	})
 }
 
 // classify wraps a native error once in a *provider.Error with the
@@ -72,47 +68,16 @@ func ambiguous(err error) bool {
 func (p *Provider) classify(op string, err error) error { return classify(op, err, p.now()) }
 
 func classify(op string, err error, now time.Time) error {
-	if err == nil {
-		return nil
-	}
-	wrap := func(code error) error {
-		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: code, Err: err}
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		if pe == err {
-			return err // classified already (by a nested call)
+	return oauthtoken.Classify(provider.KindGmail, op, err, func(err error) error {
+		var g *googleapi.Error
+		if !errors.As(err, &g) {
+			return nil
 		}
-		return wrap(pe.Code)
-	}
-	var g *googleapi.Error
-	if errors.As(err, &g) {
-		r := reason(g)
-		switch {
-		case g.Code == http.StatusUnauthorized:
-			return wrap(provider.ErrAuth)
-		case g.Code == http.StatusTooManyRequests || (g.Code == http.StatusForbidden && rateLimitReason(r)):
-			return &provider.Error{Op: op, Provider: provider.KindGmail, Code: provider.ErrRateLimited,
-				Err: &provider.RateLimitError{RetryAfter: providerkit.ParseRetryAfter(g.Header.Get("Retry-After"), now), Err: err}}
-		case g.Code == http.StatusForbidden:
-			return wrap(provider.ErrPermission)
-		case g.Code == http.StatusNotFound:
-			return wrap(provider.ErrNotFound)
-		case g.Code >= 500:
-			return wrap(provider.ErrTemporary)
-		case g.Code >= 400:
-			return wrap(provider.ErrInvalid)
+		if g.Code == http.StatusTooManyRequests || (g.Code == http.StatusForbidden && rateLimitReason(reason(g))) {
+			return oauthtoken.RateLimited(provider.KindGmail, op, g.Header.Get("Retry-After"), now, err)
 		}
-		return wrap(provider.ErrTemporary)
-	}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		return tokenError(op, err)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return wrap(provider.ErrTemporary)
+		return &provider.Error{Op: op, Provider: provider.KindGmail, Code: oauthtoken.StatusCode(g.Code), Err: err}
+	}, tokenError)
 }
 
 func rateLimitReason(r string) bool {

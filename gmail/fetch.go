@@ -31,7 +31,7 @@ type ref struct {
 // with historyTypes=messageAdded finds what arrived, so an idle poll costs
 // one call. Each new message that is not our own (SENT, DRAFT) costs one
 // messages.get: format=raw at once when its thread is one idx knows,
-// otherwise format=metadata with relate.HeaderFields (5 units), followed
+// otherwise format=metadata with relate.HeaderFields() (5 units), followed
 // by format=raw (5 more) only for a related message or a bounce or
 // auto-reply candidate.
 //
@@ -187,84 +187,54 @@ func (p *Provider) judge(ctx context.Context, refs []ref, idx provider.SentIndex
 	return out, nil
 }
 
+// judgeOne runs relate.Judge over Gmail's messages.get: format=metadata
+// for the header, format=raw for the message. The first answer's labels
+// drop our own mail, trash, and (after an expired cursor) what was seen
+// before.
 func (p *Provider) judgeOne(ctx context.Context, r ref, idx provider.SentIndex, unchangedBefore uint64) (*provider.Incoming, error) {
-	var (
-		h       textproto.MIMEHeader
-		meta    *gmailapi.Message
-		err     error
-		knownTh bool
-	)
-	if idx != nil && r.threadID != "" {
-		rec, err := idx.ByThread(ctx, p.email, r.threadID)
-		if err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return nil, err
+	var meta *gmailapi.Message // the first answer
+	get := func(ctx context.Context, format string) (*gmailapi.Message, error) {
+		m, err := p.get(ctx, r.id, format)
+		if err != nil || meta != nil {
+			return m, err
 		}
-		knownTh = rec != nil
+		if own(m.LabelIds) || slices.Contains(m.LabelIds, "TRASH") {
+			return nil, relate.ErrSkip
+		}
+		if unchangedBefore != 0 && (m.HistoryId <= unchangedBefore || p.labelled(m.LabelIds)) {
+			return nil, relate.ErrSkip // seen before the expired cursor
+		}
+		meta = m
+		return m, nil
 	}
-	if knownTh {
-		meta, err = p.get(ctx, r.id, "raw")
-	} else {
-		meta, err = p.get(ctx, r.id, "metadata")
-	}
-	if errors.Is(err, provider.ErrNotFound) {
-		return nil, nil // deleted since it arrived
-	}
-	if err != nil {
+	in, err := relate.Judge(ctx, idx, p.email, r.threadID, relate.Steps{
+		Header: func(ctx context.Context) (textproto.MIMEHeader, error) {
+			m, err := get(ctx, "metadata")
+			if err != nil {
+				return nil, err
+			}
+			return metadataHeader(m), nil
+		},
+		Raw: func(ctx context.Context) ([]byte, error) {
+			m, err := get(ctx, "raw")
+			if err != nil {
+				return nil, err
+			}
+			raw, err := decodeRaw(m.Raw)
+			if err != nil {
+				return nil, p.classify("fetch", err)
+			}
+			return raw, nil
+		},
+	})
+	if in == nil || err != nil {
 		return nil, err
 	}
-	if own(meta.LabelIds) || slices.Contains(meta.LabelIds, "TRASH") {
-		return nil, nil
-	}
-	if unchangedBefore != 0 && (meta.HistoryId <= unchangedBefore || p.labelled(meta.LabelIds)) {
-		return nil, nil // seen before the expired cursor
-	}
-	var raw []byte
-	if knownTh {
-		if raw, err = decodeRaw(meta.Raw); err != nil {
-			return nil, p.classify("fetch", err)
-		}
-		h = relate.Header(raw)
-	} else {
-		h = metadataHeader(meta)
-	}
-	v, err := relate.Match(ctx, h, idx, p.email, meta.ThreadId)
-	if err != nil {
-		return nil, err
-	}
-	if !v.Related() && !v.Candidate {
-		return nil, nil
-	}
-	if raw == nil {
-		full, err := p.get(ctx, r.id, "raw")
-		if errors.Is(err, provider.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if raw, err = decodeRaw(full.Raw); err != nil {
-			return nil, p.classify("fetch", err)
-		}
-	}
-	rec, matchedBy := v.Record, v.MatchedBy
-	if rec == nil {
-		if rec, err = relate.Body(ctx, raw, idx); err != nil {
-			return nil, err
-		}
-		if rec == nil {
-			return nil, nil // a bounce or auto-reply, but not about our mail
-		}
-		matchedBy = "dsn-original"
-	}
-	return &provider.Incoming{
-		Raw:        raw,
-		ProviderID: meta.Id,
-		ThreadID:   meta.ThreadId,
-		Folder:     folder(meta.LabelIds),
-		ReceivedAt: time.UnixMilli(meta.InternalDate),
-		Record:     rec,
-		MatchedBy:  matchedBy,
-	}, nil
+	in.ProviderID = meta.Id
+	in.ThreadID = meta.ThreadId
+	in.Folder = folder(meta.LabelIds)
+	in.ReceivedAt = time.UnixMilli(meta.InternalDate)
+	return in, nil
 }
 
 func (p *Provider) get(ctx context.Context, id, format string) (*gmailapi.Message, error) {
@@ -272,7 +242,7 @@ func (p *Provider) get(ctx context.Context, id, format string) (*gmailapi.Messag
 	err := p.call(ctx, "fetch", func(ctx context.Context) error {
 		call := p.svc.Users.Messages.Get("me", id).Format(format)
 		if format == "metadata" {
-			call.MetadataHeaders(relate.HeaderFields...)
+			call.MetadataHeaders(relate.HeaderFields()...)
 		}
 		var err error
 		m, err = call.Context(ctx).Do()

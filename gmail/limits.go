@@ -1,10 +1,12 @@
 package gmail
 
 import (
+	"context"
 	"fmt"
-	"sync"
+	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -21,91 +23,54 @@ const (
 	LimitWorkspaceTrial = 500
 )
 
-// dailyCounter counts this Provider's sends over a rolling 24 hours.
+// dailyCounter is the daily limit as a providerkit.SendLimit, counted over
+// a rolling 24 hours in a provider.SendCounter: this Provider's memory, or
+// one shared by every process sending from the mailbox.
 type dailyCounter struct {
-	limit int
-	now   func() time.Time
-
-	mu    sync.Mutex
-	times []time.Time // oldest first
+	limit   int // negative: count, never refuse
+	now     func() time.Time
+	counted providerkit.CountedLimit
 }
 
-func (d *dailyCounter) prune(now time.Time) {
-	cut := now.Add(-24 * time.Hour)
-	i := 0
-	for i < len(d.times) && !d.times[i].After(cut) {
-		i++
+func newDailyCounter(email string, limit int, c provider.SendCounter, now func() time.Time) dailyCounter {
+	if limit == 0 {
+		limit = LimitWorkspace
 	}
-	d.times = d.times[i:]
+	if c == nil {
+		c = &provider.MemorySendCounter{}
+	}
+	return dailyCounter{limit: limit, now: now, counted: providerkit.CountedLimit{
+		Counter: c, Key: "gmail/day/" + strings.ToLower(email), Limit: limit, Window: 24 * time.Hour}}
 }
 
-// check returns a *provider.RateLimitError once the limit is reached.
-func (d *dailyCounter) check(now time.Time) error {
-	if d.limit < 0 {
-		return nil
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.prune(now)
-	if len(d.times) < d.limit {
-		return nil
-	}
-	wait := d.times[0].Add(24 * time.Hour).Sub(now)
-	return &provider.RateLimitError{RetryAfter: wait, Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
-}
-
-// Reserve implements providerkit.SendLimit: it takes a place in the count
-// before the send goes out (so concurrent sends cannot overshoot the limit,
-// #12 item 8), or returns a *provider.RateLimitError once the limit is
-// reached.
-func (d *dailyCounter) Reserve(*provider.Message) (time.Time, error) {
+// Reserve implements providerkit.SendLimit: a *provider.RateLimitError
+// once the limit is reached.
+func (d *dailyCounter) Reserve(ctx context.Context, _ *provider.Message) (providerkit.Ticket, error) {
 	now := d.now()
-	if err := d.check(now); err != nil {
-		return time.Time{}, err
+	id, err := d.counted.Take(ctx, 1, now, fmt.Errorf("gmail: daily sending limit of %d reached", d.limit))
+	if err != nil {
+		return providerkit.Ticket{}, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.prune(now)
-	if d.limit >= 0 && len(d.times) >= d.limit {
-		// Another send took the last place since check.
-		return time.Time{}, &provider.RateLimitError{RetryAfter: d.times[0].Add(24 * time.Hour).Sub(now), Err: fmt.Errorf("gmail: daily sending limit of %d reached", d.limit)}
-	}
-	at := now
-	if n := len(d.times); n > 0 && at.Before(d.times[n-1]) {
-		at = d.times[n-1] // keep the times in order under a clock that steps back
-	}
-	d.times = append(d.times, at)
-	return at, nil
+	return providerkit.Ticket{At: now, IDs: []string{id}}, nil
 }
 
-// Settle implements providerkit.SendLimit: a reservation whose send
-// delivered nothing new is given back.
-func (d *dailyCounter) Settle(ticket time.Time, sent *provider.Sent) {
-	if sent != nil && !sent.Duplicate {
-		return
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for i := len(d.times) - 1; i >= 0; i-- {
-		if d.times[i].Equal(ticket) {
-			d.times = append(d.times[:i], d.times[i+1:]...)
-			return
+// Settle implements providerkit.SendLimit: a send that delivered nothing
+// new gives its place back.
+func (d *dailyCounter) Settle(ctx context.Context, t providerkit.Ticket, sent *provider.Sent) {
+	if sent == nil || sent.Duplicate {
+		for _, id := range t.IDs {
+			d.counted.Return(ctx, id)
 		}
 	}
 }
 
-func (d *dailyCounter) count(now time.Time) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.prune(now)
-	return len(d.times)
-}
-
-// SendsToday returns how many messages this Provider sent in the last 24
-// hours and the daily limit it enforces (negative: none). The count lives
-// in memory: a host running several processes, or restarting, should keep
-// its own count from the Sent events and set Options.DailyLimit to what is
-// left.
+// SendsToday returns how many messages were sent from the mailbox in the
+// last 24 hours and the daily limit this Provider enforces (negative:
+// none). With Options.SendCounter the count is the one every process
+// shares; otherwise it lives in this Provider's memory. When the shared
+// counter cannot be read, sent is -1.
 func (p *Provider) SendsToday() (sent, limit int) {
-	return p.daily.count(p.now()), p.daily.limit
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return p.daily.counted.Count(ctx, p.now()), p.daily.limit
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	"golang.org/x/oauth2"
 	gmailapi "google.golang.org/api/gmail/v1"
@@ -41,10 +42,13 @@ type Options struct {
 	// through the media upload endpoint instead of as a JSON "raw" field;
 	// zero means 4 MiB.
 	UploadThreshold int
-	// DailyLimit caps sends per UTC day as counted by this Provider (see
-	// SendsToday); zero means LimitWorkspace. A negative value disables
-	// the check.
+	// DailyLimit caps sends over a rolling 24 hours (see SendsToday);
+	// zero means LimitWorkspace. A negative value disables the check.
 	DailyLimit int
+	// SendCounter keeps the daily count; share one (pgstore.Counters)
+	// between every process sending from the mailbox so the limit holds
+	// across replicas and restarts. Nil counts in this Provider's memory.
+	SendCounter provider.SendCounter
 	// SendOnly says the grant is AccessSend, with no read scope: Verify
 	// then takes a 403 for the profile as proof that the token works (it
 	// cannot check the address; Exchange did, from the ID token), and
@@ -88,7 +92,8 @@ type Provider struct {
 	closed   atomic.Bool
 	daily    dailyCounter
 	watch    WatchOptions
-	pushes   chan struct{}
+	pushes   watchloop.Signal
+	stop     *watchloop.Stop
 	lastPush atomic.Uint64
 	label    labeler
 	sendOnly bool
@@ -130,7 +135,8 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		log:      opts.Logger,
 		now:      opts.Now,
 		watch:    opts.Watch,
-		pushes:   make(chan struct{}, 1),
+		pushes:   watchloop.NewSignal(),
+		stop:     watchloop.NewStop(),
 		label:    labeler{name: opts.Label},
 		sendOnly: opts.SendOnly,
 	}
@@ -146,10 +152,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.daily = dailyCounter{limit: opts.DailyLimit, now: p.now}
-	if p.daily.limit == 0 {
-		p.daily.limit = LimitWorkspace
-	}
+	p.daily = newDailyCounter(p.email, opts.DailyLimit, opts.SendCounter, p.now)
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGmail, Account: p.email, Closed: &p.closed,
 		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
@@ -221,6 +224,7 @@ func (p *Provider) Verify(ctx context.Context) error {
 // Close marks the Provider closed; later calls fail with provider.ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	p.stop.Close() // ends a running Watch
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	gmailapi "google.golang.org/api/gmail/v1"
 )
@@ -30,13 +32,16 @@ type WatchOptions struct {
 }
 
 // Watch implements provider.Watcher; run one Watch per Provider at a
-// time. With a Topic it calls users.watch
-// (100 quota units), renews it before it expires, and calls notify when
-// Notify reports a push for this mailbox; without one, and in any case
-// every PollInterval, it calls notify so the caller polls with Fetch. It
-// returns nil when ctx is done (after users.stop), or the error when
-// users.watch fails with one that is not temporary, at the start or at a
-// renewal; a temporary renewal failure is retried within the hour.
+// time. With a Topic it calls users.watch (100 quota units), renews it
+// before it expires, and calls notify when Notify reports a push for this
+// mailbox; without one, and in any case every PollInterval, it calls
+// notify so the caller polls with Fetch. A temporary renewal failure is
+// retried after a wait that doubles with each failure in a row, from about
+// a minute up to an hour, polling meanwhile.
+//
+// Watch returns nil when ctx is done (after users.stop), ErrClosed when
+// the Provider is closed, or the error of a users.watch call that failed
+// for a reason that is not temporary, at the start or at a renewal.
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkRead("watch"); err != nil {
 		return err
@@ -53,53 +58,40 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if renewBefore <= 0 {
 		renewBefore = 24 * time.Hour
 	}
+	loop := &watchloop.Loop{
+		Kind: provider.KindGmail, Notify: notify, Push: p.pushes, Stop: p.stop, Now: p.now,
+		Poll: func() time.Duration { return poll },
+	}
 	if w.Topic == "" {
-		return p.watchLoop(ctx, notify, poll, nil, nil)
+		return loop.Run(ctx)
 	}
 	exp, err := p.startWatch(ctx)
 	if err != nil {
 		return err
 	}
 	defer p.stopWatch(ctx)
-	renew := time.NewTimer(p.untilRenew(exp, renewBefore))
-	defer renew.Stop()
-	return p.watchLoop(ctx, notify, poll, renew.C, func() error {
+	retry := watchloop.Retry{Backoff: providerkit.Backoff{Base: time.Minute, Max: time.Hour}}
+	due := p.renewAt(exp, renewBefore)
+	loop.Due = func() time.Time { return due }
+	loop.Maintain = func(ctx context.Context) (bool, error) {
 		exp, err := p.startWatch(ctx)
 		switch {
 		case err == nil:
-			renew.Reset(p.untilRenew(exp, renewBefore))
+			retry.Succeeded()
+			due = p.renewAt(exp, renewBefore)
 		case provider.IsTemporary(err) || ctx.Err() != nil:
-			renew.Reset(time.Hour) // try again within the hour; polling goes on
+			due = p.now().Add(retry.Failed()) // polling goes on meanwhile
 		default:
-			return err
+			return false, err
 		}
-		return nil
-	})
-}
-
-func (p *Provider) untilRenew(exp time.Time, before time.Duration) time.Duration {
-	return max(exp.Sub(p.now())-before, 10*time.Millisecond)
-}
-
-func (p *Provider) watchLoop(ctx context.Context, notify func(), poll time.Duration, renewC <-chan time.Time, renew func() error) error {
-	pollT := time.NewTimer(poll)
-	defer pollT.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-p.pushes:
-			notify()
-			pollT.Reset(poll)
-		case <-pollT.C:
-			notify()
-			pollT.Reset(poll)
-		case <-renewC:
-			if err := renew(); err != nil {
-				return err
-			}
-		}
+		return false, nil
 	}
+	return loop.Run(ctx)
+}
+
+// renewAt is when a watch expiring at exp is renewed.
+func (p *Provider) renewAt(exp time.Time, before time.Duration) time.Time {
+	return p.now().Add(max(exp.Sub(p.now())-before, 10*time.Millisecond))
 }
 
 func (p *Provider) startWatch(ctx context.Context) (time.Time, error) {
@@ -154,9 +146,6 @@ func (p *Provider) Notify(push *Push) bool {
 			break
 		}
 	}
-	select {
-	case p.pushes <- struct{}{}:
-	default: // a notification is already pending
-	}
+	p.pushes.Raise() // coalesced with one already pending
 	return true
 }

@@ -194,3 +194,20 @@ func TestProvider_Watch_renewalFails(t *testing.T) {
 		t.Fatal("Watch did not end after its renewal was refused")
 	}
 }
+
+// Close ends a running Watch with ErrClosed, as on every provider.
+func TestProvider_Watch_closeEnds(t *testing.T) {
+	srv := startFake(t)
+	p := newProvider(t, srv, nil, &gmail.Options{Watch: gmail.WatchOptions{PollInterval: time.Hour}})
+	done := make(chan error, 1)
+	go func() { done <- p.Watch(context.Background(), func() {}) }()
+	_ = p.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, provider.ErrClosed) {
+			t.Errorf("Watch after Close = %v; want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not end the running Watch")
+	}
+}

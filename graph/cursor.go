@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/inboxkit/inboxkit/internal/watermark"
 )
 
 // cursorPrefix versions the cursor format.
@@ -25,8 +27,9 @@ type folderState struct {
 	// send the token to another host.
 	Link string `json:"l,omitempty"`
 	// Mark is the newest receivedDateTime judged so far, and AtMark the
-	// ids judged with exactly that time: a resync starts at Mark and
-	// skips AtMark, so nothing is lost or returned twice.
+	// ids judged with exactly that time (at most watermark.MaxIDs): a
+	// resync starts at Mark and skips what the watermark has seen, so
+	// nothing is lost or returned twice.
 	Mark   time.Time `json:"m"`
 	AtMark []string  `json:"a,omitempty"`
 }
@@ -65,14 +68,17 @@ func parseCursor(s string) (*cursor, error) {
 	return &c, nil
 }
 
+// watermark is the folder's resync watermark in the shared form; the
+// cursor keeps its own JSON shape so that saved cursors still resume.
+func (f *folderState) watermark() watermark.Mark {
+	return watermark.Mark{At: f.Mark, IDs: f.AtMark}
+}
+
 // note records a judged message's receipt time in the watermark.
 func (f *folderState) note(id string, at time.Time) {
-	switch {
-	case at.After(f.Mark):
-		f.Mark, f.AtMark = at, append(f.AtMark[:0], id)
-	case at.Equal(f.Mark):
-		f.AtMark = append(f.AtMark, id)
-	}
+	m := f.watermark()
+	m.Note(at, id)
+	f.Mark, f.AtMark = m.At, m.IDs
 }
 
 // encodeRaw wraps a JSON body in the cursor envelope (for tests of

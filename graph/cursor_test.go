@@ -65,6 +65,32 @@ func TestFolderStateNote(t *testing.T) {
 	}
 }
 
+// oldCursor was written by the cursor code before the watermark moved to
+// internal/watermark; a saved cursor must still resume unchanged.
+const oldCursor = "graph1.eyJmIjp7ImluYm94Ijp7ImwiOiIvdXNlcnMvbWUvbWFpbEZvbGRlcnMvaW5ib3gvbWVzc2FnZXMvZGVsdGEoKT8kZGVsdGF0b2tlbj1hYmMiLCJtIjoiMjAyNi0xMS0wMVQwOTozMDowMFoiLCJhIjpbIm0xIiwibTIiXX0sImp1bmtlbWFpbCI6eyJtIjoiMjAyNi0xMS0wMVQwODozMDowMFoifX19"
+
+func TestParseCursor_savedByOldCode(t *testing.T) {
+	mark := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+	c, err := parseCursor(oldCursor)
+	if err != nil {
+		t.Fatalf("parseCursor(old cursor) = %v", err)
+	}
+	in := c.Folders["inbox"]
+	if got, want := in.Link, "/users/me/mailFolders/inbox/messages/delta()?$deltatoken=abc"; got != want {
+		t.Errorf("inbox link = %q; want %q", got, want)
+	}
+	w := in.watermark()
+	if !w.At.Equal(mark) || strings.Join(w.IDs, ",") != "m1,m2" {
+		t.Errorf("inbox watermark = %v %v; want %v [m1 m2]", w.At, w.IDs, mark)
+	}
+	if !w.Seen(mark, "m2") || w.Seen(mark, "m3") || w.Seen(mark.Add(time.Second), "m1") {
+		t.Errorf("old watermark %+v does not answer as it did", w)
+	}
+	if got := c.String(); got != oldCursor {
+		t.Errorf("re-encoded old cursor = %q; want it unchanged %q", got, oldCursor)
+	}
+}
+
 func FuzzParseCursor(f *testing.F) {
 	f.Add((&cursor{Folders: map[string]*folderState{"inbox": {Link: "/x?$deltatoken=1"}}}).String())
 	f.Add("graph1.")

@@ -46,11 +46,11 @@
 //
 // Provider implements provider.Watcher over Graph change notifications:
 // with Options.Watch.NotificationURL set, Watch subscribes to new mail in
-// each tracked folder (a clientState secret per subscription), renews
-// before expiry, answers lifecycle events (reauthorizationRequired
-// renews, subscriptionRemoved recreates, missed wakes a Fetch), deletes
-// its subscriptions when it ends, and polls when a subscription cannot be
-// made. The host mounts one Notifications handler at both the
+// each folder of Options.Folders, the ones Fetch reads (a clientState
+// secret per subscription), renews before expiry, answers lifecycle
+// events (reauthorizationRequired renews, subscriptionRemoved recreates,
+// missed wakes a Fetch), deletes its subscriptions when it ends, and polls
+// when a subscription cannot be made. The host mounts one Notifications handler at both the
 // notification and the lifecycle URL, in the process that runs the
 // Watches; it answers Graph's validation handshake and checks clientState
 // in constant time.

@@ -10,8 +10,8 @@ import (
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
-	"golang.org/x/oauth2"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -104,19 +104,23 @@ func statusOf(err error) int {
 	return 0
 }
 
-// sendDenied are Exchange's codes for a From the account may not use.
-var sendDenied = map[string]bool{
-	"ErrorSendAsDenied":         true,
-	"ErrorSendOnBehalfOfDenied": true,
-	"SendAsDeniedException":     true,
+// sendDenied reports Exchange's codes for a From the account may not use.
+func sendDenied(code string) bool {
+	switch code {
+	case "ErrorSendAsDenied", "ErrorSendOnBehalfOfDenied", "SendAsDeniedException":
+		return true
+	}
+	return false
 }
 
-// quotaExceeded are Exchange's codes for a mailbox over its sending
+// quotaExceeded reports Exchange's codes for a mailbox over its sending
 // limits (10,000 recipients a day): a rate limit, not a missing permission.
-var quotaExceeded = map[string]bool{
-	"ErrorSubmissionQuotaExceeded": true,
-	"ErrorQuotaExceeded":           true,
-	"ErrorExceededMessageLimit":    true,
+func quotaExceeded(code string) bool {
+	switch code {
+	case "ErrorSubmissionQuotaExceeded", "ErrorQuotaExceeded", "ErrorExceededMessageLimit":
+		return true
+	}
+	return false
 }
 
 // classify wraps a failure once in a *provider.Error with the sentinel
@@ -138,68 +142,33 @@ var quotaExceeded = map[string]bool{
 func (p *Provider) classify(op string, err error) error { return classify(op, err, p.now()) }
 
 func classify(op string, err error, now time.Time) error {
-	if err == nil {
-		return nil
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		if pe == err {
-			return err
+	return oauthtoken.Classify(provider.KindGraph, op, err, func(err error) error {
+		ae := apiErrorOf(err)
+		if ae == nil {
+			return nil
 		}
-		return &provider.Error{Op: op, Provider: provider.KindGraph, Code: pe.Code, Field: pe.Field, Err: err}
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if ae := apiErrorOf(err); ae != nil {
-		wrap := func(code error) error {
-			return &provider.Error{Op: op, Provider: provider.KindGraph, Code: code, Err: ae}
-		}
-		limited := func() error {
-			return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrRateLimited,
-				Err: &provider.RateLimitError{RetryAfter: providerkit.ParseRetryAfter(ae.RetryAfter, now), Err: ae}}
-		}
+		code := oauthtoken.StatusCode(ae.Status)
 		switch {
-		case ae.Status == http.StatusUnauthorized:
-			return wrap(provider.ErrAuth)
-		case ae.Status == http.StatusTooManyRequests:
-			return limited()
-		case ae.Status == http.StatusServiceUnavailable && ae.RetryAfter != "":
-			return limited()
-		case quotaExceeded[ae.Code]:
-			return limited()
-		case ae.Status == http.StatusForbidden && sendDenied[ae.Code]:
-			return wrap(provider.ErrNotAllowed)
-		case ae.Status == http.StatusForbidden:
-			return wrap(provider.ErrPermission)
-		case ae.Status == http.StatusNotFound || ae.Status == http.StatusGone:
-			return wrap(provider.ErrNotFound)
-		case ae.Status >= 500:
-			return wrap(provider.ErrTemporary)
-		case ae.Status >= 400:
-			return wrap(provider.ErrInvalid)
+		case ae.Status == http.StatusTooManyRequests, ae.Status == http.StatusServiceUnavailable && ae.RetryAfter != "", quotaExceeded(ae.Code):
+			return oauthtoken.RateLimited(provider.KindGraph, op, ae.RetryAfter, now, ae)
+		case ae.Status == http.StatusForbidden && sendDenied(ae.Code):
+			code = provider.ErrNotAllowed
+		case ae.Status == http.StatusGone: // an expired delta token
+			code = provider.ErrNotFound
 		}
-		return wrap(provider.ErrTemporary)
-	}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		return tokenError(op, err)
-	}
-	return &provider.Error{Op: op, Provider: provider.KindGraph, Code: provider.ErrTemporary, Err: err}
+		return &provider.Error{Op: op, Provider: provider.KindGraph, Code: code, Err: ae}
+	}, tokenError)
 }
 
-// ambiguous reports whether a failed send may still have been delivered:
-// the server failed (5xx) or the request got no answer at all.
+// ambiguous reports whether a failed send may still have been delivered
+// (see oauthtoken.Ambiguous).
 func ambiguous(err error) bool {
-	if ae := apiErrorOf(err); ae != nil {
-		return ae.Status >= 500
-	}
-	var pe *provider.Error
-	if errors.As(err, &pe) {
-		return false // a token-source failure: nothing was sent
-	}
-	var re *oauth2.RetrieveError
-	return !errors.As(err, &re) && !errors.Is(err, context.Canceled)
+	return oauthtoken.Ambiguous(err, func(err error) int {
+		if ae := apiErrorOf(err); ae != nil {
+			return ae.Status
+		}
+		return 0
+	})
 }
 
 // call runs fn under the shared retry policy. A 401 first drops the cached

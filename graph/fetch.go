@@ -14,20 +14,15 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/inboxkit/inboxkit/internal/relate"
+	"github.com/inboxkit/inboxkit/internal/watermark"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// Folders are the well-known folders Fetch tracks: the Inbox, where
-// replies and out-of-office answers land, and Junk Email, where many
-// bounces do.
-var Folders = []string{"inbox", "junkemail"}
-
-// folderLabel is the Incoming.Folder name for a well-known folder.
-var folderLabel = map[string]string{"inbox": "Inbox", "junkemail": "Junk Email"}
-
 // deltaFields are the properties a delta round asks for: enough to skip
 // drafts, match the conversation and keep the watermark.
-var deltaFields = []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "isDraft"}
+func deltaFields() []string {
+	return []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "isDraft"}
+}
 
 // maxPagesPerFetch bounds one Fetch's delta pages per folder; the cursor
 // then holds the next page's link and the next Fetch goes on from it.
@@ -36,7 +31,7 @@ const maxPagesPerFetch = 100
 // Fetch returns the new mail related to idx since cursor, oldest first per
 // folder.
 //
-// It runs a delta round per folder (GET
+// It runs a delta round per folder of Options.Folders (GET
 // /me/mailFolders/{inbox,junkemail}/messages/delta() with changeType=created),
 // so an idle poll is one request per folder. Each new message is judged
 // with as little as possible: when its conversationId is a thread idx
@@ -57,7 +52,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 	if cur == "" {
 		c = &cursor{Folders: map[string]*folderState{}}
 		since := p.now().Add(-p.lookBack).UTC().Truncate(time.Second)
-		for _, f := range Folders {
+		for _, f := range p.folders {
 			c.Folders[f] = &folderState{Mark: since}
 		}
 	} else {
@@ -67,7 +62,7 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 		}
 	}
 	var out []provider.Incoming
-	for _, f := range Folders {
+	for _, f := range p.folders {
 		st := c.Folders[f]
 		if st == nil {
 			st = &folderState{Mark: p.now().Add(-p.lookBack).UTC().Truncate(time.Second)}
@@ -85,19 +80,17 @@ func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex
 // fetchFolder runs one folder's delta round from st, updating st.
 func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, idx provider.SentIndex) ([]provider.Incoming, error) {
 	var out []provider.Incoming
-	resync := false
-	skip := map[string]bool{}
+	var resync *watermark.Mark // the watermark a resync started from
 	link := st.Link
 	for page := 0; page < maxPagesPerFetch; page++ {
 		resp, err := p.deltaPage(ctx, folder, link, st.Mark)
-		if err != nil && !resync && isExpired(err) {
+		if err != nil && resync == nil && isExpired(err) {
 			// The delta token expired: start a new round at the watermark,
 			// skipping what was judged exactly at it.
 			p.log.DebugContext(ctx, "graph: delta token expired, resyncing", "folder", folder, "since", st.Mark)
-			resync, link = true, ""
-			for _, id := range st.AtMark {
-				skip[id] = true
-			}
+			mark := st.watermark()
+			mark.IDs = slices.Clone(mark.IDs)
+			resync, link = &mark, ""
 			page--
 			continue
 		}
@@ -109,7 +102,7 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 				continue
 			}
 			id := deref(m.GetId())
-			if id == "" || skip[id] || (m.GetIsDraft() != nil && *m.GetIsDraft()) {
+			if id == "" || (m.GetIsDraft() != nil && *m.GetIsDraft()) || seenBefore(resync, id, m.GetReceivedDateTime()) {
 				continue
 			}
 			in, err := p.judge(ctx, folder, m, idx)
@@ -143,6 +136,18 @@ func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderSta
 	return out, nil // page budget spent: st.Link is the next page
 }
 
+// seenBefore reports whether a message met in a resync from mark was
+// judged before the delta token expired.
+func seenBefore(mark *watermark.Mark, id string, received *time.Time) bool {
+	switch {
+	case mark == nil:
+		return false
+	case received == nil:
+		return slices.Contains(mark.IDs, id)
+	}
+	return mark.Seen(received.UTC(), id)
+}
+
 // isExpired reports whether err is Graph's 410 Gone for a delta or skip
 // token it no longer keeps.
 func isExpired(err error) bool {
@@ -172,7 +177,7 @@ func (p *Provider) deltaPage(ctx context.Context, folder, link string, since tim
 		filter := "receivedDateTime ge " + since.UTC().Format(time.RFC3339)
 		created := "created"
 		cfg.QueryParameters = &users.ItemMailFoldersItemMessagesDeltaRequestBuilderGetQueryParameters{
-			Select:     deltaFields,
+			Select:     deltaFields(),
 			Filter:     &filter,
 			ChangeType: &created,
 		}
@@ -186,68 +191,22 @@ func (p *Provider) deltaPage(ctx context.Context, folder, link string, since tim
 	return resp, err
 }
 
-// judge decides whether m relates to our mail, downloading only what it
-// must, and returns it as an Incoming, or nil.
+// judge runs relate.Judge over Graph: internetMessageHeaders for the
+// header, /$value for the MIME.
 func (p *Provider) judge(ctx context.Context, folder string, m models.Messageable, idx provider.SentIndex) (*provider.Incoming, error) {
-	id, thread := deref(m.GetId()), deref(m.GetConversationId())
-	knownThread := false
-	if idx != nil && thread != "" {
-		rec, err := idx.ByThread(ctx, p.email, thread)
-		if err != nil && !errors.Is(err, provider.ErrNotFound) {
-			return nil, err
-		}
-		knownThread = rec != nil
-	}
-	var (
-		raw []byte
-		h   textproto.MIMEHeader
-		err error
-	)
-	if knownThread {
-		if raw, err = p.mime(ctx, id); err != nil {
-			return gone(err)
-		}
-		h = relate.Header(raw)
-	} else {
-		if h, err = p.headers(ctx, id); err != nil {
-			return gone(err)
-		}
-	}
-	v, err := relate.Match(ctx, h, idx, p.email, thread)
-	if err != nil {
+	id := deref(m.GetId())
+	in, err := relate.Judge(ctx, idx, p.email, deref(m.GetConversationId()), relate.Steps{
+		Header: func(ctx context.Context) (textproto.MIMEHeader, error) { return p.headers(ctx, id) },
+		Raw:    func(ctx context.Context) ([]byte, error) { return p.mime(ctx, id) },
+	})
+	if in == nil || err != nil {
 		return nil, err
 	}
-	if !v.Related() && !v.Candidate {
-		return nil, nil
-	}
-	if raw == nil {
-		if raw, err = p.mime(ctx, id); err != nil {
-			return gone(err)
-		}
-	}
-	rec, matchedBy := v.Record, v.MatchedBy
-	if rec == nil {
-		if rec, err = relate.Body(ctx, raw, idx); err != nil {
-			return nil, err
-		}
-		if rec == nil {
-			return nil, nil // a bounce or auto-reply, but not about our mail
-		}
-		matchedBy = "dsn-original"
-	}
-	in := &provider.Incoming{Raw: raw, ProviderID: id, ThreadID: thread, Folder: folderLabel[folder], Record: rec, MatchedBy: matchedBy}
+	in.ProviderID, in.Folder = id, folderLabel(folder)
 	if t := m.GetReceivedDateTime(); t != nil {
 		in.ReceivedAt = *t
 	}
 	return in, nil
-}
-
-// gone treats a message deleted since the delta round saw it as unrelated.
-func gone(err error) (*provider.Incoming, error) {
-	if errors.Is(err, provider.ErrNotFound) {
-		return nil, nil
-	}
-	return nil, err
 }
 
 // headers reads a message's internetMessageHeaders (which need Mail.Read;
@@ -266,9 +225,10 @@ func (p *Provider) headers(ctx context.Context, id string) (textproto.MIMEHeader
 		return nil, err
 	}
 	h := textproto.MIMEHeader{}
+	fields := relate.HeaderFields()
 	for _, f := range msg.GetInternetMessageHeaders() {
 		name := deref(f.GetName())
-		if name == "" || !slices.ContainsFunc(relate.HeaderFields, func(s string) bool { return strings.EqualFold(s, name) }) {
+		if name == "" || !slices.ContainsFunc(fields, func(s string) bool { return strings.EqualFold(s, name) }) {
 			continue
 		}
 		h.Add(textproto.CanonicalMIMEHeaderKey(name), deref(f.GetValue()))

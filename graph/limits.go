@@ -1,11 +1,14 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -44,20 +47,19 @@ type Usage struct {
 // errSendLimit is the cause of a send refused by the local limits.
 var errSendLimit = errors.New("graph: Exchange sending limit reached")
 
-// sendQuota counts this process's sends over rolling windows. It is safe
-// for concurrent use.
+// sendQuota is Exchange's sending limits as a providerkit.SendLimit,
+// counted over rolling windows in a provider.SendCounter (this Provider's
+// memory, or one shared by every process sending from the mailbox), with
+// Exchange's deferral hold kept per process. It is safe for concurrent
+// use.
 type sendQuota struct {
 	limits SendLimits
 	now    func() time.Time
+	minute providerkit.CountedLimit // messages
+	day    providerkit.CountedLimit // recipients
 
-	mu    sync.Mutex
-	sends []quotaEntry // within the last 24 hours, oldest first
-	hold  time.Time    // Exchange said to wait until then
-}
-
-type quotaEntry struct {
-	at         time.Time
-	recipients int
+	mu   sync.Mutex
+	hold time.Time // Exchange said to wait until then
 }
 
 func newSendQuota(l SendLimits, now func() time.Time) *sendQuota {
@@ -67,74 +69,54 @@ func newSendQuota(l SendLimits, now func() time.Time) *sendQuota {
 	if l.RecipientsPerDay == 0 {
 		l.RecipientsPerDay = LimitRecipientsPerDay
 	}
-	return &sendQuota{limits: l, now: now}
+	q := &sendQuota{limits: l, now: now}
+	return q.shared(&provider.MemorySendCounter{}, "")
 }
 
-func (q *sendQuota) prune(now time.Time) {
-	cut := 0
-	for cut < len(q.sends) && now.Sub(q.sends[cut].at) >= 24*time.Hour {
-		cut++
+// shared makes the quota count in c under keys of mailbox.
+func (q *sendQuota) shared(c provider.SendCounter, mailbox string) *sendQuota {
+	if c != nil {
+		mailbox = strings.ToLower(mailbox)
+		q.minute = providerkit.CountedLimit{Counter: c, Key: "graph/minute/" + mailbox, Limit: q.limits.MessagesPerMinute, Window: time.Minute}
+		q.day = providerkit.CountedLimit{Counter: c, Key: "graph/day/" + mailbox, Limit: q.limits.RecipientsPerDay, Window: 24 * time.Hour}
 	}
-	q.sends = q.sends[cut:]
+	return q
 }
 
 // reserve takes room for one message to n recipients, or returns a
 // *provider.RateLimitError saying when there will be room. A reservation
 // of a send that then fails is given back with release.
-func (q *sendQuota) reserve(n int) (time.Time, error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
+func (q *sendQuota) reserve(ctx context.Context, n int) (providerkit.Ticket, error) {
 	now := q.now()
-	q.prune(now)
-	if now.Before(q.hold) {
-		return time.Time{}, &provider.RateLimitError{RetryAfter: q.hold.Sub(now),
+	q.mu.Lock()
+	hold := q.hold
+	q.mu.Unlock()
+	if now.Before(hold) {
+		return providerkit.Ticket{}, &provider.RateLimitError{RetryAfter: hold.Sub(now),
 			Err: fmt.Errorf("%w: Exchange deferred the last message", errSendLimit)}
 	}
-	if lim := q.limits.MessagesPerMinute; lim > 0 {
-		inMinute := 0
-		var oldest time.Time
-		for i := len(q.sends) - 1; i >= 0 && now.Sub(q.sends[i].at) < time.Minute; i-- {
-			inMinute++
-			oldest = q.sends[i].at
-		}
-		if inMinute >= lim {
-			return time.Time{}, &provider.RateLimitError{RetryAfter: oldest.Add(time.Minute).Sub(now),
-				Err: fmt.Errorf("%w: %d messages per minute", errSendLimit, lim)}
-		}
+	m, err := q.minute.Take(ctx, 1, now, fmt.Errorf("%w: %d messages per minute", errSendLimit, q.limits.MessagesPerMinute))
+	if err != nil {
+		return providerkit.Ticket{}, err
 	}
-	if lim := q.limits.RecipientsPerDay; lim > 0 {
-		total := n
-		for _, e := range q.sends {
-			total += e.recipients
-		}
-		if total > lim {
-			// Room comes back as the oldest sends leave the window.
-			wait := 24 * time.Hour
-			for _, e := range q.sends {
-				total -= e.recipients
-				if total <= lim {
-					wait = e.at.Add(24 * time.Hour).Sub(now)
-					break
-				}
-			}
-			return time.Time{}, &provider.RateLimitError{RetryAfter: wait,
-				Err: fmt.Errorf("%w: %d recipients per day", errSendLimit, lim)}
-		}
+	d, err := q.day.Take(ctx, n, now, fmt.Errorf("%w: %d recipients per day", errSendLimit, q.limits.RecipientsPerDay))
+	if err != nil {
+		q.minute.Return(ctx, m)
+		return providerkit.Ticket{}, err
 	}
-	q.sends = append(q.sends, quotaEntry{at: now, recipients: n})
-	return now, nil
+	return providerkit.Ticket{At: now, IDs: []string{m, d}}, nil
 }
 
 // Reserve implements providerkit.SendLimit: room for m's recipients.
-func (q *sendQuota) Reserve(m *provider.Message) (time.Time, error) {
-	return q.reserve(len(m.To) + len(m.Cc) + len(m.Bcc))
+func (q *sendQuota) Reserve(ctx context.Context, m *provider.Message) (providerkit.Ticket, error) {
+	return q.reserve(ctx, len(m.To)+len(m.Cc)+len(m.Bcc))
 }
 
 // Settle implements providerkit.SendLimit: a send that delivered nothing
 // new gives its room back.
-func (q *sendQuota) Settle(at time.Time, sent *provider.Sent) {
+func (q *sendQuota) Settle(ctx context.Context, t providerkit.Ticket, sent *provider.Sent) {
 	if sent == nil || sent.Duplicate {
-		q.release(at)
+		q.release(ctx, t)
 	}
 }
 
@@ -148,38 +130,33 @@ func (q *sendQuota) holdFor(d time.Duration) {
 	}
 }
 
-// release gives back the reservation made at at.
-func (q *sendQuota) release(at time.Time) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for i := len(q.sends) - 1; i >= 0; i-- {
-		if q.sends[i].at.Equal(at) {
-			q.sends = append(q.sends[:i], q.sends[i+1:]...)
-			return
-		}
+// release gives back the reservation t.
+func (q *sendQuota) release(ctx context.Context, t providerkit.Ticket) {
+	if len(t.IDs) == 2 {
+		q.minute.Return(ctx, t.IDs[0])
+		q.day.Return(ctx, t.IDs[1])
 	}
 }
 
-func (q *sendQuota) usage() Usage {
-	q.mu.Lock()
-	defer q.mu.Unlock()
+func (q *sendQuota) usage(ctx context.Context) Usage {
 	now := q.now()
-	q.prune(now)
 	u := Usage{Limits: q.limits}
+	q.mu.Lock()
 	if now.Before(q.hold) {
 		u.HeldFor = q.hold.Sub(now)
 	}
-	for _, e := range q.sends {
-		u.RecipientsLastDay += e.recipients
-		if now.Sub(e.at) < time.Minute {
-			u.MessagesLastMinute++
-		}
-	}
+	q.mu.Unlock()
+	u.MessagesLastMinute = q.minute.Count(ctx, now)
+	u.RecipientsLastDay = q.day.Count(ctx, now)
 	return u
 }
 
-// Usage reports this Provider's sends within Exchange's windows, for the
-// host's UI and scheduler. The counts live in process memory: a host
-// running several processes per mailbox should schedule against the
-// limits itself.
-func (p *Provider) Usage() Usage { return p.quota.usage() }
+// Usage reports the mailbox's sends within Exchange's windows, for the
+// host's UI and scheduler. With Options.SendCounter the counts are the
+// ones every process shares; otherwise they live in this Provider's
+// memory. A count the shared counter could not give is -1.
+func (p *Provider) Usage() Usage {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return p.quota.usage(ctx)
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 )
 
 // DefaultMaxNotificationBody is the largest notification body
@@ -91,8 +93,8 @@ type route struct {
 // The handler never blocks on it: wakes coalesce into one pending signal,
 // and lifecycle events are kept per subscription until Watch takes them.
 type watchEvents struct {
-	wake   chan struct{} // new mail may be waiting
-	signal chan struct{} // lifecycle holds events
+	wake   watchloop.Signal // new mail may be waiting
+	signal watchloop.Signal // lifecycle holds events
 
 	mu        sync.Mutex
 	lifecycle map[string]string // subscription id → strongest pending event
@@ -100,18 +102,13 @@ type watchEvents struct {
 
 func newWatchEvents() *watchEvents {
 	return &watchEvents{
-		wake:      make(chan struct{}, 1),
-		signal:    make(chan struct{}, 1),
+		wake:      watchloop.NewSignal(),
+		signal:    watchloop.NewSignal(),
 		lifecycle: map[string]string{},
 	}
 }
 
-func (e *watchEvents) wakeUp() {
-	select {
-	case e.wake <- struct{}{}:
-	default: // a wake is already pending
-	}
-}
+func (e *watchEvents) wakeUp() { e.wake.Raise() }
 
 // post records a reauthorizationRequired or subscriptionRemoved event; a
 // removal outranks a reauthorization of the same subscription.
@@ -121,10 +118,7 @@ func (e *watchEvents) post(id, event string) {
 		e.lifecycle[id] = event
 	}
 	e.mu.Unlock()
-	select {
-	case e.signal <- struct{}{}:
-	default:
-	}
+	e.signal.Raise()
 }
 
 // take returns and clears the pending lifecycle events.

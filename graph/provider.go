@@ -11,6 +11,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/oauth2"
@@ -36,6 +37,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// LookBack is how far an empty cursor looks back; zero means 30 days.
 	LookBack time.Duration
+	// Folders are the mail folders Fetch reads and Watch subscribes to, by
+	// well-known name or folder id; nil means inbox and junkemail (where
+	// many bounces land). Repeats are dropped.
+	Folders []string
 	// SendLog remembers idempotency keys; nil keeps them in memory.
 	SendLog provider.SendLog
 	// Limiter bounds concurrent requests per mailbox. Share one Limiter
@@ -46,6 +51,11 @@ type Options struct {
 	// SendLimits are Exchange Online's per-mailbox sending limits, checked
 	// before a send reaches Graph; the zero value means the defaults.
 	SendLimits SendLimits
+	// SendCounter keeps the counts behind SendLimits; share one
+	// (pgstore.Counters) between every process sending from the mailbox
+	// so the limits hold across replicas. Nil counts in this Provider's
+	// memory.
+	SendCounter provider.SendCounter
 	// PageSize is the delta page size asked for with Prefer:
 	// odata.maxpagesize; zero means 50.
 	PageSize int
@@ -92,6 +102,7 @@ type Provider struct {
 	drafts     bool
 	lookupWait time.Duration
 	lookBack   time.Duration
+	folders    []string
 	pageSize   int
 	backoff    providerkit.Backoff
 	sender     providerkit.SendPath
@@ -100,6 +111,7 @@ type Provider struct {
 	log        *slog.Logger
 	now        func() time.Time
 	closed     atomic.Bool
+	stop       *watchloop.Stop // closed by Close: ends a running Watch
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -138,8 +150,13 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 			return nil, invalid("OnBehalfOf["+itoa(i)+"]", err)
 		}
 	}
+	folders, err := checkFolders(opts.Folders)
+	if err != nil {
+		return nil, err
+	}
 	p := &Provider{
 		tokens:     oauthtoken.NewCache(ts),
+		folders:    folders,
 		email:      opts.Email,
 		name:       opts.FromName,
 		onBehalf:   opts.OnBehalfOf,
@@ -151,6 +168,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 		watch:      opts.Watch,
 		log:        opts.Logger,
 		now:        opts.Now,
+		stop:       watchloop.NewStop(),
 	}
 	if p.lookBack <= 0 {
 		p.lookBack = 30 * 24 * time.Hour
@@ -167,7 +185,7 @@ func New(ctx context.Context, ts oauth2.TokenSource, opts *Options) (*Provider, 
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.quota = newSendQuota(opts.SendLimits, p.now)
+	p.quota = newSendQuota(opts.SendLimits, p.now).shared(opts.SendCounter, p.email)
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindGraph, Account: p.email, Closed: &p.closed,
 		Dedupe:    providerkit.NewDeduper(opts.SendLog, p.now),
@@ -201,6 +219,7 @@ func (p *Provider) Account() provider.Account {
 // Close marks the Provider closed; later calls fail with ErrClosed.
 func (p *Provider) Close() error {
 	p.closed.Store(true)
+	p.stop.Close()
 	return nil
 }
 

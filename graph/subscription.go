@@ -9,6 +9,8 @@ import (
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/subscriptions"
+
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 )
 
 // subscription is one Graph change-notification subscription a Watch
@@ -19,6 +21,7 @@ type subscription struct {
 	expires time.Time // as Graph granted it
 	due     time.Time // when to renew it, or to try creating it again
 	route   *route
+	retry   watchloop.Retry // failures in a row to create or renew it
 }
 
 // live reports whether Graph holds the subscription.

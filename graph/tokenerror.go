@@ -1,15 +1,14 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -17,60 +16,70 @@ import (
 // AADSTS numbers change; they only refine it here, in both directions.
 // https://learn.microsoft.com/entra/identity-platform/reference-error-codes
 
-// deadGrant lists AADSTS codes that mean the refresh token (or the code)
+// deadGrant reports AADSTS codes that mean the refresh token (or the code)
 // will never work again: the user must reconnect.
-var deadGrant = map[int]bool{
-	700082:  true, // refresh token expired after 90 days of inactivity
-	700084:  true, // SPA refresh token past its 24 h lifetime
-	50173:   true, // grant revoked: password changed or sessions revoked
-	50089:   true, // flow token expired
-	50132:   true, // session invalid: password expired or changed
-	50133:   true, // session revoked: password expired or changed
-	50055:   true, // password expired
-	50144:   true, // on-premises password expired
-	50135:   true, // password change required (account risk)
-	50078:   true, // MFA expired: sign in again
-	50076:   true, // MFA required
-	50079:   true, // MFA registration required
-	50072:   true, // MFA enrolment required
-	65001:   true, // consent revoked or never given
-	65004:   true, // user declined consent
-	90094:   true, // admin consent required
-	70000:   true, // grant invalid or malformed
-	70008:   true, // code or refresh token expired
-	70043:   true, // expired by Conditional Access sign-in frequency
-	54005:   true, // authorization code already redeemed
-	501481:  true, // PKCE code_verifier does not match the challenge
-	700005:  true, // code redeemed against another tenant
-	500014:  true, // service principal disabled
-	50057:   true, // user account disabled
-	50034:   true, // user account does not exist in the directory
-	53003:   true, // blocked by Conditional Access
-	530032:  true, // blocked by a tenant security policy
-	530035:  true, // blocked by security defaults
-	700016:  true, // application not found in the tenant
-	70001:   true, // application disabled
-	7000112: true, // application disabled
-	7000215: true, // invalid client secret
-	7000222: true, // client secret expired
+func deadGrant(code int) bool {
+	switch code {
+	case
+		700082,  // refresh token expired after 90 days of inactivity
+		700084,  // SPA refresh token past its 24 h lifetime
+		50173,   // grant revoked: password changed or sessions revoked
+		50089,   // flow token expired
+		50132,   // session invalid: password expired or changed
+		50133,   // session revoked: password expired or changed
+		50055,   // password expired
+		50144,   // on-premises password expired
+		50135,   // password change required (account risk)
+		50078,   // MFA expired: sign in again
+		50076,   // MFA required
+		50079,   // MFA registration required
+		50072,   // MFA enrolment required
+		65001,   // consent revoked or never given
+		65004,   // user declined consent
+		90094,   // admin consent required
+		70000,   // grant invalid or malformed
+		70008,   // code or refresh token expired
+		70043,   // expired by Conditional Access sign-in frequency
+		54005,   // authorization code already redeemed
+		501481,  // PKCE code_verifier does not match the challenge
+		700005,  // code redeemed against another tenant
+		500014,  // service principal disabled
+		50057,   // user account disabled
+		50034,   // user account does not exist in the directory
+		53003,   // blocked by Conditional Access
+		530032,  // blocked by a tenant security policy
+		530035,  // blocked by security defaults
+		700016,  // application not found in the tenant
+		70001,   // application disabled
+		7000112, // application disabled
+		7000215, // invalid client secret
+		7000222: // client secret expired
+		return true
+	}
+	return false
 }
 
-// transient lists AADSTS codes that say "retry": they win over the error
+// transient reports AADSTS codes that say "retry": they win over the error
 // value, so a passing outage never disconnects a user.
-var transient = map[int]bool{
-	50033: true, // RetryableError
-	50087: true, // SasRetryableError (strong authentication)
-	50088: true, // telecom MFA call limit: try again in minutes
-	50196: true, // LoopDetected: too many identical requests
-	70012: true, // MsaServerError (personal accounts)
-	90006: true, // ExternalServerRetryableError
-	90012: true, // RequestTimeout
-	90024: true, // RequestBudgetExceededError
-	90033: true, // MsodsServiceUnavailable
-	90055: true, // TenantThrottlingError
-	90090: true, // GraphRetryableError
-	90091: true, // GraphServiceUnreachable
-	40010: true, // OAuth2IdPRetryableServerError (federated IdP)
+func transient(code int) bool {
+	switch code {
+	case
+		50033, // RetryableError
+		50087, // SasRetryableError (strong authentication)
+		50088, // telecom MFA call limit: try again in minutes
+		50196, // LoopDetected: too many identical requests
+		70012, // MsaServerError (personal accounts)
+		90006, // ExternalServerRetryableError
+		90012, // RequestTimeout
+		90024, // RequestBudgetExceededError
+		90033, // MsodsServiceUnavailable
+		90055, // TenantThrottlingError
+		90090, // GraphRetryableError
+		90091, // GraphServiceUnreachable
+		40010: // OAuth2IdPRetryableServerError (federated IdP)
+		return true
+	}
+	return false
 }
 
 // tokenError classifies a failure of the Microsoft token endpoint:
@@ -83,32 +92,11 @@ var transient = map[int]bool{
 //
 // A context error is returned as is.
 func tokenError(op string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	code := provider.ErrTemporary
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		codes := aadstsCodes(re)
-		switch {
-		case anyIn(codes, transient):
-			code = provider.ErrTemporary
-		case re.ErrorCode == "temporarily_unavailable" || status >= 500 || status == http.StatusTooManyRequests:
-			code = provider.ErrTemporary
-		case re.ErrorCode == "invalid_grant" || re.ErrorCode == "interaction_required" ||
-			re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client" || re.ErrorCode == "consent_required":
-			code = provider.ErrAuth
-		case anyIn(codes, deadGrant):
-			code = provider.ErrAuth
-		case status == http.StatusBadRequest || status == http.StatusUnauthorized:
-			code = provider.ErrAuth
-		}
-	}
-	return &provider.Error{Op: op, Provider: provider.KindGraph, Code: code, Err: err}
+	return oauthtoken.TokenRules{
+		Kind:      provider.KindGraph,
+		Transient: func(re *oauth2.RetrieveError) bool { return slices.ContainsFunc(aadstsCodes(re), transient) },
+		Dead:      func(re *oauth2.RetrieveError) bool { return slices.ContainsFunc(aadstsCodes(re), deadGrant) },
+	}.Classify(op, err)
 }
 
 // aadstsCodes returns the STS codes of a token-endpoint error: the
@@ -136,13 +124,4 @@ func aadstsCodes(re *oauth2.RetrieveError) []int {
 			codes = append(codes, c)
 		}
 	}
-}
-
-func anyIn(codes []int, set map[int]bool) bool {
-	for _, c := range codes {
-		if set[c] {
-			return true
-		}
-	}
-	return false
 }

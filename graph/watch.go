@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -29,8 +29,8 @@ const (
 	// DefaultPushPollInterval is how often Watch calls notify while its
 	// subscriptions are live, in case a notification was lost.
 	DefaultPushPollInterval = 15 * time.Minute
-	// DefaultResubscribeInterval is how long after a failed creation or
-	// renewal Watch tries again.
+	// DefaultResubscribeInterval is the longest wait after failed
+	// creations or renewals before Watch tries again.
 	DefaultResubscribeInterval = 15 * time.Minute
 )
 
@@ -55,10 +55,6 @@ type WatchOptions struct {
 	// most 128 characters. Empty (recommended) means a fresh random
 	// secret for each subscription.
 	ClientState string
-	// Folders are the mail folders watched for new messages, by
-	// well-known name or id; nil means inbox and junkemail (where bounces
-	// may land).
-	Folders []string
 	// Lifetime is the subscription lifetime asked of Graph; zero means
 	// DefaultSubscriptionLifetime. Graph caps it per resource and raises
 	// anything under 45 minutes to 45 minutes.
@@ -75,9 +71,11 @@ type WatchOptions struct {
 	// subscription is live, as the safety net for a lost notification;
 	// zero means DefaultPushPollInterval.
 	PushPollInterval time.Duration
-	// ResubscribeInterval is how long Watch waits after a subscription
+	// ResubscribeInterval is the longest Watch waits after a subscription
 	// could not be created or renewed before trying again (polling in the
-	// meantime); zero means DefaultResubscribeInterval.
+	// meantime): the wait starts at a sixteenth of it and doubles with
+	// each failure in a row, with jitter, and a success starts it again.
+	// Zero means DefaultResubscribeInterval.
 	ResubscribeInterval time.Duration
 }
 
@@ -107,13 +105,14 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // config checks w and fills in the defaults.
-func (w *WatchOptions) config() (*watchConfig, error) {
+func (w *WatchOptions) config(folders []string) (*watchConfig, error) {
 	c := &watchConfig{
 		hub:             w.Notifications,
 		events:          newWatchEvents(),
 		notificationURL: w.NotificationURL,
 		lifecycleURL:    w.LifecycleURL,
 		clientState:     w.ClientState,
+		folders:         folders,
 		lifetime:        orDefault(w.Lifetime, DefaultSubscriptionLifetime),
 		poll:            orDefault(w.PollInterval, DefaultPollInterval),
 		pushPoll:        orDefault(w.PushPollInterval, DefaultPushPollInterval),
@@ -147,21 +146,6 @@ func (w *WatchOptions) config() (*watchConfig, error) {
 	if len(c.clientState) > maxClientState || strings.ContainsFunc(c.clientState, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
 		return nil, providerkit.Invalid("Watch.ClientState", "graph: ClientState must be at most 128 printable ASCII characters")
 	}
-	c.folders = []string{"inbox", "junkemail"}
-	if w.Folders != nil {
-		c.folders = nil
-		for i, f := range w.Folders {
-			if !validFolder(f) {
-				return nil, providerkit.Invalid("Watch.Folders["+itoa(i)+"]", "graph: not a mail folder name or id")
-			}
-			if !slices.Contains(c.folders, f) {
-				c.folders = append(c.folders, f)
-			}
-		}
-		if len(c.folders) == 0 {
-			return nil, providerkit.Invalid("Watch.Folders", "graph: no folder to watch")
-		}
-	}
 	return c, nil
 }
 
@@ -177,25 +161,10 @@ func checkCallbackURL(s string) error {
 	return nil
 }
 
-// validFolder accepts a well-known folder name or a folder id (base64url
-// with padding), nothing that could break out of the resource path.
-func validFolder(f string) bool {
-	if f == "" || len(f) > 512 {
-		return false
-	}
-	for _, r := range f {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_=+.", r)
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // Watch implements provider.Watcher; run one Watch per Provider at a time.
 //
-// With a NotificationURL it creates one Graph subscription per folder
-// (POST /subscriptions, resource me/mailFolders('inbox')/messages,
+// With a NotificationURL it creates one Graph subscription per folder of
+// Options.Folders, the folders Fetch reads (POST /subscriptions, resource me/mailFolders('inbox')/messages,
 // changeType created, a clientState secret, the lifecycle URL), which
 // Graph validates against the host's Notifications handler. It calls
 // notify once the subscriptions are in place (mail may have arrived before
@@ -216,14 +185,14 @@ func validFolder(f string) bool {
 // Watch returns nil when ctx is done, after deleting its subscriptions
 // (with a short context of its own). It returns an error only when it
 // cannot go on: ErrInvalid for bad WatchOptions, ErrAuth when Graph
-// rejects the credentials (reconnect, then Watch again), ErrClosed at its
-// next event after the Provider was closed. notify is called
+// rejects the credentials (reconnect, then Watch again), ErrClosed when
+// the Provider is closed. notify is called
 // from one goroutine at a time and should be quick (start a Fetch).
 func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	if err := p.checkOpen("watch"); err != nil {
 		return err
 	}
-	cfg, err := p.watch.config()
+	cfg, err := p.watch.config(p.folders)
 	if err != nil {
 		return p.tag("watch", err)
 	}
@@ -253,35 +222,13 @@ func (w *watcher) run(ctx context.Context) error {
 			w.notify()
 		}
 	}
-	pollT := time.NewTimer(w.pollInterval())
-	defer pollT.Stop()
-	dueT := time.NewTimer(time.Hour)
-	defer dueT.Stop()
-	for {
-		w.resetDue(dueT)
-		wake := true
-		var err error
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-w.cfg.events.wake:
-		case <-pollT.C:
-		case <-w.cfg.events.signal:
-			wake, err = w.lifecycle(ctx, w.cfg.events.take())
-		case <-dueT.C:
-			wake, err = w.maintain(ctx)
-		}
-		if err != nil || ctx.Err() != nil {
-			return err
-		}
-		if err := w.p.checkOpen("watch"); err != nil {
-			return err
-		}
-		if wake {
-			w.notify()
-			pollT.Reset(w.pollInterval())
-		}
+	loop := &watchloop.Loop{
+		Kind: provider.KindGraph, Notify: w.notify, Stop: w.p.stop, Now: w.p.now,
+		Push: w.cfg.events.wake, Attention: w.cfg.events.signal,
+		Poll: w.pollInterval, Due: w.due,
+		Maintain: func(ctx context.Context) (bool, error) { return w.maintain(ctx, w.cfg.events.take()) },
 	}
+	return loop.Run(ctx)
 }
 
 // pollInterval is the safety-net interval while every subscription is
@@ -298,24 +245,15 @@ func (w *watcher) pollInterval() time.Duration {
 	return w.cfg.pushPoll
 }
 
-// resetDue arms t for the earliest renewal or retry.
-func (w *watcher) resetDue(t *time.Timer) {
+// due is the earliest renewal or retry, or zero.
+func (w *watcher) due() time.Time {
 	var next time.Time
 	for _, s := range w.subs {
 		if !s.due.IsZero() && (next.IsZero() || s.due.Before(next)) {
 			next = s.due
 		}
 	}
-	if !t.Stop() {
-		select {
-		case <-t.C:
-		default:
-		}
-	}
-	if next.IsZero() {
-		return
-	}
-	t.Reset(max(next.Sub(w.p.now()), time.Millisecond))
+	return next
 }
 
 // subscribe creates the given subscriptions. It reports whether any was
@@ -326,6 +264,7 @@ func (w *watcher) subscribe(ctx context.Context, subs []*subscription) (bool, er
 		err := w.p.createSubscription(ctx, w.cfg, s)
 		if err == nil {
 			created = true
+			s.retry.Succeeded()
 			w.scheduleRenewal(s)
 			continue
 		}
@@ -335,11 +274,20 @@ func (w *watcher) subscribe(ctx context.Context, subs []*subscription) (bool, er
 		if fatal(err) {
 			return created, err
 		}
-		s.due = w.p.now().Add(w.cfg.resubscribe)
+		wait := w.retryAfter(s)
+		s.due = w.p.now().Add(wait)
 		w.p.log.WarnContext(ctx, "graph: could not subscribe, polling instead", "folder", s.folder, "err", err,
-			"retry", w.cfg.resubscribe)
+			"retry", wait)
 	}
 	return created, nil
+}
+
+// retryAfter records a failure of s and returns the wait before trying
+// it again: from a sixteenth of ResubscribeInterval, doubling with each
+// failure in a row, up to ResubscribeInterval, with jitter.
+func (w *watcher) retryAfter(s *subscription) time.Duration {
+	s.retry.Backoff = providerkit.Backoff{Base: max(w.cfg.resubscribe/16, time.Millisecond), Max: w.cfg.resubscribe}
+	return s.retry.Failed()
 }
 
 // scheduleRenewal sets s.due RenewBefore its expiry, or halfway there
@@ -354,26 +302,35 @@ func (w *watcher) scheduleRenewal(s *subscription) {
 	s.due = now.Add(wait)
 }
 
-// maintain renews or re-creates every subscription that is due. It
-// reports whether one was created, so the caller resyncs; the error is
-// non-nil only when Watch must end.
-func (w *watcher) maintain(ctx context.Context) (bool, error) {
+// maintain acts on lifecycle events — reauthorizationRequired renews the
+// subscription now, subscriptionRemoved creates it again — and renews or
+// creates again every subscription that is due. It reports whether one
+// was created, so the caller resyncs; the error is non-nil only when Watch
+// must end.
+func (w *watcher) maintain(ctx context.Context, events map[string]string) (bool, error) {
 	now := w.p.now()
 	var create []*subscription
 	for _, s := range w.subs {
-		if s.due.IsZero() || s.due.After(now) {
-			continue
+		event := ""
+		if s.live() {
+			event = events[s.id]
 		}
-		if !s.live() {
+		due := !s.due.IsZero() && !s.due.After(now)
+		switch {
+		case event == lifecycleRemoved:
+			w.p.log.InfoContext(ctx, "graph: subscription removed by Graph, creating it again", "folder", s.folder, "subscription", s.id)
+			s.forget(w.cfg)
 			create = append(create, s)
-			continue
-		}
-		again, err := w.renew(ctx, s)
-		if err != nil {
-			return false, err
-		}
-		if again {
+		case !s.live() && due:
 			create = append(create, s)
+		case s.live() && (due || event != ""):
+			again, err := w.renew(ctx, s)
+			if err != nil {
+				return false, err
+			}
+			if again {
+				create = append(create, s)
+			}
 		}
 	}
 	return w.subscribe(ctx, create)
@@ -385,6 +342,7 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	err := w.p.renewSubscription(ctx, w.cfg, s)
 	switch {
 	case err == nil:
+		s.retry.Succeeded()
 		w.scheduleRenewal(s)
 		return false, nil
 	case ctx.Err() != nil:
@@ -399,36 +357,9 @@ func (w *watcher) renew(ctx context.Context, s *subscription) (bool, error) {
 	// Retry before it expires; if it lapses meanwhile, the next renewal
 	// gets 404 and creates it again.
 	left := s.expires.Sub(w.p.now())
-	s.due = w.p.now().Add(max(min(w.cfg.resubscribe, left/2), time.Second))
+	s.due = w.p.now().Add(max(min(w.retryAfter(s), left/2), time.Second))
 	w.p.log.WarnContext(ctx, "graph: could not renew subscription", "folder", s.folder, "subscription", s.id, "err", err)
 	return false, nil
-}
-
-// lifecycle acts on reauthorizationRequired (renew now) and
-// subscriptionRemoved (create again) for the Watch's own subscriptions. It
-// reports whether one was created again, as maintain does.
-func (w *watcher) lifecycle(ctx context.Context, events map[string]string) (bool, error) {
-	var create []*subscription
-	for _, s := range w.subs {
-		event, ok := events[s.id]
-		if !ok || !s.live() {
-			continue
-		}
-		if event == lifecycleRemoved {
-			w.p.log.InfoContext(ctx, "graph: subscription removed by Graph, creating it again", "folder", s.folder, "subscription", s.id)
-			s.forget(w.cfg)
-			create = append(create, s)
-			continue
-		}
-		again, err := w.renew(ctx, s)
-		if err != nil {
-			return false, err
-		}
-		if again {
-			create = append(create, s)
-		}
-	}
-	return w.subscribe(ctx, create)
 }
 
 // unsubscribe deletes the live subscriptions when Watch ends, under a

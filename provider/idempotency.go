@@ -31,15 +31,27 @@ type SendEntry struct {
 
 // SendLog remembers idempotency keys across calls (and, when the host backs
 // it with its database, across processes). Implementations must be safe for
-// concurrent use, and Begin must be atomic: of two concurrent Begins for
-// one key, exactly one sees no previous entry.
+// concurrent use, and Begin must be atomic: of concurrent Begins for one key
+// exactly one gets a nil or a SendUnknown entry back (and so may send);
+// package sendlogtest checks that.
 type SendLog interface {
-	// Begin marks key as in flight with messageID and returns the entry
-	// that was there before, or nil when the key is new. A SendUnknown
-	// entry becomes SendInFlight; SendDone and SendInFlight entries are
-	// left as they are (an in-flight entry keeps its Updated time).
-	Begin(ctx context.Context, account, key, messageID string) (*SendEntry, error)
-	// Finish records the outcome: SendDone with sent, or SendUnknown.
+	// Begin claims key for a send with messageID and returns the entry
+	// that was there before, or nil when the key is new (it is then stored
+	// as SendInFlight with messageID, updated now).
+	//
+	// A SendUnknown entry, and a SendInFlight entry updated more than
+	// lease before now (its process is taken to have died mid-send), are
+	// taken over: they become SendInFlight, updated now, and are returned
+	// as SendUnknown, with their own MessageID, because whether that send
+	// went out is unknown. A fresher SendInFlight entry and a SendDone
+	// entry are left as they are and returned as they are.
+	//
+	// now is the caller's clock; replicas sharing a log must agree on the
+	// time to well within lease.
+	Begin(ctx context.Context, account, key, messageID string, now time.Time, lease time.Duration) (*SendEntry, error)
+	// Finish records the outcome: SendDone with sent, or SendUnknown. A
+	// SendDone entry stays as it is. Finish on a key without an entry is
+	// ErrNotFound.
 	Finish(ctx context.Context, account, key string, state SendState, sent *Sent) error
 }
 
@@ -65,19 +77,20 @@ func NewMemorySendLog() *MemorySendLog {
 const memorySendLogRetention = 7 * 24 * time.Hour
 
 // Begin implements SendLog.
-func (l *MemorySendLog) Begin(_ context.Context, account, key, messageID string) (*SendEntry, error) {
+func (l *MemorySendLog) Begin(_ context.Context, account, key, messageID string, now time.Time, lease time.Duration) (*SendEntry, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := account + "\x00" + key
-	now := l.now()
 	prev, ok := l.entries[k]
 	if ok {
 		old := *prev
-		if prev.State == SendUnknown {
-			// Take over the retry; an in-flight entry keeps its time so
-			// that its lease can run out when its process died.
+		stale := prev.State == SendInFlight && prev.Updated.Add(lease).Before(now)
+		if prev.State == SendUnknown || stale {
+			// Take over the retry. The entry is updated in the same step,
+			// so a concurrent Begin sees it in flight and fresh.
 			prev.State = SendInFlight
 			prev.Updated = now
+			old.State = SendUnknown
 		}
 		return &old, nil
 	}

@@ -49,7 +49,10 @@ type Provider interface {
 // Watch blocks until ctx is done or the watch fails for good, calling
 // notify (from one goroutine at a time) whenever new mail may be waiting;
 // the caller then calls Fetch. A provider whose server cannot push falls
-// back to polling inside Watch.
+// back to polling inside Watch. Every provider ends Watch the same way: nil
+// when ctx is done (the caller asked it to stop), an error matching
+// ErrClosed when the Provider is closed (Close ends a running Watch), and
+// otherwise the error that keeps it from going on (ErrAuth, ErrInvalid …).
 type Watcher interface {
 	Watch(ctx context.Context, notify func()) error
 }

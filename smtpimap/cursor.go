@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watermark"
 )
 
 // cursor is where Fetch resumes, per folder. It is opaque to hosts:
@@ -27,8 +29,6 @@ type folderCursor struct {
 }
 
 const cursorPrefix = "imap1."
-
-const maxAtMark = 32
 
 func parseCursor(s string) (cursor, error) {
 	c := cursor{Folders: map[string]folderCursor{}}
@@ -56,34 +56,23 @@ func (c cursor) String() string {
 	return cursorPrefix + base64.RawURLEncoding.EncodeToString(raw)
 }
 
+// watermark is the folder's resync watermark (INTERNALDATE seconds and
+// Message-IDs) in the shared form; the cursor keeps its own JSON shape so
+// that saved cursors still resume.
+func (f *folderCursor) watermark() watermark.Mark {
+	return watermark.Mark{At: time.Unix(f.Mark, 0), IDs: f.AtMark}
+}
+
 // see moves the watermark forward for a message with this INTERNALDATE
 // (unix seconds) and Message-ID.
 func (f *folderCursor) see(date int64, messageID string) {
-	switch {
-	case date > f.Mark:
-		f.Mark = date
-		f.AtMark = f.AtMark[:0]
-		if messageID != "" {
-			f.AtMark = append(f.AtMark, messageID)
-		}
-	case date == f.Mark && messageID != "" && len(f.AtMark) < maxAtMark:
-		f.AtMark = append(f.AtMark, messageID)
-	}
+	m := f.watermark()
+	m.Note(time.Unix(date, 0), messageID)
+	f.Mark, f.AtMark = m.At.Unix(), m.IDs
 }
 
 // seenBefore reports whether a message found in a resync was already
-// returned before the mailbox was rebuilt.
+// returned before the mailbox was rebuilt (see watermark.Mark.Seen).
 func (f *folderCursor) seenBefore(date int64, messageID string) bool {
-	if date < f.Mark {
-		return true
-	}
-	if date > f.Mark {
-		return false
-	}
-	for _, id := range f.AtMark {
-		if id == messageID {
-			return true
-		}
-	}
-	return len(f.AtMark) >= maxAtMark
+	return f.watermark().Seen(time.Unix(date, 0), messageID)
 }

@@ -205,5 +205,5 @@ func ExampleProvider_Watch() {
 	fmt.Println("Watch ended:", <-done)
 	// Output:
 	// caught up: reply to Quick question
-	// Watch ended: context canceled
+	// Watch ended: <nil>
 }

@@ -213,7 +213,7 @@ func (s *imapSession) scanFolder(ctx context.Context, folder string, fc folderCu
 // scanHeaders fetches the header fields relate needs for every message in
 // uids, in chunks, and keeps the related ones and the candidates.
 func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc folderCursor, next *folderCursor, resync bool, idx provider.SentIndex) ([]headerHit, error) {
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields, Peek: true}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields(), Peek: true}
 	opts := &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}
 	var hits []headerHit
 	for _, chunk := range chunkUIDs(uids, headerChunk) {
@@ -245,7 +245,7 @@ func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc fold
 				_ = cmd.Close()
 				return nil, err
 			}
-			if v.Related() || v.Candidate {
+			if v.Download() {
 				hits = append(hits, headerHit{uid: buf.UID, date: buf.InternalDate, size: buf.RFC822Size, verdict: v})
 			}
 		}
@@ -289,17 +289,13 @@ func (s *imapSession) download(ctx context.Context, folder string, validity uint
 		if !ok || raw == nil {
 			continue
 		}
-		rec, matchedBy := hit.verdict.Record, hit.verdict.MatchedBy
+		rec, matchedBy, err := relate.Settle(ctx, raw, hit.verdict, idx)
+		if err != nil {
+			_ = cmd.Close()
+			return nil, err
+		}
 		if rec == nil {
-			rec, err = relate.Body(ctx, raw, idx)
-			if err != nil {
-				_ = cmd.Close()
-				return nil, err
-			}
-			if rec == nil {
-				continue // a bounce or auto-reply, but not about our mail
-			}
-			matchedBy = "dsn-original"
+			continue // a bounce or auto-reply, but not about our mail
 		}
 		out = append(out, provider.Incoming{
 			Raw:        raw,

@@ -87,7 +87,7 @@ func (f *pop3Fetch) scan(ctx context.Context, start, end int) (*provider.Batch, 
 		}
 	}
 	f.advance(msgs, uidls, cut)
-	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: f.cur.String()}, nil
+	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: f.cur.String(), More: cut < f.n}, nil
 }
 
 // judge turns the scan replies into messages, in order, stopping at the
@@ -133,7 +133,7 @@ func (f *pop3Fetch) judge(ctx context.Context, replies []pop3.Reply, start, end 
 			if err != nil {
 				return msgs, temporaryOr(err, len(msgs))
 			}
-			m.verdict, m.hit = v, v.Related() || v.Candidate
+			m.verdict, m.hit = v, v.Download()
 		}
 		msgs = append(msgs, m)
 	}
@@ -194,16 +194,12 @@ func (f *pop3Fetch) download(ctx context.Context, want []*pop3Msg, cut int, brok
 			m.skip = "the server refused to read it: " + retrR.Err.Error()
 			continue
 		}
-		rec, matchedBy := m.verdict.Record, m.verdict.MatchedBy
+		rec, matchedBy, err := relate.Settle(ctx, retrR.Body, m.verdict, f.idx)
+		if err != nil {
+			return out, m.n - 1, err
+		}
 		if rec == nil {
-			var err error
-			if rec, err = relate.Body(ctx, retrR.Body, f.idx); err != nil {
-				return out, m.n - 1, err
-			}
-			if rec == nil {
-				continue // a bounce or auto-reply, but not about our mail
-			}
-			matchedBy = "dsn-original"
+			continue // a bounce or auto-reply, but not about our mail
 		}
 		in := provider.Incoming{Raw: retrR.Body, ProviderID: m.uidl, Folder: pop3Folder, Record: rec, MatchedBy: matchedBy}
 		if m.arrival != 0 {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -13,40 +13,36 @@ import (
 // start and then whenever STAT (message count and total size) changes,
 // checking every Config.PollInterval (two minutes by default) in a short
 // session of its own. A failed check is logged and retried at the next
-// tick; ErrAuth and ErrInsecure end Watch.
+// interval; ErrAuth and ErrInsecure end Watch. It ends as Watch does.
 func (p *Provider) watchPOP3(ctx context.Context, notify func()) error {
-	notify()
-	t := time.NewTicker(p.pollInterval())
-	defer t.Stop()
 	type state struct {
 		n    int
 		size int64
 	}
 	var last *state
-	for {
-		if p.closed.Load() {
-			return providerkit.Closed(provider.KindSMTPIMAP, "watch")
-		}
-		n, size, err := p.statPOP3(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case errors.Is(err, provider.ErrAuth) || errors.Is(err, provider.ErrInsecure):
-			return err
-		case err != nil:
-			p.log.Warn("POP3 check failed; trying again at the next interval", "error", err)
-		case last != nil && (last.n != n || last.size != size):
-			notify()
-			fallthrough
-		default:
+	next := time.Now()
+	notify()
+	loop := &watchloop.Loop{
+		Kind: provider.KindSMTPIMAP, Notify: notify, Stop: p.stop,
+		Due: func() time.Time { return next },
+		Maintain: func(ctx context.Context) (bool, error) {
+			next = time.Now().Add(p.pollInterval())
+			n, size, err := p.statPOP3(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return false, nil
+			case errors.Is(err, provider.ErrAuth) || errors.Is(err, provider.ErrInsecure) || errors.Is(err, provider.ErrClosed):
+				return false, err
+			case err != nil:
+				p.log.Warn("POP3 check failed; trying again at the next interval", "error", err)
+				return false, nil
+			}
+			changed := last != nil && (last.n != n || last.size != size)
 			last = &state{n, size}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+			return changed, nil
+		},
 	}
+	return loop.Run(ctx)
 }
 
 // statPOP3 signs in, asks STAT and leaves.

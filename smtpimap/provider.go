@@ -12,6 +12,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/internal/compose"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -26,6 +27,7 @@ type Provider struct {
 	smtp    smtpConn
 	imap    imapConn
 	closed  atomic.Bool
+	stop    *watchloop.Stop // closed by Close: ends a running Watch
 
 	sentMu     sync.Mutex
 	sentFolder string   // found once, then cached
@@ -95,7 +97,8 @@ func New(cfg Config) (*Provider, error) {
 			Name:    cfg.FromName,
 			Aliases: append([]string(nil), cfg.Aliases...),
 		},
-		log: log.With("provider", "smtpimap", "account", cfg.Email),
+		log:  log.With("provider", "smtpimap", "account", cfg.Email),
+		stop: watchloop.NewStop(),
 	}
 	p.sender = providerkit.SendPath{
 		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
@@ -120,6 +123,7 @@ func (p *Provider) Close() error {
 	if p.closed.Swap(true) {
 		return nil
 	}
+	p.stop.Close()
 	return errors.Join(p.smtp.close(), p.imap.close())
 }
 

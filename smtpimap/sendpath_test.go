@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -16,9 +17,9 @@ type countingLog struct {
 	begins atomic.Int32
 }
 
-func (l *countingLog) Begin(ctx context.Context, account, key, messageID string) (*provider.SendEntry, error) {
+func (l *countingLog) Begin(ctx context.Context, account, key, messageID string, now time.Time, lease time.Duration) (*provider.SendEntry, error) {
 	l.begins.Add(1)
-	return l.MemorySendLog.Begin(ctx, account, key, messageID)
+	return l.MemorySendLog.Begin(ctx, account, key, messageID, now, lease)
 }
 
 // A message that fails validation is refused before its idempotency key is

@@ -3,20 +3,18 @@ package smtpimap
 import (
 	"context"
 	"errors"
-	"net/http"
 
-	"golang.org/x/oauth2"
-
+	"github.com/inboxkit/inboxkit/internal/oauthtoken"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// tokenFailure classifies a failure of Config.TokenSource (#12 item 8): a
-// grant or client the token endpoint refused for good (invalid_grant,
-// invalid_client, unauthorized_client, or another 400/401) is ErrAuth, so
-// the user reconnects; an endpoint that is down or slow (5xx, 429,
-// temporarily_unavailable, a network failure or timeout) is ErrTemporary,
-// so the host retries later instead of asking the user to reconnect. A
-// *provider.Error from the host's own token source keeps its code.
+// tokenFailure classifies a failure of Config.TokenSource (#12 item 8) with
+// the rules gmail and graph use (oauthtoken.TokenRules): a grant or client
+// the token endpoint refused for good is ErrAuth, so the user reconnects;
+// an endpoint that is down or slow (5xx, 429, temporarily_unavailable, a
+// network failure or timeout) is ErrTemporary, so the host retries later
+// instead of asking the user to reconnect. A *provider.Error from the
+// host's own token source keeps its code.
 func tokenFailure(err error) error {
 	var pe *provider.Error
 	if errors.As(err, &pe) {
@@ -29,18 +27,5 @@ func tokenFailure(err error) error {
 		// "the caller gave up".
 		err = errors.New("token endpoint did not answer in time: " + err.Error())
 	}
-	code := provider.ErrTemporary
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		switch {
-		case re.ErrorCode == "temporarily_unavailable", status >= 500, status == http.StatusTooManyRequests:
-		case re.ErrorCode != "", status == http.StatusBadRequest, status == http.StatusUnauthorized:
-			code = provider.ErrAuth
-		}
-	}
-	return &provider.Error{Op: "token", Provider: provider.KindSMTPIMAP, Code: code, Err: err}
+	return oauthtoken.TokenRules{Kind: provider.KindSMTPIMAP}.Classify("token", err)
 }

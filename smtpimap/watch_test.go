@@ -50,8 +50,8 @@ func TestWatch_reconnectsAfterDrop(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Watch = %v; want context.Canceled", err)
+		if err != nil {
+			t.Errorf("Watch = %v; want nil after cancel (as every provider's Watch)", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Watch did not return after cancel")
@@ -79,5 +79,25 @@ func TestWatch_unfixableErrorsReturn(t *testing.T) {
 	cfg.IMAP = nil
 	if err := newProvider(t, cfg).Watch(ctxT(t), func() {}); !errors.Is(err, provider.ErrInvalid) {
 		t.Errorf("Watch without IMAP = %v; want ErrInvalid", err)
+	}
+}
+
+// Close ends a running Watch with ErrClosed, as on every provider, and
+// closes its IDLE connection.
+func TestWatch_closeEnds(t *testing.T) {
+	srv := testServer(t, nil)
+	p := newProvider(t, configFor(srv))
+	notes := make(chan struct{}, 16)
+	done := make(chan error, 1)
+	go func() { done <- p.Watch(ctxT(t), func() { notes <- struct{}{} }) }()
+	waitNote(t, notes, "at start")
+	_ = p.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, provider.ErrClosed) {
+			t.Errorf("Watch after Close = %v; want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not end the running Watch")
 	}
 }

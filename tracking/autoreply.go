@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
 // isListMail reports whether a message is a mailing-list or bulk post,
@@ -157,8 +159,8 @@ func parseLooseDate(s string, ref time.Time) (time.Time, bool) {
 }
 
 // messageDate is the Date header, or the zero time.
-func messageDate(m *parsedMessage) time.Time {
-	t, err := mail.ParseDate(m.header.Get("Date"))
+func messageDate(m *mailparse.Message) time.Time {
+	t, err := mail.ParseDate(m.Header.Get("Date"))
 	if err != nil {
 		return time.Time{}
 	}

@@ -31,8 +31,8 @@ func TestClassify_dsn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Kind != tracking.KindBounce || res.Action != tracking.ActionFailed || res.MatchedBy != tracking.MatchDSNOriginal {
-		t.Fatalf("Classify = %q %q by %q; want bounce failed by dsn-original", res.Kind, res.Action, res.MatchedBy)
+	if res.Class != tracking.ClassBounce || res.Action != tracking.BounceFailed || res.MatchedBy != tracking.MatchDSNOriginal {
+		t.Fatalf("Classify = %q %q by %q; want bounce failed by dsn-original", res.Class, res.Action, res.MatchedBy)
 	}
 	if res.ReportingMTA != "mx.example.net" || res.RemoteMTA != "mx.example.org" {
 		t.Errorf("MTAs = %q, %q; want mx.example.net, mx.example.org", res.ReportingMTA, res.RemoteMTA)
@@ -57,12 +57,12 @@ func TestClassify_dsn(t *testing.T) {
 
 func TestClassify_delayAndSuccess(t *testing.T) {
 	res, err := tracking.Classify(context.Background(), dsn("a@example.org", "delayed", "4.4.7"), nil)
-	if err != nil || res.Kind != tracking.KindBounce || res.Action != tracking.ActionDelayed || res.Hard {
-		t.Errorf("delay DSN = %q %q hard=%v, %v; want bounce delayed soft", res.Kind, res.Action, res.Hard, err)
+	if err != nil || res.Class != tracking.ClassBounce || res.Action != tracking.BounceDelayed || res.Hard {
+		t.Errorf("delay DSN = %q %q hard=%v, %v; want bounce delayed soft", res.Class, res.Action, res.Hard, err)
 	}
 	res, err = tracking.Classify(context.Background(), dsn("a@example.org", "delivered", "2.0.0"), nil)
-	if err != nil || res.Kind != tracking.KindUnrelated {
-		t.Errorf("success DSN = %q, %v; want unrelated", res.Kind, err)
+	if err != nil || res.Class != tracking.ClassUnrelated {
+		t.Errorf("success DSN = %q, %v; want unrelated", res.Class, err)
 	}
 }
 
@@ -76,7 +76,7 @@ func TestClassify_nonStandardBounce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Kind != tracking.KindBounce || res.Recipient() != "gone@example.org" || res.Reason != tracking.ReasonUserUnknown ||
+	if res.Class != tracking.ClassBounce || res.Recipient() != "gone@example.org" || res.Reason != tracking.ReasonUserUnknown ||
 		!res.Hard || res.Status != "5.1.1" || res.MatchedBy != tracking.MatchDSNOriginal || res.Record.MessageID != "second@example.com" {
 		t.Errorf("qmail bounce = %+v", res)
 	}
@@ -89,7 +89,7 @@ func TestClassify_complaint(t *testing.T) {
 			"Feedback-Type: abuse\r\nUser-Agent: fbl/1.0\r\nVersion: 1\r\nOriginal-Rcpt-To: ann@example.org\r\n"+
 			"--F\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <first@example.com>\r\nTo: ann@example.org\r\n\r\nx\r\n--F--\r\n")
 	res, err := tracking.Classify(context.Background(), raw, testIndex(t))
-	if err != nil || res.Kind != tracking.KindComplaint || res.FeedbackType != "abuse" || res.Recipient() != "ann@example.org" ||
+	if err != nil || res.Class != tracking.ClassComplaint || res.FeedbackType != "abuse" || res.Recipient() != "ann@example.org" ||
 		res.MatchedBy != tracking.MatchDSNOriginal {
 		t.Errorf("ARF = %+v, %v; want complaint abuse from ann@example.org matched by dsn-original", res, err)
 	}
@@ -139,18 +139,18 @@ func TestClassify_badInput(t *testing.T) {
 			if err != nil && !strings.HasPrefix(err.Error(), "tracking: ") {
 				t.Errorf("err = %v; want a tracking: error", err)
 			}
-			if err == nil && res.Kind == "" {
+			if err == nil && res.Class == "" {
 				t.Errorf("no kind and no error")
 			}
 		})
 	}
 	res, err := tracking.Classify(context.Background(), huge, testIndex(t))
-	if err != nil || res.Kind != tracking.KindReply {
-		t.Errorf("10 MB reply = %q, %v; want reply", res.Kind, err)
+	if err != nil || res.Class != tracking.ClassReply {
+		t.Errorf("10 MB reply = %q, %v; want reply", res.Class, err)
 	}
 	res, err = tracking.Classify(context.Background(), nested(500), nil, tracking.WithMaxDepth(4))
-	if err != nil || res.Kind != tracking.KindBounce {
-		t.Errorf("deep nesting = %q, %v; want bounce from the text kept at the depth limit", res.Kind, err)
+	if err != nil || res.Class != tracking.ClassBounce {
+		t.Errorf("deep nesting = %q, %v; want bounce from the text kept at the depth limit", res.Class, err)
 	}
 }
 

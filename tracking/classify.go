@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/bounce"
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -22,7 +24,7 @@ var ErrNotMessage = errors.New("tracking: input is not a mail message")
 // (RFC 3834 and vendor headers, out-of-office subjects in many
 // languages), and reply matched by In-Reply-To, References, provider
 // thread ([WithThread]) or sender plus normalised subject (when idx
-// implements [RecipientIndex]). Anything else is [KindUnrelated]; a
+// implements [RecipientIndex]). Anything else is [ClassUnrelated]; a
 // successful-delivery report is unrelated too.
 //
 // idx may be nil: then nothing is matched to a SentRecord, and a message
@@ -44,59 +46,101 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 	if len(raw) > cfg.maxBytes {
 		raw = raw[:cfg.maxBytes]
 	}
-	m := parseMessage(raw, cfg)
-	if m.header.Len() == 0 {
+	m := mailparse.Parse(raw, &cfg.parse)
+	if m.Header.Len() == 0 {
 		return Result{}, ErrNotMessage
 	}
 	res := Result{
-		Kind:      KindUnrelated,
-		Subject:   decodeWords(m.header.Get("Subject"), cfg),
-		MessageID: providerkit.TrimMessageID(m.header.Get("Message-Id")),
+		Class:     ClassUnrelated,
+		Subject:   mailparse.DecodeWords(m.Header.Get("Subject"), &cfg.parse),
+		MessageID: providerkit.TrimMessageID(m.Header.Get("Message-Id")),
 	}
-	fromHeader := decodeWords(m.header.Get("From"), cfg)
+	fromHeader := mailparse.DecodeWords(m.Header.Get("From"), &cfg.parse)
 	if a, err := mail.ParseAddress(fromHeader); err == nil {
 		res.From = strings.ToLower(a.Address)
-	} else if as := findAddresses(fromHeader); len(as) > 0 {
+	} else if as := bounce.FindAddresses(fromHeader); len(as) > 0 {
 		res.From = as[0]
 	}
 
-	if rep := findBounce(m, res.Subject, fromHeader, ownAddresses(m, res.From)); rep != nil {
-		if rep.success {
+	human := bounce.HumanText(m)
+	text := replyText{m: m, cfg: cfg}
+	if !hasDeliveryStatus(m) && bounce.IsChallenge(m.Header, res.From, res.Subject, human) {
+		res.Class, res.Challenge = ClassAutoReply, true
+		text.fill(&res)
+		if a := heldFor(human, ownAddresses(m, res.From)); a != "" {
+			res.Recipients = []Recipient{{Address: a}}
+		}
+		return res, matchAuto(ctx, idx, m, cfg, &res)
+	}
+	in := bounce.Input{
+		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
+		Text: human,
+	}
+	if rep, ok := bounce.Find(m, in, res.addBounced); ok {
+		if rep.Success {
 			return res, nil
 		}
 		fillBounce(&res, rep)
-		return res, matchOriginal(ctx, idx, m, &res, "")
+		err := matchOriginal(ctx, idx, m, &res, "")
+		mapToRecord(&res, res.Record, m)
+		return res, err
 	}
-	if c := findComplaint(m); c != nil {
-		res.Kind = KindComplaint
-		res.FeedbackType = c.feedbackType
-		res.ReportingMTA = c.reportingMTA
-		for _, a := range c.recipients {
+	if c := bounce.FindComplaint(m); c != nil {
+		res.Class = ClassComplaint
+		res.FeedbackType = c.FeedbackType
+		res.ReportingMTA = c.ReportingMTA
+		for _, a := range c.Recipients {
 			res.Recipients = append(res.Recipients, Recipient{Address: a})
 		}
-		return res, matchOriginal(ctx, idx, m, &res, c.originalID)
+		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
-	if !isListMail(m.header) && (autoReplyHeader(m.header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
-		res.Kind = KindAutoReply
-		res.ReturnDate = returnDate(res.Subject+"\n"+humanText(m), messageDate(m))
-		if idx != nil {
-			rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
-			res.Record, res.MatchedBy = rec, by
-			return res, wrapIndexErr(err)
-		}
-		return res, nil
+	list := isListMail(m.Header)
+	if !list && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+		res.Class = ClassAutoReply
+		res.ReturnDate = returnDate(res.Subject+"\n"+human, messageDate(m))
+		text.fill(&res)
+		return res, matchAuto(ctx, idx, m, cfg, &res)
 	}
 	if idx == nil {
-		if m.header.Get("In-Reply-To") != "" || m.header.Get("References") != "" {
-			res.Kind = KindReply
+		if m.Header.Get("In-Reply-To") != "" || m.Header.Get("References") != "" {
+			return res, answer(ctx, cfg, m, &text, list, &res)
 		}
 		return res, nil
 	}
 	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
 	if rec != nil {
-		res.Kind, res.Record, res.MatchedBy = KindReply, rec, by
+		res.Record, res.MatchedBy = rec, by
+		if aerr := answer(ctx, cfg, m, &text, list, &res); aerr != nil {
+			return res, aerr
+		}
 	}
 	return res, wrapIndexErr(err)
+}
+
+// answer settles a message that answers our mail: an out-of-office
+// notice sent without any auto-reply header (told by its text), or a
+// person's reply with its intent. Only related mail gets here, so
+// unrelated mail never pays for text extraction.
+func answer(ctx context.Context, cfg *config, m *mailparse.Message, text *replyText, list bool, res *Result) error {
+	text.fill(res)
+	if !list && isAutoReplyBody(res.Text) {
+		res.Class = ClassAutoReply
+		res.ReturnDate = returnDate(res.Subject+"\n"+res.Text, messageDate(m))
+		return nil
+	}
+	res.Class = ClassReply
+	return decideIntent(ctx, cfg, res)
+}
+
+// matchAuto ties an auto-reply (or a challenge) to our message like a
+// reply, when there is an index.
+func matchAuto(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, cfg *config, res *Result) error {
+	if idx == nil {
+		return nil
+	}
+	rec, by, err := matchReply(ctx, idx, m, cfg, res.From, res.Subject)
+	res.Record, res.MatchedBy = rec, by
+	return wrapIndexErr(err)
 }
 
 func wrapIndexErr(err error) error {
@@ -108,8 +152,8 @@ func wrapIndexErr(err error) error {
 
 // ownAddresses are the bounce's own From and To: never the failed
 // recipient.
-func ownAddresses(m *parsedMessage, from string) []string {
-	out := findAddresses(m.header.Get("To"))
+func ownAddresses(m *mailparse.Message, from string) []string {
+	out := bounce.FindAddresses(m.Header.Get("To"))
 	if from != "" {
 		out = append(out, from)
 	}
@@ -118,67 +162,36 @@ func ownAddresses(m *parsedMessage, from string) []string {
 
 // isReceipt recognises a read receipt (RFC 8098 message/disposition-
 // notification): an automatic answer, not a human reply.
-func isReceipt(m *parsedMessage) bool {
-	for _, p := range m.parts {
-		if p.ctype == "message/disposition-notification" {
+func isReceipt(m *mailparse.Message) bool {
+	for _, p := range m.Parts {
+		if p.Type == "message/disposition-notification" {
 			return true
 		}
 	}
 	return false
 }
 
-// fillBounce copies a bounce report into res, deciding each recipient's
-// reason and hardness.
-func fillBounce(res *Result, rep *bounceReport) {
-	res.Kind = KindBounce
-	res.Action = ActionFailed
-	if rep.delayed {
-		res.Action = ActionDelayed
+// addBounced appends one recipient of a bounce report to r.
+func (r *Result) addBounced(b bounce.Recipient) {
+	action := BounceFailed
+	if b.Delayed {
+		action = BounceDelayed
 	}
-	res.ReportingMTA = rep.reportingMTA
-	for _, br := range rep.rcpts {
-		switch br.action {
-		case "delivered", "relayed", "expanded":
-			continue
-		}
-		action := ActionFailed
-		if br.action == "delayed" || (rep.delayed && br.action == "") {
-			action = ActionDelayed
-		}
-		status := br.status
-		diag := oneLine(br.diag, 1000)
-		// The remote server's own code in the diagnostic is more
-		// precise than the reporting MTA's summary (Sendmail reports
-		// 4.4.7 for every expired message, and many MTAs x.0.0).
-		if s := findStatus(diag); s != "" && s[0] != '2' && (status == "" || s[0] == status[0]) {
-			status = s
-		}
+	r.Recipients = append(r.Recipients, Recipient{
+		Address: b.Address, ReportedAddress: b.ReportedAddress, Action: action, Status: b.Status, Reason: b.Reason,
+		Hard: b.Hard, Diagnostic: b.Diagnostic, RemoteMTA: b.RemoteMTA,
+	})
+}
 
-		reply := findReplyCode(diag)
-		reason := findReason(status, reply, diag, rep.ctx, action)
-		if reason == ReasonOnHold || reason == ReasonUndefined {
-			reason = undecidedReason(reason, status, reply, br.addr, rep, action)
-			if reason == ReasonOnHold && br.diagIsNotice {
-				// Nothing about this recipient beyond the notice's
-				// boilerplate: nothing to go on.
-				reason = ReasonUndefined
-			}
-		}
-		if status == "" {
-			// Reported, not reasoned on: a code elsewhere in the notice
-			// may belong to another recipient.
-			if s := findStatus(rep.text); s != "" && s[0] != '2' {
-				status = s
-			}
-		}
-		if br.diagType == "x-unix" && reason == ReasonOnHold {
-			reason = ReasonMailerError
-		}
-		res.Recipients = append(res.Recipients, Recipient{
-			Address: br.addr, OriginalAddress: br.orig, Action: action, Status: status, Reason: reason,
-			Hard: isHard(reason, status, action), Diagnostic: diag, RemoteMTA: br.remoteMTA,
-		})
+// fillBounce completes res, whose Recipients addBounced filled, from the
+// report as a whole.
+func fillBounce(res *Result, rep bounce.Report) {
+	res.Class = ClassBounce
+	res.Action = BounceFailed
+	if rep.Delayed {
+		res.Action = BounceDelayed
 	}
+	res.ReportingMTA = rep.ReportingMTA
 	if len(res.Recipients) > 0 {
 		r := res.Recipients[0]
 		res.Action, res.Status, res.Reason, res.Hard, res.Diagnostic, res.RemoteMTA =
@@ -188,8 +201,8 @@ func fillBounce(res *Result, rep *bounceReport) {
 
 // matchOriginal ties a bounce or complaint to our message through the
 // Message-ID of the returned original.
-func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage, res *Result, extraID string) error {
-	ids := originalIDs(m)
+func matchOriginal(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, res *Result, extraID string) error {
+	ids := bounce.OriginalIDs(m, maxLookups)
 	if extraID != "" {
 		ids = append([]string{providerkit.TrimMessageID(extraID)}, ids...)
 	}
@@ -205,27 +218,4 @@ func matchOriginal(ctx context.Context, idx provider.SentIndex, m *parsedMessage
 		res.Record, res.MatchedBy, res.OriginalMessageID = rec, MatchDSNOriginal, rec.MessageID
 	}
 	return wrapIndexErr(err)
-}
-
-// groupDomains are list hosts whose refusals (the sender may not post,
-// or the group does not exist) come as localised prose without any
-// status code.
-var groupDomains = [...]string{"googlegroups.com"}
-
-// undecidedReason is tried when a recipient's own diagnostic decided
-// nothing: the notice's whole text may (a scraper can pick the wrong
-// paragraph, and some MTAs write the reason away from the address),
-// and a refusal from a group host is a rejection of our post.
-func undecidedReason(reason, status, reply, addr string, rep *bounceReport, action Action) string {
-	if rep.text != "" {
-		rc := rep.ctx
-		rc.wholeNotice = true
-		if r := findReason(status, reply, oneLine(rep.text, 8<<10), rc, action); r != ReasonOnHold && r != ReasonUndefined {
-			return r
-		}
-	}
-	if at := strings.LastIndexByte(addr, '@'); at >= 0 && contains(groupDomains[:], addr[at+1:]) {
-		return ReasonRejected
-	}
-	return reason
 }

@@ -3,8 +3,10 @@ package tracking
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -52,7 +54,7 @@ func stripReplyPrefixes(s string) (string, bool) {
 		if k := strings.IndexAny(word, "[("); k > 0 {
 			word = word[:k]
 		}
-		if !contains(replyPrefixes[:], word) {
+		if !slices.Contains(replyPrefixes[:], word) {
 			break
 		}
 		stripped = true
@@ -100,12 +102,12 @@ func matchIDs(ctx context.Context, idx provider.SentIndex, ids []string, budget 
 // matchReply ties a reply or auto-reply to our mail: In-Reply-To, then
 // References (newest first), then the provider thread, then sender plus
 // normalised subject.
-func matchReply(ctx context.Context, idx provider.SentIndex, m *parsedMessage, cfg *config, from, subject string) (*provider.SentRecord, MatchedBy, error) {
+func matchReply(ctx context.Context, idx provider.SentIndex, m *mailparse.Message, cfg *config, from, subject string) (*provider.SentRecord, MatchedBy, error) {
 	budget := maxLookups
-	if rec, err := matchIDs(ctx, idx, providerkit.ParseMessageIDs(m.header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
+	if rec, err := matchIDs(ctx, idx, providerkit.ParseMessageIDs(m.Header.Get("In-Reply-To")), &budget); rec != nil || err != nil {
 		return rec, MatchInReplyTo, err
 	}
-	refs := providerkit.ParseMessageIDs(m.header.Get("References"))
+	refs := providerkit.ParseMessageIDs(m.Header.Get("References"))
 	for i, j := 0, len(refs)-1; i < j; i, j = i+1, j-1 {
 		refs[i], refs[j] = refs[j], refs[i]
 	}
@@ -142,49 +144,4 @@ func matchReply(ctx context.Context, idx provider.SentIndex, m *parsedMessage, c
 		}
 	}
 	return nil, "", nil
-}
-
-// originalIDs collects the Message-IDs a bounce or complaint quotes from
-// our message: returned originals' headers first, then "Message-ID:"
-// lines pasted into the text.
-func originalIDs(m *parsedMessage) []string {
-	var ids []string
-	add := func(v string) {
-		for _, id := range providerkit.ParseMessageIDs(v) {
-			if !contains(ids, id) && len(ids) < maxLookups {
-				ids = append(ids, id)
-			}
-		}
-	}
-	for _, oh := range m.originals {
-		add(oh.Get("Message-ID"))
-	}
-	for _, p := range m.parts {
-		if strings.HasPrefix(p.ctype, "text/") {
-			scanMessageIDLines(string(p.body), add)
-		}
-	}
-	if len(ids) == 0 {
-		scanMessageIDLines(string(m.rawBody[:min(len(m.rawBody), 256<<10)]), add)
-	}
-	return ids
-}
-
-func scanMessageIDLines(s string, add func(string)) {
-	for off := 0; off < len(s); {
-		i := indexFold(s[off:], "message-id:")
-		if i < 0 {
-			return
-		}
-		start := off + i + len("message-id:")
-		end := strings.IndexByte(s[start:], '\n')
-		if end < 0 {
-			end = len(s) - start
-		}
-		if end > 1000 {
-			end = 1000
-		}
-		add(s[start : start+end])
-		off = start
-	}
 }

@@ -2,15 +2,14 @@ package tracking
 
 import (
 	"io"
+
+	"github.com/inboxkit/inboxkit/internal/mailparse"
+	"github.com/inboxkit/inboxkit/tracking/intent"
 )
 
 // Default bounds for one Classify call.
 const (
 	DefaultMaxBytes = 2 << 20 // bytes of a message that are read at all
-	defaultMaxDepth = 16      // MIME nesting levels followed
-	defaultMaxParts = 128     // MIME parts looked at
-	maxHeaderFields = 1000    // header fields kept per header block
-	maxHeaderValue  = 16 << 10
 )
 
 // Option adjusts one Classify call.
@@ -19,14 +18,14 @@ type Option func(*config)
 type config struct {
 	account, threadID string
 	maxBytes          int
-	maxDepth          int
-	maxParts          int
-	maxPartBytes      int
-	charsetReader     func(charset string, input io.Reader) (io.Reader, error)
+	parse             mailparse.Config
+	intent            intent.Classifier // nil: the built-in rules
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{maxBytes: DefaultMaxBytes, maxDepth: defaultMaxDepth, maxParts: defaultMaxParts}
+	c := &config{maxBytes: DefaultMaxBytes, parse: mailparse.Config{
+		MaxDepth: mailparse.DefaultMaxDepth, MaxParts: mailparse.DefaultMaxParts,
+	}}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -35,9 +34,9 @@ func newConfig(opts []Option) *config {
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxBytes
 	}
-	c.maxPartBytes = c.maxBytes
-	if c.charsetReader == nil {
-		c.charsetReader = charsetReader
+	c.parse.MaxPartBytes = c.maxBytes
+	if c.parse.CharsetReader == nil {
+		c.parse.CharsetReader = mailparse.CharsetReader
 	}
 	return c
 }
@@ -62,7 +61,7 @@ func WithMaxBytes(n int) Option {
 func WithMaxDepth(n int) Option {
 	return func(c *config) {
 		if n > 0 {
-			c.maxDepth = n
+			c.parse.MaxDepth = n
 		}
 	}
 }
@@ -71,5 +70,14 @@ func WithMaxDepth(n int) Option {
 // words and text parts (the default uses golang.org/x/text and knows the
 // WHATWG encodings). It returns a reader of UTF-8.
 func WithCharsetReader(f func(charset string, input io.Reader) (io.Reader, error)) Option {
-	return func(c *config) { c.charsetReader = f }
+	return func(c *config) { c.parse.CharsetReader = f }
+}
+
+// WithIntent decides the intent of replies with c (a host's model, say)
+// instead of the built-in rules ([intent.Rules]). When c fails or
+// answers a word that is not one of the fixed intents, the built-in
+// rules decide that message; only a done ctx makes Classify fail. c sees
+// the reply's new text only, never its quoted history.
+func WithIntent(c intent.Classifier) Option {
+	return func(cfg *config) { cfg.intent = c }
 }

@@ -38,24 +38,24 @@ func TestClassify_replies(t *testing.T) {
 		name   string
 		raw    []byte
 		opts   []tracking.Option
-		kind   tracking.Kind
+		kind   tracking.Class
 		by     tracking.MatchedBy
 		record string
 	}{
 		{"in-reply-to", msg("From: ann@example.org\nSubject: Re: Quarterly plan\nIn-Reply-To: <first@example.com>\n", "Yes.\r\n"),
-			nil, tracking.KindReply, tracking.MatchInReplyTo, "first@example.com"},
+			nil, tracking.ClassReply, tracking.MatchInReplyTo, "first@example.com"},
 		{"references newest first", msg("From: ann@example.org\nSubject: Re: x\nReferences: <other@x.org> <second@example.com> <zzz@y.org>\n", "ok\r\n"),
-			nil, tracking.KindReply, tracking.MatchReferences, "second@example.com"},
+			nil, tracking.ClassReply, tracking.MatchReferences, "second@example.com"},
 		{"thread", msg("From: carol@example.net\nSubject: forwarded on\n", "hi\r\n"),
-			[]tracking.Option{tracking.WithThread("ME@example.com", "thr-2")}, tracking.KindReply, tracking.MatchThread, "second@example.com"},
+			[]tracking.Option{tracking.WithThread("ME@example.com", "thr-2")}, tracking.ClassReply, tracking.MatchThread, "second@example.com"},
 		{"recipient and subject", msg("From: Ann <ANN@example.org>\nSubject: AW: RE: Quarterly  plan\n", "Klingt gut.\r\n"),
-			nil, tracking.KindReply, tracking.MatchRecipientSubject, "first@example.com"},
+			nil, tracking.ClassReply, tracking.MatchRecipientSubject, "first@example.com"},
 		{"human reply mentioning out of office", msg("From: ann@example.org\nSubject: Re: Out of office next week?\nIn-Reply-To: <first@example.com>\n", "I will be away.\r\n"),
-			nil, tracking.KindReply, tracking.MatchInReplyTo, "first@example.com"},
+			nil, tracking.ClassReply, tracking.MatchInReplyTo, "first@example.com"},
 		{"recipient with other subject", msg("From: ann@example.org\nSubject: something else\n", "hi\r\n"),
-			nil, tracking.KindUnrelated, "", ""},
+			nil, tracking.ClassUnrelated, "", ""},
 		{"stranger", msg("From: zed@example.net\nSubject: Re: Quarterly plan\nIn-Reply-To: <nope@example.net>\n", "hi\r\n"),
-			nil, tracking.KindUnrelated, "", ""},
+			nil, tracking.ClassUnrelated, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,8 +63,8 @@ func TestClassify_replies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Kind != tc.kind || res.MatchedBy != tc.by {
-				t.Errorf("Classify = kind %q by %q; want %q by %q", res.Kind, res.MatchedBy, tc.kind, tc.by)
+			if res.Class != tc.kind || res.MatchedBy != tc.by {
+				t.Errorf("Classify = kind %q by %q; want %q by %q", res.Class, res.MatchedBy, tc.kind, tc.by)
 			}
 			got := ""
 			if res.Record != nil {
@@ -79,12 +79,12 @@ func TestClassify_replies(t *testing.T) {
 
 func TestClassify_nilIndex(t *testing.T) {
 	res, err := tracking.Classify(context.Background(), msg("From: a@x.org\nSubject: Re: hi\nIn-Reply-To: <q@x.org>\n", "."), nil)
-	if err != nil || res.Kind != tracking.KindReply || res.Record != nil {
-		t.Errorf("Classify(nil idx) = %q, %v, %v; want reply without record", res.Kind, res.Record, err)
+	if err != nil || res.Class != tracking.ClassReply || res.Record != nil {
+		t.Errorf("Classify(nil idx) = %q, %v, %v; want reply without record", res.Class, res.Record, err)
 	}
 	res, err = tracking.Classify(context.Background(), msg("From: a@x.org\nSubject: hi\n", "."), nil)
-	if err != nil || res.Kind != tracking.KindUnrelated {
-		t.Errorf("Classify(nil idx, no headers) = %q, %v; want unrelated", res.Kind, err)
+	if err != nil || res.Class != tracking.ClassUnrelated {
+		t.Errorf("Classify(nil idx, no headers) = %q, %v; want unrelated", res.Class, err)
 	}
 }
 
@@ -107,8 +107,8 @@ func TestClassify_autoReplies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Kind != tracking.KindAutoReply {
-				t.Errorf("Classify(%q) kind = %q (subject %q); want auto_reply", subj, res.Kind, res.Subject)
+			if res.Class != tracking.ClassAutoReply {
+				t.Errorf("Classify(%q) kind = %q (subject %q); want auto_reply", subj, res.Class, res.Subject)
 			}
 			if res.MatchedBy != tracking.MatchInReplyTo {
 				t.Errorf("MatchedBy = %q; want in-reply-to", res.MatchedBy)
@@ -125,8 +125,8 @@ func TestClassify_autoReplies(t *testing.T) {
 	for _, h := range headers {
 		t.Run(h, func(t *testing.T) {
 			res, err := tracking.Classify(context.Background(), msg("From: ann@example.org\nSubject: Re: Quarterly plan\n"+h+"\n", "away\r\n"), idx)
-			if err != nil || res.Kind != tracking.KindAutoReply || res.MatchedBy != tracking.MatchRecipientSubject {
-				t.Errorf("Classify with %q = %q by %q, %v; want auto_reply by recipient-subject", h, res.Kind, res.MatchedBy, err)
+			if err != nil || res.Class != tracking.ClassAutoReply || res.MatchedBy != tracking.MatchRecipientSubject {
+				t.Errorf("Classify with %q = %q by %q, %v; want auto_reply by recipient-subject", h, res.Class, res.MatchedBy, err)
 			}
 		})
 	}
@@ -145,8 +145,8 @@ func TestClassify_notAutoReplies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Kind == tracking.KindAutoReply || res.Kind == tracking.KindBounce {
-				t.Errorf("Classify = %q; want neither auto_reply nor bounce", res.Kind)
+			if res.Class == tracking.ClassAutoReply || res.Class == tracking.ClassBounce {
+				t.Errorf("Classify = %q; want neither auto_reply nor bounce", res.Class)
 			}
 		})
 	}
@@ -176,7 +176,7 @@ func TestClassify_errors(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "tracking: ") {
 		t.Errorf("failing index: err = %v; want a tracking: error", err)
 	}
-	if res.Kind != tracking.KindUnrelated {
-		t.Errorf("failing index: kind = %q; want unrelated", res.Kind)
+	if res.Class != tracking.ClassUnrelated {
+		t.Errorf("failing index: kind = %q; want unrelated", res.Class)
 	}
 }

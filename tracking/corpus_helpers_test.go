@@ -27,7 +27,7 @@ func corpusDir(tb testing.TB) string {
 
 type corpusLabel struct {
 	Path            string `json:"path"`
-	Kind            string `json:"kind"`
+	Class           string `json:"kind"`
 	Reason          string `json:"reason"`
 	Status          string `json:"status"`
 	HardBounce      *bool  `json:"hardbounce"`

@@ -68,6 +68,7 @@ func TestCorpus(t *testing.T) {
 	reason := &metric{name: "reason agrees", floor: 0.90}
 	status := &metric{name: "status agrees (labelled)", floor: 0.95}
 	rcpt := &metric{name: "failed recipient agrees", floor: 0.97}
+	sentTo := &metric{name: "(sent-to address = label)", floor: 0}
 	complaint := &metric{name: "spam complaints detected", floor: 1}
 	auto := &metric{name: "auto-replies detected", floor: 1}
 	notBounce := &metric{name: "non-bounces not bounces", floor: 1}
@@ -79,11 +80,11 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: Classify error: %v", l.Path, err)
 			continue
 		}
-		got := fmt.Sprintf("kind=%s reason=%s status=%s hard=%v rcpt=%s", res.Kind, res.Reason, res.Status, res.Hard, res.Recipient())
+		got := fmt.Sprintf("kind=%s reason=%s status=%s hard=%v rcpt=%s", res.Class, res.Reason, res.Status, res.Hard, res.Recipient())
 		switch {
-		case l.Kind == "hard_bounce" || l.Kind == "soft_bounce":
-			detected.add(res.Kind == tracking.KindBounce, l.Path, got)
-			if res.Kind != tracking.KindBounce {
+		case l.Class == "hard_bounce" || l.Class == "soft_bounce":
+			detected.add(res.Class == tracking.ClassBounce, l.Path, got)
+			if res.Class != tracking.ClassBounce {
 				continue
 			}
 			if l.HardBounce != nil {
@@ -94,19 +95,26 @@ func TestCorpus(t *testing.T) {
 				status.add(res.Status == l.Status, l.Path, fmt.Sprintf("want %s; %s", l.Status, got))
 			}
 			if l.FailedRecipient != "" {
-				rcpt.add(strings.EqualFold(res.Recipient(), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
+				// The labels are sisimai's: the address the report
+				// names (Final-Recipient). Recipient.Address is the
+				// address we sent to (Original-Recipient when a
+				// forwarding rewrote it), so the label is compared with
+				// the reported address; sentTo counts how often the two
+				// coincide, for information.
+				rcpt.add(strings.EqualFold(reportedRecipient(res), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
+				sentTo.add(strings.EqualFold(res.Recipient(), l.FailedRecipient), l.Path, fmt.Sprintf("want %s; %s", l.FailedRecipient, got))
 			}
 		case l.Reason == "feedback":
-			complaint.add(res.Kind == tracking.KindComplaint, l.Path, got)
-		case l.Kind == "auto_reply":
-			auto.add(res.Kind == tracking.KindAutoReply, l.Path, got)
+			complaint.add(res.Class == tracking.ClassComplaint, l.Path, got)
+		case l.Class == "auto_reply":
+			auto.add(res.Class == tracking.ClassAutoReply, l.Path, got)
 		case l.Reason == "delivered" || strings.HasPrefix(l.Path, "not/"):
-			notBounce.add(res.Kind != tracking.KindBounce, l.Path, got)
+			notBounce.add(res.Class != tracking.ClassBounce, l.Path, got)
 		default:
 			unknown = append(unknown, l.Path+": "+got)
 		}
 	}
-	metrics := []*metric{detected, hard, reason, status, rcpt, complaint, auto, notBounce}
+	metrics := []*metric{detected, hard, reason, status, rcpt, sentTo, complaint, auto, notBounce}
 	t.Logf("%-28s %9s %7s %7s", "metric", "agree", "rate", "floor")
 	for _, m := range metrics {
 		t.Logf("%-28s %4d/%-4d %6.1f%% %6.1f%%", m.name, m.ok, m.n, 100*m.rate(), 100*m.floor)
@@ -125,4 +133,16 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: %.1f%% (%d/%d) below floor %.1f%%", m.name, 100*m.rate(), m.ok, m.n, 100*m.floor)
 		}
 	}
+}
+
+// reportedRecipient is the address the report named for the first
+// recipient: ReportedAddress when Address differs from it.
+func reportedRecipient(res tracking.Result) string {
+	if len(res.Recipients) == 0 {
+		return ""
+	}
+	if r := res.Recipients[0].ReportedAddress; r != "" {
+		return r
+	}
+	return res.Recipients[0].Address
 }

@@ -1,4 +1,12 @@
-// Package tracking tells a host what happened to the mail it sent.
+// Package tracking classifies the mail a connected mailbox receives with
+// respect to the mail we sent: a person's reply, an auto-reply, a bounce,
+// a spam complaint, or unrelated.
+//
+// The three lines a host writes first:
+//
+//	idx := tracking.NewMemoryIndex(0)            // or the host's own provider.SentIndex
+//	res, err := tracking.Classify(ctx, raw, idx) // raw: one provider.Incoming.Raw
+//	if res.Class == tracking.ClassBounce && res.Hard { /* never mail res.Recipient() again */ }
 //
 // # Classifier
 //
@@ -9,47 +17,47 @@
 // complaint (ARF, RFC 5965) or unrelated mail. Checks run in a fixed
 // order: bounce, complaint, auto-reply, then a reply matched by
 // In-Reply-To/References, by the provider's thread ID ([WithThread]) and
-// last by sender (a recipient we wrote to) plus normalised subject.
+// last by sender (a recipient we wrote to, through [RecipientIndex]) plus
+// normalised subject.
 //
-// A bounce carries its action ([ActionFailed] or [ActionDelayed]), every
+// A bounce carries its action ([BounceFailed] or [BounceDelayed]), every
 // failed recipient with its enhanced status code, a reason in the sisimai
 // vocabulary ([ReasonUserUnknown], [ReasonMailboxFull] …), whether it is
 // hard, the diagnostic text and the MTAs involved. Reasons come from a
 // readable rule table (status codes first, then diagnostic phrases); see
-// reason_rules.go for the rules and their sources.
+// internal/bounce/rules.go for the rules and their sources.
 //
-// [MemoryIndex] is an in-memory [provider.SentIndex] for tests, tools and
-// small hosts; [LoadSent] fills one from JSON lines.
+// A reply (and an auto-reply) carries the text its sender wrote
+// ([Result.Text]: decoded, HTML turned into text, quoted history and
+// signature removed) and its attachments by name, type and size; a reply
+// also carries its intent ([Result.Intent], one of the fixed words of
+// tracking/intent: interested, question, later, not_interested,
+// wrong_person, unsubscribe, other) and, for wrong_person, the address it
+// refers to. Intent is decided on the new text alone by the built-in
+// rules, or by a host's own model through [WithIntent]; it costs nothing
+// for other classes. A challenge-response message ("please verify you
+// are human") is an auto-reply with [Result.Challenge] set, never a
+// bounce. An out-of-office without any auto-reply header is told by its
+// text.
 //
-// # Opens, clicks and unsubscribes
+// [MemoryIndex] is an in-memory [provider.SentIndex] (with ByRecipient)
+// for tests, tools and small hosts; [LoadSent] fills one from JSON lines.
 //
-// [Wrap] decorates any provider.Provider: a message opted in with [Track]
-// gets a 1×1 open pixel before </body>, every http(s) link of its HTML
-// part rewritten to a signed click URL (rewritten with the
-// golang.org/x/net/html tokenizer; mailto:, tel:, anchors and the
-// unsubscribe link left alone), and RFC 8058 one-click List-Unsubscribe
-// and List-Unsubscribe-Post headers. Tokens are compact HMAC-SHA-256
-// values under a [Signer]'s rotating keys; a click token signs its exact
-// target, so the [Handler] never redirects anywhere else. The Handler
-// serves the pixel (always the GIF, recording only valid tokens), clicks
-// and unsubscribes, and flags opens and clicks from image proxies, Apple
-// Mail Privacy Protection and link scanners ([Detector]) instead of
-// dropping them. Events go to an [EventSink].
+// # Around the classifier
 //
-// # Events and stop rules
-//
-// [EventsOf] turns a classifier [Result] into [Event]s; [State] (and the
-// in-memory [Ledger]) answers "may the next step go to this recipient?":
-// stop on a reply, a hard bounce, a complaint or an unsubscribe; wait for
-// an out-of-office's return date; resend after a soft bounce a bounded
-// number of times. [RatesOf] and [Ledger.Rates] give reply, bounce, open
-// and click rates per campaign.
+// Two subpackages build on it. tracking/activity turns results (and
+// opens, clicks and unsubscribes) into events and answers "may the next
+// step go to this recipient?" and "what are this campaign's rates?".
+// tracking/beacon tracks opens, clicks and one-click unsubscribes: signed
+// tokens, a decorator around any provider.Provider and an http.Handler.
+// tracking itself imports neither.
 //
 // # Bad input
 //
 // Classify never panics on malformed mail: it reads at most a bounded
 // number of bytes ([WithMaxBytes]), descends at most a bounded number of
-// MIME levels, and decodes charsets through golang.org/x/text without
-// touching package-level state. Input it cannot read at all is an error
-// prefixed "tracking:".
+// MIME levels ([WithMaxDepth]), and decodes charsets through
+// golang.org/x/text without touching package-level state. Input it cannot
+// read at all is an error prefixed "tracking:". Classify is safe for
+// concurrent use; a MemoryIndex is too.
 package tracking

@@ -25,21 +25,21 @@ func ExampleClassify() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Kind, res.Action, res.Recipient(), res.Status, res.Reason, res.Hard, res.MatchedBy, res.Record.MessageID)
+	fmt.Println(res.Class, res.Action, res.Recipient(), res.Status, res.Reason, res.Hard, res.MatchedBy, res.Record.MessageID)
 
 	reply := "From: Ann <ann@example.org>\r\nSubject: Re: Plan\r\n\r\nLooks good!\r\n"
 	res, err = tracking.Classify(context.Background(), []byte(reply), idx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Kind, res.MatchedBy)
+	fmt.Println(res.Class, res.MatchedBy)
 
 	ooo := "From: ann@example.org\r\nSubject: Automatic reply: Plan\r\nIn-Reply-To: <m1@example.com>\r\n\r\nI am back on 2030-05-06.\r\n"
 	res, err = tracking.Classify(context.Background(), []byte(ooo), idx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Kind, res.MatchedBy, res.ReturnDate.Format("2006-01-02"))
+	fmt.Println(res.Class, res.MatchedBy, res.ReturnDate.Format("2006-01-02"))
 	// Output:
 	// bounce failed ann@example.org 5.1.1 userunknown true dsn-original m1@example.com
 	// reply recipient-subject
@@ -58,6 +58,6 @@ func ExampleWithThread() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Kind, res.MatchedBy)
+	fmt.Println(res.Class, res.MatchedBy)
 	// Output: reply thread
 }

@@ -29,10 +29,10 @@ func FuzzClassify(f *testing.F) {
 	idx := tracking.NewMemoryIndex(0)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		res, err := tracking.Classify(context.Background(), raw, idx, tracking.WithThread("me@x.org", "t"))
-		if err == nil && res.Kind == "" {
+		if err == nil && res.Class == "" {
 			t.Fatal("no kind and no error")
 		}
-		if res.Kind == tracking.KindBounce && res.Action == "" {
+		if res.Class == tracking.ClassBounce && res.Action == "" {
 			t.Fatal("bounce without action")
 		}
 	})

@@ -57,7 +57,7 @@ func Run(t *testing.T, newStore func(t *testing.T) delegation.GrantStore) {
 	}
 }
 
-func grant(id, requester, owner string, state delegation.State, minute int) delegation.Grant {
+func grant(id, requester, owner string, state delegation.GrantState, minute int) delegation.Grant {
 	at := base().Add(time.Duration(minute) * time.Minute)
 	return delegation.Grant{
 		ID: id, Requester: requester, Owner: owner, State: state, Version: 1,
@@ -87,7 +87,7 @@ func same(a, b delegation.Grant) bool {
 }
 
 func testCreateLoad(t *testing.T, s delegation.GrantStore) {
-	want := grant("g1", "rita", "max", delegation.StateRequested, 0)
+	want := grant("g1", "rita", "max", delegation.GrantRequested, 0)
 	mustCreate(t, s, want)
 	if got := mustLoad(t, s, "g1"); !same(got, want) {
 		t.Errorf("Load(g1) = %+v; want %+v", got, want)
@@ -99,15 +99,15 @@ func testLoadMissing(t *testing.T, s delegation.GrantStore) {
 	if !errors.Is(err, provider.ErrNotFound) {
 		t.Errorf("Load(missing) = %v; want provider.ErrNotFound", err)
 	}
-	err = s.CompareAndSwap(context.Background(), 1, grant("nope", "a", "b", delegation.StateActive, 0))
+	err = s.CompareAndSwap(context.Background(), 1, grant("nope", "a", "b", delegation.GrantActive, 0))
 	if !errors.Is(err, provider.ErrNotFound) {
 		t.Errorf("CompareAndSwap(missing) = %v; want provider.ErrNotFound", err)
 	}
 }
 
 func testCreateDuplicateID(t *testing.T, s delegation.GrantStore) {
-	mustCreate(t, s, grant("g1", "rita", "max", delegation.StateDeclined, 0))
-	err := s.Create(context.Background(), grant("g1", "sam", "max", delegation.StateDeclined, 1))
+	mustCreate(t, s, grant("g1", "rita", "max", delegation.GrantDeclined, 0))
+	err := s.Create(context.Background(), grant("g1", "sam", "max", delegation.GrantDeclined, 1))
 	if !errors.Is(err, delegation.ErrConflict) {
 		t.Errorf("Create(taken ID) = %v; want delegation.ErrConflict", err)
 	}
@@ -118,10 +118,10 @@ func testCreateDuplicateID(t *testing.T, s delegation.GrantStore) {
 
 func testOneOpenGrantPerPair(t *testing.T, s delegation.GrantStore) {
 	ctx := context.Background()
-	mustCreate(t, s, grant("closed1", "rita", "max", delegation.StateDeclined, 0))
-	mustCreate(t, s, grant("closed2", "rita", "max", delegation.StateRevoked, 1))
-	mustCreate(t, s, grant("open", "rita", "max", delegation.StateRequested, 2))
-	for _, st := range []delegation.State{delegation.StateRequested, delegation.StateActive} {
+	mustCreate(t, s, grant("closed1", "rita", "max", delegation.GrantDeclined, 0))
+	mustCreate(t, s, grant("closed2", "rita", "max", delegation.GrantRevoked, 1))
+	mustCreate(t, s, grant("open", "rita", "max", delegation.GrantRequested, 2))
+	for _, st := range []delegation.GrantState{delegation.GrantRequested, delegation.GrantActive} {
 		err := s.Create(ctx, grant("second-"+st.String(), "rita", "max", st, 3))
 		if !errors.Is(err, delegation.ErrConflict) {
 			t.Errorf("Create(second %s grant for one pair) = %v; want delegation.ErrConflict", st, err)
@@ -129,17 +129,17 @@ func testOneOpenGrantPerPair(t *testing.T, s delegation.GrantStore) {
 	}
 	// A closed grant beside the open one, the reverse pair and other pairs
 	// are fine.
-	mustCreate(t, s, grant("closed3", "rita", "max", delegation.StateDeclined, 4))
-	mustCreate(t, s, grant("reverse", "max", "rita", delegation.StateActive, 5))
-	mustCreate(t, s, grant("other", "sam", "max", delegation.StateActive, 6))
+	mustCreate(t, s, grant("closed3", "rita", "max", delegation.GrantDeclined, 4))
+	mustCreate(t, s, grant("reverse", "max", "rita", delegation.GrantActive, 5))
+	mustCreate(t, s, grant("other", "sam", "max", delegation.GrantActive, 6))
 }
 
 func testCompareAndSwap(t *testing.T, s delegation.GrantStore) {
 	ctx := context.Background()
-	g := grant("g1", "rita", "max", delegation.StateRequested, 0)
+	g := grant("g1", "rita", "max", delegation.GrantRequested, 0)
 	mustCreate(t, s, g)
 	next := g
-	next.State, next.Version, next.By, next.UpdatedAt = delegation.StateActive, 2, "max", base().Add(time.Hour)
+	next.State, next.Version, next.By, next.UpdatedAt = delegation.GrantActive, 2, "max", base().Add(time.Hour)
 	if err := s.CompareAndSwap(ctx, 1, next); err != nil {
 		t.Fatalf("CompareAndSwap(1 → 2) = %v; want nil", err)
 	}
@@ -147,11 +147,11 @@ func testCompareAndSwap(t *testing.T, s delegation.GrantStore) {
 		t.Errorf("after swap Load = %+v; want %+v", got, next)
 	}
 	stale := g
-	stale.State, stale.Version = delegation.StateDeclined, 2
+	stale.State, stale.Version = delegation.GrantDeclined, 2
 	if err := s.CompareAndSwap(ctx, 1, stale); !errors.Is(err, delegation.ErrConflict) {
 		t.Errorf("CompareAndSwap(stale version 1) = %v; want delegation.ErrConflict", err)
 	}
-	if got := mustLoad(t, s, "g1"); got.State != delegation.StateActive || got.Version != 2 {
+	if got := mustLoad(t, s, "g1"); got.State != delegation.GrantActive || got.Version != 2 {
 		t.Errorf("after stale swap Load = %s v%d; want active v2", got.State, got.Version)
 	}
 }
@@ -159,11 +159,11 @@ func testCompareAndSwap(t *testing.T, s delegation.GrantStore) {
 func testListing(t *testing.T, s delegation.GrantStore) {
 	ctx := context.Background()
 	// Created out of order; two share a CreatedAt and sort by ID.
-	mustCreate(t, s, grant("c", "rita", "max", delegation.StateRequested, 5))
-	mustCreate(t, s, grant("a", "rita", "max", delegation.StateDeclined, 1))
-	mustCreate(t, s, grant("b2", "max", "rita", delegation.StateActive, 3))
-	mustCreate(t, s, grant("b1", "sam", "max", delegation.StateActive, 3))
-	mustCreate(t, s, grant("z", "sam", "tess", delegation.StateActive, 0))
+	mustCreate(t, s, grant("c", "rita", "max", delegation.GrantRequested, 5))
+	mustCreate(t, s, grant("a", "rita", "max", delegation.GrantDeclined, 1))
+	mustCreate(t, s, grant("b2", "max", "rita", delegation.GrantActive, 3))
+	mustCreate(t, s, grant("b1", "sam", "max", delegation.GrantActive, 3))
+	mustCreate(t, s, grant("z", "sam", "tess", delegation.GrantActive, 0))
 
 	between, err := s.Between(ctx, "rita", "max")
 	if err != nil {
@@ -219,7 +219,7 @@ func race(fn func(i int) error) []error {
 }
 
 func testConcurrentSwap(t *testing.T, s delegation.GrantStore) {
-	g := grant("g1", "rita", "max", delegation.StateActive, 0)
+	g := grant("g1", "rita", "max", delegation.GrantActive, 0)
 	mustCreate(t, s, g)
 	errs := race(func(i int) error {
 		next := g
@@ -247,7 +247,7 @@ func testConcurrentSwap(t *testing.T, s delegation.GrantStore) {
 
 func testConcurrentCreate(t *testing.T, s delegation.GrantStore) {
 	errs := race(func(i int) error {
-		return s.Create(context.Background(), grant(fmt.Sprintf("g%d", i), "rita", "max", delegation.StateRequested, i))
+		return s.Create(context.Background(), grant(fmt.Sprintf("g%d", i), "rita", "max", delegation.GrantRequested, i))
 	})
 	won := 0
 	for _, err := range errs {
@@ -280,7 +280,7 @@ func testConcurrentAcceptDecline(t *testing.T, s delegation.GrantStore) {
 	if err != nil {
 		t.Fatalf("Request = %v", err)
 	}
-	results := make([]delegation.State, racers)
+	results := make([]delegation.GrantState, racers)
 	errs := race(func(i int) error {
 		var got delegation.Grant
 		var err error
@@ -292,7 +292,7 @@ func testConcurrentAcceptDecline(t *testing.T, s delegation.GrantStore) {
 		results[i] = got.State
 		return err
 	})
-	var winner delegation.State
+	var winner delegation.GrantState
 	wins := 0
 	for i, err := range errs {
 		switch {
@@ -344,7 +344,7 @@ func testConcurrentRevoke(t *testing.T, s delegation.GrantStore) {
 	if wins != 1 {
 		t.Fatalf("%d of %d concurrent revokes succeeded; want exactly 1", wins, racers)
 	}
-	if final := mustLoad(t, s, g.ID); final.State != delegation.StateRevoked || final.Version != 2 {
+	if final := mustLoad(t, s, g.ID); final.State != delegation.GrantRevoked || final.Version != 2 {
 		t.Errorf("final grant = %s v%d; want revoked v2", final.State, final.Version)
 	}
 }

@@ -4,7 +4,12 @@
 //	go run ./examples/classify [--sent SENT.jsonl] FILE_OR_DIR...
 //
 // It prints one JSON object per file, one per line, omitting empty
-// fields. A directory means every file under it. --sent loads the sent
+// fields. For a reply and an auto-reply, "text" is the new text its
+// sender wrote (quoted history and signature removed); for a reply,
+// "intent" is what the sender asks for (interested, question, later,
+// not_interested, wrong_person, unsubscribe or other) and "referral" the
+// address a wrong_person reply points to. "challenge" marks a
+// challenge-response auto-reply ("verify you are human"). A directory means every file under it. --sent loads the sent
 // mail to match against from JSON lines
 // {"message_id":…,"thread_id":…,"account":…,"recipients":[…],"subject":…};
 // without it only what a message itself says can be known. A file that
@@ -39,6 +44,10 @@ type line struct {
 	Recipients       []recipient `json:"recipients,omitempty"`
 	MatchedBy        string      `json:"matched_by,omitempty"`
 	MatchedMessageID string      `json:"matched_message_id,omitempty"`
+	Text             string      `json:"text,omitempty"`
+	Intent           string      `json:"intent,omitempty"`
+	Referral         string      `json:"referral,omitempty"`
+	Challenge        bool        `json:"challenge,omitempty"`
 }
 
 type recipient struct {
@@ -128,12 +137,13 @@ func classifyFile(ctx context.Context, path string, idx *tracking.MemoryIndex) l
 		out.Error = err.Error()
 		return out
 	}
-	out.Kind, out.Action, out.Reason, out.Status, out.Hard = string(res.Kind), string(res.Action), res.Reason, res.Status, res.Hard
+	out.Kind, out.Action, out.Reason, out.Status, out.Hard = string(res.Class), string(res.Action), res.Reason, res.Status, res.Hard
 	out.Recipient = res.Recipient()
 	for _, r := range res.Recipients {
 		out.Recipients = append(out.Recipients, recipient{Address: r.Address, Status: r.Status, Reason: r.Reason, Hard: r.Hard})
 	}
 	out.MatchedBy = string(res.MatchedBy)
+	out.Text, out.Intent, out.Referral, out.Challenge = res.Text, string(res.Intent), res.Referral, res.Challenge
 	if res.Record != nil {
 		out.MatchedMessageID = res.Record.MessageID
 	}

@@ -21,7 +21,8 @@ const testBounce = "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\r\
 	"--b--\r\n"
 
 const testReply = "From: Ann <ann@example.org>\r\nTo: sender@example.com\r\nSubject: Re: Hello\r\n" +
-	"In-Reply-To: <abc@example.com>\r\n\r\nSounds good.\r\n"
+	"In-Reply-To: <abc@example.com>\r\n\r\nNot me, sorry: please write to bea@example.org.\r\n\r\nBest,\r\nAnn\r\n\r\n" +
+	"On Mon, Jan 8, 2024 at 10:02 AM Sender <sender@example.com> wrote:\r\n> Interested?\r\n"
 
 func TestRun_filesDirsSentAndErrors(t *testing.T) {
 	dir := t.TempDir()
@@ -69,6 +70,15 @@ func TestRun_filesDirsSentAndErrors(t *testing.T) {
 	if r["kind"] != "reply" || r["matched_by"] != "in-reply-to" {
 		t.Errorf("reply = %v; want kind reply matched by in-reply-to", r)
 	}
+	for k, want := range map[string]any{"text": "Not me, sorry: please write to bea@example.org.", "intent": "wrong_person",
+		"referral": "bea@example.org"} {
+		if r[k] != want {
+			t.Errorf("reply %s = %v; want %v", k, r[k], want)
+		}
+	}
+	if _, ok := b["intent"]; ok {
+		t.Errorf("bounce has an intent: %v", b)
+	}
 	if _, ok := r["action"]; ok {
 		t.Errorf("reply has empty field action: %v", r)
 	}
@@ -93,7 +103,7 @@ func TestRun_withoutSentAndUsage(t *testing.T) {
 	if err := run(context.Background(), []string{p}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.TrimSpace(out.String()), `{"file":"`+p+`","kind":"reply"}`; got != want {
+	if got, want := strings.TrimSpace(out.String()), `{"file":"`+p+`","kind":"reply","text":"Not me, sorry: please write to bea@example.org.","intent":"wrong_person","referral":"bea@example.org"}`; got != want {
 		t.Errorf("output = %s; want %s", got, want)
 	}
 	if err := run(context.Background(), nil, &out, &errOut); err == nil {

@@ -32,7 +32,7 @@ func runDelegation(ctx context.Context, w io.Writer, wd *world) error {
 	dir := &delegation.MemoryDirectory{}
 	dir.Connect(managerEmail, "max")
 	seats := delegation.RolesFunc(func(context.Context, string) (bool, error) { return true, nil })
-	audit := &delegation.MemorySink{}
+	audit := &delegation.MemoryAudit{}
 	mgr, err := delegation.NewManager(grants, &delegation.Options{Audit: audit})
 	if err != nil {
 		return err

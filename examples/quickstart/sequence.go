@@ -13,6 +13,8 @@ import (
 	"github.com/inboxkit/inboxkit/provider/providertest"
 	"github.com/inboxkit/inboxkit/smtpimap"
 	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
+	"github.com/inboxkit/inboxkit/tracking/beacon"
 )
 
 const campaign = "q4-outreach"
@@ -23,13 +25,13 @@ type sequence struct {
 	sender  *smtpimap.Provider
 	tracked *tracked // the sender wrapped for open/click tracking
 	index   *tracking.MemoryIndex
-	ledger  *tracking.Ledger
+	ledger  *activity.Ledger
 	step1   map[string]*provider.Sent // by prospect address
 	outcome map[string]string         // by prospect address
 }
 
 func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.Provider) (*sequence, error) {
-	ledger := tracking.NewLedger(nil)
+	ledger := activity.NewLedger(nil)
 	tr, err := newTracked(sender, ledger)
 	if err != nil {
 		return nil, err
@@ -56,7 +58,7 @@ func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.P
 			return nil, fmt.Errorf("step 1 to %s: %w", p.Email, err)
 		}
 		rec := provider.RecordOf(senderEmail, m, sent)
-		rec.Meta = map[string]string{tracking.MetaCampaign: campaign, "step": "1"}
+		rec.Meta = map[string]string{activity.MetaCampaign: campaign, "step": "1"}
 		if err := seq.index.Add(*rec); err != nil {
 			return nil, err
 		}
@@ -95,7 +97,7 @@ func stepOne(p prospect) (*provider.Message, error) {
 		IdempotencyKey: campaign + "/step-1/" + p.Email,
 	}
 	// Opt in to open, click and one-click unsubscribe tracking.
-	return m, tracking.Track(m, tracking.All(campaign))
+	return m, beacon.Track(m, beacon.All(campaign))
 }
 
 // prospectsAct plays the prospects: Bob replies from his own mailbox,
@@ -144,42 +146,10 @@ func prospectsAct(ctx context.Context, w io.Writer, wd *world, seq *sequence) er
 	return nil
 }
 
-// fetchAndClassify reads back only the related mail and classifies it.
+// fetchAndClassify reads back only the related mail, classified, through
+// the engine (Bob's reply, Cyd's out-of-office, Dan's bounce).
 func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence) error {
-	inbox, _ := wd.srv.Mailbox(senderEmail, "INBOX")
-	wd.srv.ResetCounters()
-	batch, err := seq.sender.Fetch(ctx, "", seq.index)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "6. Fetch          %d related of %d messages in Ada's INBOX (%d IMAP commands)\n", len(batch.Messages), len(inbox), wd.srv.IMAPCommands())
-	for _, in := range batch.Messages {
-		res, err := tracking.Classify(ctx, in.Raw, seq.index)
-		if err != nil {
-			return err
-		}
-		for _, e := range tracking.EventsOf(res, res.Record, in.ReceivedAt) {
-			if err := seq.ledger.Record(ctx, e); err != nil {
-				return err
-			}
-		}
-		who := res.From
-		if res.Kind == tracking.KindBounce && len(res.Recipients) > 0 {
-			who = res.Recipients[0].Address
-		}
-		desc := string(res.Kind)
-		if res.Kind == tracking.KindBounce {
-			desc = fmt.Sprintf("bounce (%s, %s, hard=%v)", res.Status, res.Reason, res.Hard)
-		}
-		seq.outcome[strings.ToLower(addressOf(who))] = desc
-	}
-	wd.srv.ResetCounters()
-	idle, err := seq.sender.Fetch(ctx, batch.Cursor, seq.index)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "                  fetching again from the cursor: %d new, %d IMAP command(s)\n", len(idle.Messages), wd.srv.IMAPCommands())
-	return nil
+	return runEngine(ctx, w, wd, seq, 3)
 }
 
 // stepTwo asks the ledger who may get the follow-up and sends it in the

@@ -12,30 +12,31 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/inboxkit/inboxkit/provider"
-	"github.com/inboxkit/inboxkit/tracking"
+	"github.com/inboxkit/inboxkit/tracking/activity"
+	"github.com/inboxkit/inboxkit/tracking/beacon"
 )
 
 // tracked is the host's tracking setup: a signing key, the HTTP handler
 // for pixels, clicks and unsubscribes (here on an in-process server), and
 // the sender wrapped so tracked messages are instrumented.
 type tracked struct {
-	provider *tracking.Provider
+	provider *beacon.Instrumented
 	server   *httptest.Server
 }
 
-func newTracked(sender provider.Provider, ledger *tracking.Ledger) (*tracked, error) {
+func newTracked(sender provider.Provider, ledger *activity.Ledger) (*tracked, error) {
 	key := make([]byte, 32)
 	copy(key, "quickstart tracking key, 32 byte")
-	signer, err := tracking.NewSigner("t1", map[string][]byte{"t1": key})
+	signer, err := beacon.NewSigner("t1", map[string][]byte{"t1": key})
 	if err != nil {
 		return nil, err
 	}
-	h, err := tracking.NewHandler(signer, ledger, nil)
+	h, err := beacon.NewHandler(signer, ledger, nil)
 	if err != nil {
 		return nil, err
 	}
 	srv := httptest.NewServer(h)
-	p, err := tracking.Wrap(sender, signer, &tracking.InstrumentOptions{BaseURL: srv.URL + "/t", Sink: ledger})
+	p, err := beacon.Wrap(sender, signer, &beacon.Options{BaseURL: srv.URL + "/t", Sink: ledger})
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -82,8 +83,8 @@ func runTracking(ctx context.Context, w io.Writer, wd *world, seq *sequence) err
 		fmt.Fprintf(w, "   %-17s %s → %s\n", p.Email, describeState(st), next)
 	}
 	r := seq.ledger.Rates(campaign)
-	fmt.Fprintf(w, "   campaign %s: sent %d, opened %.0f%% (%d incl. proxy prefetch), clicked %.0f%%, replied %.0f%%, bounced %.0f%%, unsubscribed %.0f%%\n",
-		campaign, r.Sent, 100*r.OpenRate(), r.OpenedAny, 100*r.ClickRate(), 100*r.ReplyRate(), 100*r.BounceRate(), 100*r.UnsubscribeRate())
+	fmt.Fprintf(w, "   campaign %s: sent %d, opened %.0f%% (%d incl. proxy prefetch), clicked %.0f%%, replied %.0f%% (interested %.0f%% of them), bounced %.0f%%, unsubscribed %.0f%%\n",
+		campaign, r.Sent, 100*r.OpenRate(), r.OpenedAny, 100*r.ClickRate(), 100*r.ReplyRate(), 100*r.InterestRate(), 100*r.BounceRate(), 100*r.UnsubscribeRate())
 	return nil
 }
 
@@ -166,6 +167,6 @@ func hitForm(ctx context.Context, url, body string) error {
 	return nil
 }
 
-func describeState(st tracking.State) string {
+func describeState(st activity.RecipientState) string {
 	return fmt.Sprintf("sent %d, opens %d, clicks %d, auto-replies %d", st.Sent, st.Opens, st.Clicks, st.AutoReplies)
 }

@@ -1,7 +1,10 @@
-// Package oauthtoken holds the OAuth2 token plumbing the gmail and graph
-// providers share: a cache that can drop an access token the API
-// rejected, and the Invalidator interface token sources implement to be
-// told about it.
+// Package oauthtoken holds the OAuth2 plumbing the gmail and graph
+// providers share, written once: the connect flow (Flow, Pending), the
+// refreshing token source (Source, Options: gmail.TokenSource and
+// graph.TokenSource are this type), a cache that can drop an access token
+// the API rejected with the one-refresh-after-401 call (Cache, Call), the
+// Invalidator interface token sources implement to be told about it, and
+// the rule for a send whose outcome is unknown (Ambiguous).
 package oauthtoken
 
 import (

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Options configure a Source. The providers' exported TokenSourceOptions
-// are converted to it field by field.
+// Options configure a Source; gmail.TokenSourceOptions and
+// graph.TokenSourceOptions are this type.
 type Options struct {
 	// Save persists every refreshed token (with its rotated refresh
 	// token). Nil keeps tokens in memory only.
@@ -30,8 +30,7 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Source is the refresh machinery behind gmail.TokenSource and
-// graph.TokenSource: an oauth2.TokenSource over a stored token that
+// Source is gmail.TokenSource and graph.TokenSource: an oauth2.TokenSource over a stored token that
 // refreshes before expiry, runs one refresh however many goroutines ask at
 // once, persists every refreshed token through Save before handing it out,
 // keeps a refreshed token whose Save failed (and saves it again on the next
@@ -50,11 +49,18 @@ type Source struct {
 	refreshes int
 }
 
-// NewSource returns a Source for the provider kind starting from tok.
+var _ Invalidator = (*Source)(nil)
+
+// NewSource returns a Source for the provider kind starting from tok; opts
+// may be nil.
 // classify turns a token-endpoint failure (an *oauth2.RetrieveError or a
 // network error) into the provider's *provider.Error; it is called with
 // op "token".
-func NewSource(cfg *oauth2.Config, tok *oauth2.Token, kind provider.Kind, classify func(op string, err error) error, opts Options) *Source {
+func NewSource(cfg *oauth2.Config, tok *oauth2.Token, kind provider.Kind, classify func(op string, err error) error, o *Options) *Source {
+	var opts Options
+	if o != nil {
+		opts = *o
+	}
 	if opts.EarlyExpiry <= 0 {
 		opts.EarlyExpiry = time.Minute
 	}

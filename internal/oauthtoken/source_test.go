@@ -71,7 +71,7 @@ func TestSource_refreshSaveAndClassify(t *testing.T) {
 	e := newEndpoint(t)
 	var c classifier
 	var saved []string
-	s := oauthtoken.NewSource(e.config(), expired(), "test", c.classify, oauthtoken.Options{
+	s := oauthtoken.NewSource(e.config(), expired(), "test", c.classify, &oauthtoken.Options{
 		Save: func(ctx context.Context, tok *oauth2.Token) error {
 			if _, ok := ctx.Deadline(); !ok {
 				t.Error("Save got a context without a deadline")
@@ -98,7 +98,7 @@ func TestSource_saveFailureRetriedWithoutRefresh(t *testing.T) {
 	e := newEndpoint(t)
 	fail := true
 	var saved []string
-	s := oauthtoken.NewSource(e.config(), expired(), "test", (&classifier{}).classify, oauthtoken.Options{
+	s := oauthtoken.NewSource(e.config(), expired(), "test", (&classifier{}).classify, &oauthtoken.Options{
 		Save: func(ctx context.Context, tok *oauth2.Token) error {
 			if fail {
 				return errors.New("store down")
@@ -123,19 +123,19 @@ func TestSource_timeoutIsTemporary(t *testing.T) {
 	e := newEndpoint(t)
 	e.delay.Store(int64(time.Second))
 	var c classifier
-	s := oauthtoken.NewSource(e.config(), expired(), "test", c.classify, oauthtoken.Options{Timeout: 20 * time.Millisecond})
+	s := oauthtoken.NewSource(e.config(), expired(), "test", c.classify, &oauthtoken.Options{Timeout: 20 * time.Millisecond})
 	if _, err := s.Token(); !errors.Is(err, provider.ErrTemporary) || len(c.ops) != 0 {
 		t.Errorf("Token past the timeout = %v (classifier calls %v); want ErrTemporary, not the classifier's verdict", err, c.ops)
 	}
 }
 
 func TestSource_noRefreshToken(t *testing.T) {
-	s := oauthtoken.NewSource(&oauth2.Config{}, &oauth2.Token{AccessToken: "x", Expiry: time.Now().Add(-time.Second)}, "test", (&classifier{}).classify, oauthtoken.Options{})
+	s := oauthtoken.NewSource(&oauth2.Config{}, &oauth2.Token{AccessToken: "x", Expiry: time.Now().Add(-time.Second)}, "test", (&classifier{}).classify, &oauthtoken.Options{})
 	var pe *provider.Error
 	if _, err := s.Token(); !errors.Is(err, provider.ErrAuth) || !errors.As(err, &pe) || pe.Provider != "test" {
 		t.Errorf("Token without a refresh token = %v; want a test ErrAuth", err)
 	}
-	if _, err := oauthtoken.NewSource(&oauth2.Config{}, nil, "test", (&classifier{}).classify, oauthtoken.Options{}).Token(); !errors.Is(err, provider.ErrAuth) {
+	if _, err := oauthtoken.NewSource(&oauth2.Config{}, nil, "test", (&classifier{}).classify, &oauthtoken.Options{}).Token(); !errors.Is(err, provider.ErrAuth) {
 		t.Errorf("Token without any token = %v; want ErrAuth", err)
 	}
 }
@@ -143,7 +143,7 @@ func TestSource_noRefreshToken(t *testing.T) {
 func TestSource_concurrentRefreshOnce(t *testing.T) {
 	e := newEndpoint(t)
 	e.delay.Store(int64(20 * time.Millisecond))
-	s := oauthtoken.NewSource(e.config(), expired(), "test", (&classifier{}).classify, oauthtoken.Options{})
+	s := oauthtoken.NewSource(e.config(), expired(), "test", (&classifier{}).classify, &oauthtoken.Options{})
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {

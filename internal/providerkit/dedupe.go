@@ -65,7 +65,7 @@ func (d *Deduper) Send(ctx context.Context, account string, m *provider.Message,
 		return send(ctx, m)
 	}
 	SetMessageID(account, m)
-	prev, err := d.Log.Begin(ctx, account, m.IdempotencyKey, m.MessageID)
+	prev, err := d.Log.Begin(ctx, account, m.IdempotencyKey, m.MessageID, d.now(), d.lease())
 	if err != nil {
 		return nil, &provider.Error{Op: "send", Code: provider.ErrTemporary, Err: err}
 	}
@@ -75,7 +75,9 @@ func (d *Deduper) Send(ctx context.Context, account string, m *provider.Message,
 			dup := *prev.Sent
 			dup.Duplicate = true
 			return &dup, nil
-		case prev.State == provider.SendInFlight && d.now().Sub(prev.Updated) < d.lease():
+		case prev.State == provider.SendInFlight:
+			// Another process is sending it now; an in-flight entry from
+			// a process that died comes back from Begin as SendUnknown.
 			return nil, &provider.Error{Op: "send", Code: provider.ErrTemporary, Err: provider.ErrInFlight}
 		}
 		if prev.MessageID != "" {

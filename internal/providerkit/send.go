@@ -36,16 +36,28 @@ type SendPath struct {
 	Lookup  LookupFunc
 }
 
-// SendLimit is a provider's local sending limit, checked before a message
-// reaches the service so that the account is never blocked by it.
+// SendLimit is a provider's sending limit, checked before a message
+// reaches the service so that the account is never blocked by it. It may
+// count in a provider.SendCounter that several processes share, so both
+// calls take a context.
 type SendLimit interface {
 	// Reserve takes room for m, returning a ticket for Settle, or the
-	// reason there is none (usually a *provider.RateLimitError with the
-	// wait).
-	Reserve(m *provider.Message) (ticket time.Time, err error)
+	// reason there is none: a *provider.RateLimitError with the wait, or
+	// another error (a shared counter out of reach), which makes the send
+	// provider.ErrTemporary.
+	Reserve(ctx context.Context, m *provider.Message) (Ticket, error)
 	// Settle ends the reservation with the send's outcome: sent is nil
 	// when nothing was delivered, and Duplicate when nothing new was.
-	Settle(ticket time.Time, sent *provider.Sent)
+	Settle(ctx context.Context, ticket Ticket, sent *provider.Sent)
+}
+
+// Ticket is what a SendLimit's Reserve took, handed back to its Settle.
+type Ticket struct {
+	// At is when the room was taken.
+	At time.Time
+	// IDs are the takings of a provider.SendCounter, one per counted
+	// window, for CountedLimit.Return.
+	IDs []string
 }
 
 // Send runs the shared steps and then Deliver (through Dedupe). Its
@@ -67,16 +79,20 @@ func (s *SendPath) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 			return nil, err
 		}
 	}
-	var ticket time.Time
+	var ticket Ticket
 	if s.Limit != nil {
 		var err error
-		if ticket, err = s.Limit.Reserve(m); err != nil {
-			return nil, &provider.Error{Op: "send", Provider: s.Kind, Code: provider.ErrRateLimited, Err: err}
+		if ticket, err = s.Limit.Reserve(ctx, m); err != nil {
+			code := provider.ErrTemporary
+			if errors.Is(err, provider.ErrRateLimited) {
+				code = provider.ErrRateLimited
+			}
+			return nil, &provider.Error{Op: "send", Provider: s.Kind, Code: code, Err: err}
 		}
 	}
 	sent, err := s.Dedupe.Send(ctx, s.Account, m, s.Deliver, s.Lookup)
 	if s.Limit != nil {
-		s.Limit.Settle(ticket, sent)
+		s.Limit.Settle(context.WithoutCancel(ctx), ticket, sent)
 	}
 	return sent, err
 }

@@ -19,15 +19,15 @@ type recordingLimit struct {
 	settled  []*provider.Sent
 }
 
-func (l *recordingLimit) Reserve(*provider.Message) (time.Time, error) {
+func (l *recordingLimit) Reserve(context.Context, *provider.Message) (providerkit.Ticket, error) {
 	if l.full {
-		return time.Time{}, &provider.RateLimitError{RetryAfter: time.Minute}
+		return providerkit.Ticket{}, &provider.RateLimitError{RetryAfter: time.Minute}
 	}
 	l.reserved++
-	return time.Unix(int64(l.reserved), 0), nil
+	return providerkit.Ticket{At: time.Unix(int64(l.reserved), 0)}, nil
 }
 
-func (l *recordingLimit) Settle(_ time.Time, sent *provider.Sent) {
+func (l *recordingLimit) Settle(_ context.Context, _ providerkit.Ticket, sent *provider.Sent) {
 	l.settled = append(l.settled, sent)
 }
 

@@ -21,12 +21,14 @@ import (
 	"github.com/inboxkit/inboxkit/provider"
 )
 
-// HeaderFields are the header fields Match reads; providers ask the server
-// for these alone before deciding to download a body.
-var HeaderFields = []string{
-	"Message-ID", "In-Reply-To", "References", "From", "Subject", "Return-Path",
-	"Content-Type", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress",
-	"Precedence", "X-Failed-Recipients", "X-Original-Message-ID",
+// HeaderFields returns the header fields Match reads; providers ask the
+// server for these alone before deciding to download a body.
+func HeaderFields() []string {
+	return []string{
+		"Message-ID", "In-Reply-To", "References", "From", "Subject", "Return-Path",
+		"Content-Type", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress",
+		"Precedence", "X-Failed-Recipients", "X-Original-Message-ID",
+	}
 }
 
 // Verdict is the outcome of looking at a message's header.

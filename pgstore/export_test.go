@@ -1,0 +1,4 @@
+package pgstore
+
+// WrapForTest exposes wrap to the external tests.
+var WrapForTest = wrap

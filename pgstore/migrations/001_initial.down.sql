@@ -1,0 +1,11 @@
+DROP TABLE {schema}.send_count_key;
+DROP TABLE {schema}.send_count;
+DROP TABLE {schema}.audit_event;
+DROP TABLE {schema}.redeemed_invitation;
+DROP TABLE {schema}.delegation_grant;
+DROP TABLE {schema}.oauth_token;
+DROP TABLE {schema}.sealed_value;
+DROP TABLE {schema}.send_log;
+DROP TABLE {schema}.fetch_cursor;
+DROP TABLE {schema}.sent_recipient;
+DROP TABLE {schema}.sent_message;

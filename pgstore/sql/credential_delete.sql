@@ -1,0 +1,1 @@
+DELETE FROM {schema}.sealed_value WHERE key = $1

@@ -1,0 +1,1 @@
+SELECT value FROM {schema}.sealed_value WHERE key = $1

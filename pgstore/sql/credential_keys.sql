@@ -1,0 +1,1 @@
+SELECT key FROM {schema}.sealed_value ORDER BY key

@@ -1,0 +1,1 @@
+SELECT cursor FROM {schema}.fetch_cursor WHERE account = $1

@@ -1,0 +1,1 @@
+DELETE FROM {schema}.schema_migration WHERE version = $1

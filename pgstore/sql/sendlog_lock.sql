@@ -1,0 +1,5 @@
+-- The existing entry, locked until the claiming transaction ends.
+SELECT state, message_id, provider_id, thread_id, sent_at, updated_at
+FROM {schema}.send_log
+WHERE account = $1 AND key = $2
+FOR UPDATE

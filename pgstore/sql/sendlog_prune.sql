@@ -1,0 +1,2 @@
+-- Entries nobody will retry any more.
+DELETE FROM {schema}.send_log WHERE updated_at < $1

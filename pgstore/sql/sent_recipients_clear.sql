@@ -1,0 +1,1 @@
+DELETE FROM {schema}.sent_recipient WHERE message_id = $1

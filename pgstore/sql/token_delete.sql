@@ -1,0 +1,1 @@
+DELETE FROM {schema}.oauth_token WHERE key = $1

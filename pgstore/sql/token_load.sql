@@ -1,0 +1,1 @@
+SELECT sealed, version FROM {schema}.oauth_token WHERE key = $1

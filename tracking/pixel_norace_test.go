@@ -1,7 +1,0 @@
-//go:build !race
-
-package tracking_test
-
-// poolSlack is the extra allocations allowed per request; none without
-// the race detector.
-const poolSlack = 0
