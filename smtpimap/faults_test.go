@@ -355,15 +355,9 @@ func TestWatch_notifiesOnNewMail(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Watch did not notify at start")
 	}
-	time.Sleep(200 * time.Millisecond) // let IDLE begin
-	if err := srv.Deliver(sender, providertest.Unrelated("x@example.net", sender)); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-notes:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Watch did not notify after new mail arrived")
-	}
+	deliverUntilNoted(t, notes, func() error {
+		return srv.Deliver(sender, providertest.Unrelated("x@example.net", sender))
+	}, "after new mail arrived")
 	cancel()
 	select {
 	case err := <-done:
