@@ -60,6 +60,9 @@ func TestItem7_gmailTimeoutIsOutcomeUnknown(t *testing.T) {
 	if sent != nil || !errors.Is(err, provider.ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) || provider.IsTemporary(err) {
 		t.Fatalf("Send = %+v, %v; want ErrOutcomeUnknown wrapping the deadline, not temporary", sent, err)
 	}
+	if n, _ := p.SendsToday(); n != 1 {
+		t.Errorf("SendsToday after a send of unknown outcome = %d; want 1 (it may have gone out)", n)
+	}
 	retry := outgoing("Timed out")
 	retry.IdempotencyKey = m.IdempotencyKey
 	again, err := p.Send(context.Background(), retry)
@@ -68,6 +71,9 @@ func TestItem7_gmailTimeoutIsOutcomeUnknown(t *testing.T) {
 	}
 	if got := len(srv.Sends()); got != 1 {
 		t.Errorf("Gmail saw %d deliveries; want 1", got)
+	}
+	if n, _ := p.SendsToday(); n != 1 {
+		t.Errorf("SendsToday after the duplicate = %d; want 1", n)
 	}
 }
 
