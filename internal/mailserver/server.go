@@ -93,6 +93,7 @@ type Server struct {
 	dropData  int
 	failApp   int
 	dropApp   int
+	refused   map[uint32]bool // RefuseFetch: UIDs whose FETCH answers NO (true: bodies only)
 	closed    bool
 	liveConns map[net.Conn]struct{}
 
