@@ -37,7 +37,19 @@
 // message and a bounce is 22 units in 5 calls (history 2, the reply's raw
 // 5, the unrelated message's header fields 5, the bounce's header fields
 // and raw 10). A first Fetch (empty cursor) adds getProfile (1) and
-// messages.list (5 per page of 500).
+// messages.list (5 per page of 500). One Fetch judges at most 100
+// messages, four at a time, and returns a cursor that goes on.
+//
+// # Nothing lost, nothing twice
+//
+// The cursor keeps a historyId and a watermark of what was judged in
+// Gmail's internalDate, which label changes never move (they move a
+// message's historyId). When Gmail has expired the history (a 404),
+// Fetch scans messages.list from the watermark, so messages the user has
+// read, starred, labelled or archived since are not returned again and
+// what arrived meanwhile is not lost. A message Gmail refuses to return
+// (a 400 for that message), one whose raw form does not decode and one
+// over 50 MB are reported in provider.Batch.Skipped and passed.
 //
 // # Push
 //
