@@ -55,8 +55,16 @@
 //
 // Provider implements provider.Watcher: with Options.Watch.Topic it
 // registers users.watch on a Cloud Pub/Sub topic and renews it daily; the
-// host's push endpoint parses each request with ParsePush and passes it to
-// Notify. Polling stays the fallback.
+// host's push endpoint reads each request with PushVerifier.ReadPush and
+// passes the push to Notify. Authenticating pushes is required: create the
+// push subscription with an authentication service account and audience,
+// and ReadPush checks the OpenID Connect token Google signs on every
+// request (signature against Google's published keys, issuer, audience,
+// service account e-mail and its verification, expiry) before it reads
+// the body. An unauthenticated push is refused, and one that slips past a
+// host's own handling unverified never moves the historyId Notify skips
+// repeats by, so it cannot suppress later real pushes. Polling stays the
+// fallback.
 //
 // # Errors
 //
