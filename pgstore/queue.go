@@ -59,7 +59,7 @@ func (q *Queue) Enqueue(ctx context.Context, s engine.Scheduled) (engine.Schedul
 		var found bool
 		err = q.s.retry(ctx, "queue enqueue", func() error {
 			rows, err := q.s.pool.Query(ctx, q.s.q("queue_enqueue"), s.ID, s.Account, []byte(s.Message.IdempotencyKey),
-				s.At, s.After, s.Actor, msg, meta, s.Created, q.s.clock())
+				s.At, s.After, s.Actor, msg, meta, s.Created, q.s.clock(), q.s.schema)
 			if err != nil {
 				return err
 			}
