@@ -1,6 +1,7 @@
 package pgstore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -109,5 +110,47 @@ func TestQueue_concurrentEnqueueOneKey(t *testing.T) {
 	}
 	if p, err := q.Pending(ctx, "ada"); err != nil || len(p) != 1 {
 		t.Errorf("Pending = %d sends, %v; want 1", len(p), err)
+	}
+}
+
+// Listen reports the accounts with pending sends when it starts, then
+// every send enqueued in its schema, by any Store, once each: not a
+// duplicate enqueue, not another schema's sends.
+func TestQueue_listen(t *testing.T) {
+	s, pool := newStore(t)
+	other := newStoreOn(t, pool, nil)
+	q := s.Queue()
+	ctx := pgtest.Context(t, testTimeout)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := q.Enqueue(ctx, scheduled("early", "early@inboxkit.test", at)); err != nil {
+		t.Fatal(err)
+	}
+	woken := make(chan string, 16)
+	lctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- q.Listen(lctx, func(account string) { woken <- account }) }()
+	if got := pgtest.WaitOrTimeout(t, woken, 10*time.Second); got != "early@inboxkit.test" {
+		t.Fatalf("first wake = %q; want the account already pending", got)
+	}
+	// Listen lists pending accounts after LISTEN: from here on it hears
+	// every announcement.
+	for _, step := range []struct {
+		q  *pgstore.Queue
+		in engine.Scheduled
+	}{
+		{other.Queue(), scheduled("x", "elsewhere@inboxkit.test", at)}, // another schema
+		{q, scheduled("early", "early@inboxkit.test", at)},             // a duplicate: stores nothing
+		{s.Queue(), scheduled("a", "ada@inboxkit.test", at)},
+	} {
+		if _, err := step.q.Enqueue(ctx, step.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := pgtest.WaitOrTimeout(t, woken, 10*time.Second); got != "ada@inboxkit.test" {
+		t.Errorf("wake = %q; want ada@inboxkit.test (nothing for another schema or a duplicate)", got)
+	}
+	stop()
+	if err := pgtest.WaitOrTimeout(t, done, 10*time.Second); err != nil {
+		t.Errorf("Listen = %v; want nil once its context ended", err)
 	}
 }
