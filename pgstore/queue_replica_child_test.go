@@ -189,11 +189,11 @@ func TestQueueReplicaProcess(t *testing.T) {
 	}
 }
 
-// pollUntil polls cond every 50ms until it holds, failing t after d.
+// pollUntil polls cond every 5ms until it holds, failing t after d.
 func pollUntil(t *testing.T, ctx context.Context, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.After(d)
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for !cond() {
 		select {

@@ -107,24 +107,26 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 		procsMu.Unlock()
 	}
 
-	// Kill the replica holding the most mailboxes once every send is
-	// scheduled and a third are delivered.
+	// Once every send is scheduled and a third are delivered, kill the
+	// replica that is sending one right now (holds a live claim).
 	pollUntil(t, ctx, 60*time.Second, "third of the sends delivered", func() bool {
 		var queued int
 		err := pool.QueryRow(ctx, "SELECT count(*) FROM "+table("queue")).Scan(&queued)
 		return err == nil && queued == proofSends && len(delivered()) >= proofSends/3
+	})
+	var victim, claimID string
+	pollUntil(t, ctx, 30*time.Second, "replica caught sending", func() bool {
+		err := pool.QueryRow(ctx, "SELECT l.holder, q.id FROM "+table("queue")+" AS q JOIN "+table("lease")+
+			" AS l USING (account) WHERE q.state = 'pending' AND q.claim_expires > now() LIMIT 1").Scan(&victim, &claimID)
+		return err == nil
 	})
 	live, err := s.Leases().Live(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	held := map[string]int{}
-	victim := names[0]
 	for _, le := range live {
 		held[le.Holder]++
-		if held[le.Holder] > held[victim] {
-			victim = le.Holder
-		}
 	}
 	atKill := len(delivered())
 	procsMu.Lock()
@@ -169,15 +171,32 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 	}
 	procsMu.Unlock()
 
+	// SMTP's one ambiguity: a replica killed after the server accepted
+	// DATA and before the message's copy reached the Sent folder leaves
+	// no trace the survivor's look-up can find, so the survivor sends it
+	// again. Such a duplicate is told apart by the Sent folder: it holds
+	// one copy (the survivor's) of a message delivered twice, and it can
+	// only be the send the victim was caught holding.
+	var killedMessageID string
+	if err := pool.QueryRow(ctx, "SELECT message->>'MessageID' FROM "+table("queue")+" WHERE id = $1", claimID).Scan(&killedMessageID); err != nil {
+		t.Fatal(err)
+	}
 	got := delivered()
-	var duplicates, losses int
+	var duplicates, losses, ambiguous int
 	for i := range proofSends {
-		switch n := got[proofMessageID(i)]; {
+		mid := proofMessageID(i)
+		switch n := got[mid]; {
 		case n == 0:
 			losses++
 		case n > 1:
 			duplicates += n - 1
-			t.Errorf("%s delivered %d times", proofMessageID(i), n)
+			copies := sentCopies(t, srv, accounts[i%proofAccounts], mid)
+			if n == 2 && copies == 1 && mid == killedMessageID {
+				ambiguous++
+				t.Logf("%s delivered twice: %s was killed between the SMTP server's acceptance and the copy to Sent", mid, victim)
+				continue
+			}
+			t.Errorf("%s delivered %d times, %d copies in Sent", mid, n, copies)
 		}
 	}
 	rows, err := pool.Query(ctx, "SELECT state, count(*) FROM "+table("queue")+" GROUP BY state ORDER BY state")
@@ -200,11 +219,28 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+table("queue")+" WHERE token > 1").Scan(&reclaimed); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d sends scheduled by %d replicas over %d mailboxes; %s (holding %d of %d leased mailboxes) killed with SIGKILL at %v with %d delivered; all final after %v",
-		proofSends, len(names), proofAccounts, victim, held[victim], len(live), killedAt.Round(time.Millisecond), atKill, took.Round(time.Millisecond))
-	t.Logf("delivered %d distinct, %d duplicates, %d losses; queue states %v; %d sends claimed more than once",
-		len(got), duplicates, losses, states, reclaimed)
-	if losses != 0 || duplicates != 0 || states["sent"] != proofSends {
-		t.Errorf("losses %d, duplicates %d, sent %d; want 0, 0, %d", losses, duplicates, states["sent"], proofSends)
+	t.Logf("%d sends scheduled by %d replicas over %d mailboxes; %s (holding %d of %d leased mailboxes, sending %s) killed with SIGKILL at %v with %d delivered; all final after %v",
+		proofSends, len(names), proofAccounts, victim, held[victim], len(live), claimID, killedAt.Round(time.Millisecond), atKill, took.Round(time.Millisecond))
+	t.Logf("delivered %d distinct, %d duplicates (%d of them SMTP's ambiguity), %d losses; queue states %v; %d sends claimed more than once",
+		len(got), duplicates, ambiguous, losses, states, reclaimed)
+	if losses != 0 || duplicates != ambiguous || states["sent"] != proofSends {
+		t.Errorf("losses %d, duplicates %d beyond SMTP's ambiguity, sent %d; want 0, 0, %d", losses, duplicates-ambiguous, states["sent"], proofSends)
 	}
+}
+
+// sentCopies counts the messages with Message-ID mid in account's Sent
+// folder.
+func sentCopies(t *testing.T, srv *mailserver.Server, account, mid string) int {
+	t.Helper()
+	msgs, err := srv.Mailbox(account, "Sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range msgs {
+		if h := messageIDHeader.FindSubmatch(m); h != nil && string(h[1]) == mid {
+			n++
+		}
+	}
+	return n
 }
