@@ -11,6 +11,10 @@ WITH clock AS (
     INSERT INTO {schema}.replica (holder, seen_at, expires_at)
     SELECT $2, clock.now, clock.until FROM clock
     ON CONFLICT (holder) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+), pruned AS (
+    -- Replicas gone for a day (holder names are usually per process).
+    DELETE FROM {schema}.replica AS r USING clock
+    WHERE r.expires_at < clock.now - interval '1 day' AND r.holder <> $2
 ), share AS (
     SELECT CASE WHEN $5::boolean THEN
         ceil((SELECT count(*) FROM {schema}.lease)::numeric /
