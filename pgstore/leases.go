@@ -34,6 +34,11 @@ import (
 // A replica shut down cleanly releases its leases but stays counted until
 // its heartbeat runs out (one TTL), so the survivors take its accounts
 // then.
+//
+// Replicas that start together can join before running the engine, so
+// that the first to start does not take every account only to shed most
+// of them a round later: each heartbeats with Renew(ctx, holder, nil, ttl)
+// and waits until Replicas lists the others (TestReplicas_engine does).
 type Leases struct {
 	s    *Store
 	fair bool
@@ -122,6 +127,17 @@ func (l *Leases) Live(ctx context.Context) ([]engine.Lease, error) {
 	}
 	out, err := pgx.CollectRows(rows, scanLease)
 	return out, wrap("lease list", err)
+}
+
+// Replicas returns the names of the live replicas: the holders whose
+// last Acquire or Renew was less than its TTL ago.
+func (l *Leases) Replicas(ctx context.Context) ([]string, error) {
+	rows, err := l.s.pool.Query(ctx, l.s.q("replica_list"), l.s.clock())
+	if err != nil {
+		return nil, wrap("replica list", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, wrap("replica list", err)
 }
 
 func leaseArgs(leases []engine.Lease) ([]string, []int64) {

@@ -172,6 +172,9 @@ func TestFairLeases_shareFollowsLiveReplicas(t *testing.T) {
 			t.Fatalf("%s: %v hold %v; want %v", st.name, st.of, got, st.want)
 		}
 	}
+	if live, err := l.Replicas(ctx); err != nil || !slices.Equal(live, []string{"A", "B"}) {
+		t.Errorf("Replicas = %v, %v; want [A B]", live, err)
+	}
 	owner := map[string]string{}
 	for _, h := range []string{"A", "B"} {
 		for _, le := range held[h] {
