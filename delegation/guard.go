@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/inboxkit/inboxkit/internal/providerkit"
+	"github.com/inboxkit/inboxkit/internal/watchloop"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -35,6 +36,7 @@ type Guard struct {
 	policy *Policy
 	opts   *Options
 	closed atomic.Bool
+	stop   *watchloop.Stop // closed by Close: ends a running Watch
 }
 
 var _ provider.Provider = (*Guard)(nil)
@@ -50,7 +52,7 @@ func NewGuard(inner provider.Provider, actor string, policy *Policy, opts *Optio
 	case policy == nil:
 		return nil, providerkit.Invalid("policy", "is nil")
 	}
-	return &Guard{inner: inner, actor: actor, policy: policy, opts: copyOptions(opts)}, nil
+	return &Guard{inner: inner, actor: actor, policy: policy, opts: copyOptions(opts), stop: watchloop.NewStop()}, nil
 }
 
 // Actor returns the user the Guard acts for.
@@ -152,6 +154,7 @@ func (g *Guard) Fetch(ctx context.Context, cursor string, idx provider.SentIndex
 // provider stays open.
 func (g *Guard) Close() error {
 	g.closed.Store(true)
+	g.stop.Close()
 	return nil
 }
 

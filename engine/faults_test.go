@@ -305,3 +305,37 @@ func TestEngine_pollsWithoutWatcher(t *testing.T) {
 	clock.Advance(d)
 	waitFor(t, "the polled reply", func() bool { return has(s.sink, reply) })
 }
+
+// paged is a provider whose first Fetch stops at its work bound having
+// read only unrelated mail: no messages, a new cursor and More.
+type paged struct{ noWatch }
+
+func (p paged) Fetch(ctx context.Context, cursor string, idx provider.SentIndex) (*provider.Batch, error) {
+	if cursor == "" {
+		return &provider.Batch{Cursor: "page-1", More: true}, nil
+	}
+	if cursor == "page-1" {
+		cursor = ""
+	}
+	return p.Provider.Fetch(ctx, cursor, idx)
+}
+
+// A batch that says More is fetched again at once, even when it brought
+// no events, instead of waiting for the next poll.
+func TestEngine_moreFetchesAgain(t *testing.T) {
+	w := newIMAPWorld(t, 1)
+	acct := w.ids[0]
+	reply := w.reply(t, acct) // waiting behind the unrelated first page
+	w.wrap = func(account string, p provider.Provider) provider.Provider { return paged{noWatch{p}} }
+	clock := enginetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := newStores()
+	s.leases = engine.NewMemoryLeases(clock)
+	opts := s.options(w, w.index)
+	opts.Clock, opts.LeaseTTL, opts.PollInterval = clock, 24*time.Hour, time.Hour
+	e, _ := start(t, opts)
+	// The clock never moves, so no poll can be what fetches the reply.
+	waitFor(t, "the reply behind the first page", func() bool { return has(s.sink, reply) })
+	if got := e.Stats().Fetches; got < 2 {
+		t.Errorf("Fetches = %d; want the bounded one and the one after it", got)
+	}
+}

@@ -9,18 +9,19 @@ import (
 )
 
 // fetchAll fetches until the account is caught up: a Fetch does bounded
-// work, so after a batch that brought events and moved the cursor it
-// fetches again. (Gmail's and Graph's cursors move on every Fetch, so a
-// moved cursor alone says nothing.) It returns the cursor reached.
+// work, so after a batch that says More, or that brought events, and
+// moved the cursor it fetches again. (Gmail's and Graph's cursors move on
+// every Fetch, so a moved cursor alone says nothing.) It returns the
+// cursor reached.
 func (r *runner) fetchAll(ctx context.Context, p provider.Provider, email, cursor string) (string, error) {
 	for {
-		next, n, err := r.fetchOnce(ctx, p, email, cursor)
+		next, n, more, err := r.fetchOnce(ctx, p, email, cursor)
 		if err != nil {
 			return cursor, err
 		}
 		moved := next != cursor
 		cursor = next
-		if !moved || n == 0 {
+		if !moved || n == 0 && !more {
 			return cursor, nil
 		}
 	}
@@ -28,13 +29,13 @@ func (r *runner) fetchAll(ctx context.Context, p provider.Provider, email, curso
 
 // fetchOnce runs one Fetch under the engine's semaphore, hands its events
 // to the Sink and then saves the cursor. It returns the new cursor and
-// the number of events.
-func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, cursor string) (string, int, error) {
+// the number of events, and whether the provider said there is more.
+func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, cursor string) (string, int, bool, error) {
 	e := r.e
 	select {
 	case e.sem <- struct{}{}:
 	case <-ctx.Done():
-		return cursor, 0, ctx.Err()
+		return cursor, 0, false, ctx.Err()
 	}
 	if n := e.fetching.Add(1); n > e.maxFetching.Load() {
 		for m := e.maxFetching.Load(); n > m && !e.maxFetching.CompareAndSwap(m, n); m = e.maxFetching.Load() {
@@ -50,28 +51,28 @@ func (r *runner) fetchOnce(ctx context.Context, p provider.Provider, email, curs
 	<-e.sem
 	e.fetches.Add(1)
 	if err != nil {
-		return cursor, 0, err
+		return cursor, 0, false, err
 	}
 	if batch == nil {
-		return cursor, 0, nil
+		return cursor, 0, false, nil
 	}
 	events, err := r.events(ctx, email, batch)
 	if err != nil {
-		return cursor, 0, err
+		return cursor, 0, false, err
 	}
 	if len(events) > 0 {
 		if err := guard("Sink.Deliver", func() error { return e.opts.Sink.Deliver(ctx, events) }); err != nil {
-			return cursor, 0, err
+			return cursor, 0, false, err
 		}
 		e.events.Add(uint64(len(events)))
 	}
 	if batch.Cursor != "" && batch.Cursor != cursor {
 		if err := r.saveCursor(ctx, batch.Cursor); err != nil {
-			return cursor, 0, err
+			return cursor, 0, false, err
 		}
 		cursor = batch.Cursor
 	}
-	return cursor, len(events), r.setStatus(ctx, provider.AccountStateOf(nil, e.opts.Clock.Now()))
+	return cursor, len(events), batch.More, r.setStatus(ctx, provider.AccountStateOf(nil, e.opts.Clock.Now()))
 }
 
 // events classifies a batch's messages and turns them, and its skipped

@@ -50,12 +50,16 @@ func (r *runner) session(ctx context.Context) error {
 	watchDone, stopWatch := r.startWatch(ctx, p)
 	defer stopWatch()
 	var poll Timer
+	defer func() {
+		if poll != nil {
+			poll.Stop()
+		}
+	}()
 	if watchDone == nil {
 		// The first poll comes after a random part of the interval, so
 		// that accounts started together do not poll together forever.
 		iv := e.opts.PollInterval
 		poll = e.opts.Clock.NewTimer(iv/2 + time.Duration(rand.Int64N(int64(iv/2)+1)))
-		defer poll.Stop()
 	}
 	r.signal(r.wake) // fetch once at the start
 	for {
@@ -67,6 +71,12 @@ func (r *runner) session(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case err := <-watchDone:
+			if errors.Is(err, errors.ErrUnsupported) {
+				// A wrapper (delegation.Guard, beacon.Instrumented) over
+				// a provider that cannot push: poll it instead.
+				watchDone, poll = nil, e.opts.Clock.NewTimer(e.opts.PollInterval)
+				continue
+			}
 			if err == nil {
 				err = errWatchEnded
 			}

@@ -123,6 +123,9 @@ type Batch struct {
 	// Cursor is where the next Fetch resumes; save it once the messages
 	// are processed.
 	Cursor string
+	// More reports that Fetch stopped at its work bound with mail left to
+	// read: call Fetch again from Cursor now rather than at the next poll.
+	More bool
 }
 
 // Skipped is a message Fetch moved past without returning it.

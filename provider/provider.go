@@ -49,6 +49,9 @@ type Provider interface {
 // when ctx is done (the caller asked it to stop), an error matching
 // ErrClosed when the Provider is closed (Close ends a running Watch), and
 // otherwise the error that keeps it from going on (ErrAuth, ErrInvalid …).
+// A wrapper (delegation.Guard, beacon.Instrumented) forwards Watch to the
+// provider it wraps; over one that cannot push, its Watch returns at once
+// an error matching errors.ErrUnsupported: poll with Fetch instead.
 type Watcher interface {
 	Watch(ctx context.Context, notify func()) error
 }

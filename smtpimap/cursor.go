@@ -26,6 +26,13 @@ type folderCursor struct {
 	UID      uint32   `json:"u"`
 	Mark     int64    `json:"t,omitempty"`
 	AtMark   []string `json:"m,omitempty"`
+	// Near holds digests of the Message-IDs of the last nearMax messages
+	// judged, for a resync in a mailbox whose INTERNALDATEs were reset
+	// (see fetch_resync.go).
+	Near string `json:"n,omitempty"`
+	// Resync is a resync still under way (a rebuilt folder larger than
+	// one Fetch's budget).
+	Resync *resyncState `json:"r,omitempty"`
 }
 
 const cursorPrefix = "imap1."

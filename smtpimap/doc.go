@@ -42,11 +42,43 @@
 // read as a handful of header fields; a whole message is downloaded only
 // when its In-Reply-To or References name our mail, or when it looks like
 // a bounce, complaint or auto-reply, whose tie to our mail (the returned
-// original's Message-ID) is then checked in the body. The cursor records
-// each folder's UIDVALIDITY and last UID plus an INTERNALDATE watermark,
-// so a rebuilt mailbox resyncs without losing or repeating anything.
-// Watch (provider.Watcher) pushes over IMAP IDLE, re-issued every 25
-// minutes, and polls where the server has no IDLE.
+// original's Message-ID) is then checked in the body. With a SentIndex
+// that also has ByRecipient, a message from a recipient we wrote to with
+// the same normalised subject is related too (its client dropped the
+// threading headers). Within one UIDVALIDITY the last UID in the cursor
+// alone decides what is new.
+//
+// One message never stalls the account: one over MaxMessageSize, or one
+// the server refuses with NO, is listed in Batch.Skipped once and passed.
+// A Fetch reads at most 10,000 header blocks and downloads at most 100
+// messages (64 MB) per folder; the cursor continues from there.
+//
+// # Resync
+//
+// When a folder's UIDVALIDITY changes (the folder was deleted and created
+// again, or the mailbox was migrated), its UIDs mean nothing any more. The
+// cursor keeps the newest INTERNALDATE judged (with the Message-IDs at
+// that second) and digests of the Message-IDs of the last 48 messages
+// judged. The resync lists the folder again from a day before that
+// watermark and skips what those say was judged. When the server also
+// reset INTERNALDATE (every message dated at the migration; Fetch notices
+// when a message judged before now carries a later date), the Date field
+// stands in for it: a message sent more than a day before the watermark
+// was judged. Where this cannot be exact it returns a message again rather
+// than lose it; the one case it can miss is, in a mailbox with reset
+// dates, a reply delivered just before the migration whose Date field is
+// more than a day older than the watermark (delivery delayed by days, or
+// a sender's clock that far behind). A large resync spans several Fetches.
+//
+// # Watch
+//
+// Watch (provider.Watcher) pushes over IMAP IDLE on INBOX (or the first of
+// Config.Folders), re-issued every 25 minutes, and polls where the server
+// has no IDLE. IDLE watches one mailbox per connection, so the other
+// folders Fetch reads (the \Junk folder, the rest of Config.Folders) are
+// checked with one pipelined STATUS every Config.PollInterval on the
+// Provider's shared connection (not a second IDLE connection, which many
+// servers count against a small per-user limit; NOTIFY, RFC 5465, is rare).
 //
 // # Receiving over POP3
 //

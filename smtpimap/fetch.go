@@ -4,18 +4,17 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/inboxkit/inboxkit/internal/providerkit"
-	"github.com/inboxkit/inboxkit/internal/relate"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
 // MaxMessageSize is the largest message Fetch downloads; a related message
-// above it is skipped (logged), never half-returned.
+// (or bounce or auto-reply candidate) above it is reported in
+// Batch.Skipped and the cursor moves past it, never half-returned.
 const MaxMessageSize = 32 << 20
 
 // headerChunk bounds how many messages one header FETCH asks for.
@@ -29,8 +28,19 @@ const headerChunk = 500
 // IMAP round trip (pipelined STATUS of each folder).
 //
 // An empty cursor looks back over Config.LookBack (30 days). A changed
-// UIDVALIDITY resyncs the folder from the cursor's watermark, losing
-// nothing and returning nothing twice. Without IMAP settings Fetch reads
+// UIDVALIDITY resyncs the folder from the cursor's watermark and the
+// Message-IDs judged last, also when the server reset INTERNALDATE (see
+// the package docs, "Resync"); where it cannot be exact it returns a
+// message again rather than lose it.
+//
+// One message never stalls the account: a related message larger than
+// MaxMessageSize, or one the server refuses to hand over (a NO to the
+// FETCH of that message alone), is reported in Batch.Skipped and the
+// cursor moves past it. Only transient failures (the connection, a
+// SentIndex look-up) fail a Fetch. One Fetch reads the header fields of
+// at most 10,000 messages (20 round trips) and downloads at most 100 messages (64 MB) per
+// folder, in a bounded number of round trips; the cursor continues from
+// there and Batch.More says so. Without IMAP settings Fetch reads
 // POP3 when that is set (see the package docs, "Receiving over POP3"), and
 // otherwise returns an empty batch.
 func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.SentIndex) (*provider.Batch, error) {
@@ -47,10 +57,14 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 	if p.cfg.IMAP == nil {
 		return &provider.Batch{Cursor: cur.String()}, nil
 	}
-	var out []provider.Incoming
+	var (
+		out     []provider.Incoming
+		skipped []provider.Skipped
+		more    bool
+	)
 	next := cursor{Folders: make(map[string]folderCursor, len(cur.Folders))}
 	err = p.imap.do(ctx, func(s *imapSession) error {
-		out = out[:0]
+		out, skipped, more = out[:0], skipped[:0], false
 		folders, err := s.fetchFolders()
 		if err != nil {
 			return err
@@ -68,12 +82,14 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 				continue
 			}
 			scanned = true
-			msgs, nfc, err := s.scanFolder(ctx, folder, fc, known, idx)
+			res, nfc, err := s.scanFolder(ctx, folder, fc, known, idx)
 			if err != nil {
 				_ = s.unselect()
 				return err
 			}
-			out = append(out, msgs...)
+			out = append(out, res.msgs...)
+			skipped = append(skipped, res.skipped...)
+			more = more || res.more
 			next.Folders[folder] = nfc
 		}
 		if scanned {
@@ -84,7 +100,7 @@ func (p *Provider) Fetch(ctx context.Context, cursorText string, idx provider.Se
 	if err != nil {
 		return nil, err
 	}
-	return &provider.Batch{Messages: out, Cursor: next.String()}, nil
+	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: next.String(), More: more}, nil
 }
 
 // fetchFolders returns Config.Folders, or INBOX plus the folder marked
@@ -147,170 +163,6 @@ func (s *imapSession) statuses(folders []string) ([]*imap.StatusData, error) {
 		out[i] = st
 	}
 	return out, first
-}
-
-type headerHit struct {
-	uid     imap.UID
-	date    time.Time
-	size    int64
-	verdict relate.Verdict
-}
-
-// scanFolder reads new messages' headers in one folder, downloads the
-// related ones and the candidates, and returns them with the folder's new
-// cursor.
-func (s *imapSession) scanFolder(ctx context.Context, folder string, fc folderCursor, known bool, idx provider.SentIndex) ([]provider.Incoming, folderCursor, error) {
-	sel, err := s.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		return nil, fc, wrap("select", fmt.Errorf("%s: %w", folder, err))
-	}
-	resync := known && fc.Validity != sel.UIDValidity
-	next := folderCursor{Validity: sel.UIDValidity, UID: fc.UID, Mark: fc.Mark, AtMark: slices.Clone(fc.AtMark)}
-	if !known || resync {
-		next.UID = 0
-	}
-	var uids imap.UIDSet
-	switch {
-	case sel.NumMessages == 0:
-		if sel.UIDNext > 0 {
-			next.UID = max(next.UID, uint32(sel.UIDNext)-1)
-		}
-		return nil, next, nil
-	case !known || resync:
-		since := s.p.now().Add(-s.p.lookback())
-		if resync && fc.Mark > 0 {
-			since = time.Unix(fc.Mark, 0).Add(-24 * time.Hour)
-		}
-		criteria := &imap.SearchCriteria{Since: since}
-		if sel.UIDNext > 1 {
-			criteria.UID = []imap.UIDSet{{imap.UIDRange{Start: 1, Stop: sel.UIDNext - 1}}}
-			next.UID = uint32(sel.UIDNext) - 1
-		}
-		data, err := s.c.UIDSearch(criteria, nil).Wait()
-		if err != nil {
-			return nil, fc, wrap("search", err)
-		}
-		found := data.AllUIDs()
-		if len(found) == 0 {
-			return nil, next, nil
-		}
-		uids = imap.UIDSetNum(found...)
-	default:
-		uids = imap.UIDSet{imap.UIDRange{Start: imap.UID(fc.UID + 1), Stop: 0}}
-	}
-
-	hits, err := s.scanHeaders(ctx, uids, fc, &next, resync, idx)
-	if err != nil {
-		return nil, fc, err
-	}
-	msgs, err := s.download(ctx, folder, sel.UIDValidity, hits, idx)
-	if err != nil {
-		return nil, fc, err
-	}
-	return msgs, next, nil
-}
-
-// scanHeaders fetches the header fields relate needs for every message in
-// uids, in chunks, and keeps the related ones and the candidates.
-func (s *imapSession) scanHeaders(ctx context.Context, uids imap.UIDSet, fc folderCursor, next *folderCursor, resync bool, idx provider.SentIndex) ([]headerHit, error) {
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: relate.HeaderFields(), Peek: true}
-	opts := &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}
-	var hits []headerHit
-	for _, chunk := range chunkUIDs(uids, headerChunk) {
-		cmd := s.c.Fetch(chunk, opts)
-		for {
-			m := cmd.Next()
-			if m == nil {
-				break
-			}
-			buf, err := m.Collect()
-			if err != nil {
-				_ = cmd.Close()
-				return nil, wrap("fetch", err)
-			}
-			if uint32(buf.UID) <= next.UID && !resync && fc.Validity == next.Validity && next.UID != 0 {
-				continue // "n:*" returns the last message even when it is old
-			}
-			h := relate.Header(buf.FindBodySection(section))
-			msgID := providerkit.TrimMessageID(h.Get("Message-Id"))
-			date := buf.InternalDate.Unix()
-			if resync && fc.seenBefore(date, msgID) {
-				next.UID = max(next.UID, uint32(buf.UID))
-				continue
-			}
-			next.see(date, msgID)
-			next.UID = max(next.UID, uint32(buf.UID))
-			v, err := relate.Match(ctx, h, idx, "", "")
-			if err != nil {
-				_ = cmd.Close()
-				return nil, err
-			}
-			if v.Download() {
-				hits = append(hits, headerHit{uid: buf.UID, date: buf.InternalDate, size: buf.RFC822Size, verdict: v})
-			}
-		}
-		if err := cmd.Close(); err != nil {
-			return nil, wrap("fetch", err)
-		}
-	}
-	return hits, nil
-}
-
-// download fetches whole messages for the hits and settles candidates.
-func (s *imapSession) download(ctx context.Context, folder string, validity uint32, hits []headerHit, idx provider.SentIndex) ([]provider.Incoming, error) {
-	var want []imap.UID
-	byUID := make(map[imap.UID]headerHit, len(hits))
-	for _, h := range hits {
-		if h.size > MaxMessageSize {
-			s.p.log.Warn("skipping an oversized message", "folder", folder, "uid", h.uid, "size", h.size)
-			continue
-		}
-		want = append(want, h.uid)
-		byUID[h.uid] = h
-	}
-	if len(want) == 0 {
-		return nil, nil
-	}
-	section := &imap.FetchItemBodySection{Peek: true}
-	cmd := s.c.Fetch(imap.UIDSetNum(want...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-	var out []provider.Incoming
-	for {
-		m := cmd.Next()
-		if m == nil {
-			break
-		}
-		buf, err := m.Collect()
-		if err != nil {
-			_ = cmd.Close()
-			return nil, wrap("fetch", err)
-		}
-		hit, ok := byUID[buf.UID]
-		raw := buf.FindBodySection(section)
-		if !ok || raw == nil {
-			continue
-		}
-		rec, matchedBy, err := relate.Settle(ctx, raw, hit.verdict, idx)
-		if err != nil {
-			_ = cmd.Close()
-			return nil, err
-		}
-		if rec == nil {
-			continue // a bounce or auto-reply, but not about our mail
-		}
-		out = append(out, provider.Incoming{
-			Raw:        raw,
-			ProviderID: fmt.Sprintf("%d/%d", validity, buf.UID),
-			Folder:     folder,
-			ReceivedAt: hit.date,
-			Record:     rec,
-			MatchedBy:  matchedBy,
-		})
-	}
-	if err := cmd.Close(); err != nil {
-		return nil, wrap("fetch", err)
-	}
-	slices.SortFunc(out, func(a, b provider.Incoming) int { return strings.Compare(pad(a.ProviderID), pad(b.ProviderID)) })
-	return out, nil
 }
 
 func pad(id string) string { return fmt.Sprintf("%24s", id) }

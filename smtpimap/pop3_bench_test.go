@@ -59,6 +59,12 @@ func TestPOP3Fetch_boundedWork(t *testing.T) {
 			break
 		}
 		cursor = b.Cursor
+		if !b.More {
+			break // caught up: the next Fetch would be an idle poll
+		}
+	}
+	if fetches < 2 {
+		t.Errorf("catch-up took %d Fetch; a bounded Fetch over 10,000 messages must say More", fetches)
 	}
 	catchUp := costOf(srv)
 	if len(seen) != 10 {
@@ -73,8 +79,8 @@ func TestPOP3Fetch_boundedWork(t *testing.T) {
 		fetches, catchUp.trips, catchUp.commands, catchUp.tops, catchUp.retrs, len(cursor))
 
 	srv.ResetCounters()
-	if ids, _ := fetchIDs(t, p, cursor, idx); len(ids) != 0 {
-		t.Errorf("idle poll returned %v", ids)
+	if ids, b := fetchIDs(t, p, cursor, idx); len(ids) != 0 || b.More {
+		t.Errorf("idle poll returned %v, More %v; want nothing and no More", ids, b.More)
 	}
 	idle := costOf(srv)
 	t.Logf("idle poll (10,000 messages): %d session, %d round trips, %d commands (%d TOP, %d RETR)", idle.sessions, idle.trips, idle.commands, idle.tops, idle.retrs)

@@ -87,7 +87,7 @@ func (f *pop3Fetch) scan(ctx context.Context, start, end int) (*provider.Batch, 
 		}
 	}
 	f.advance(msgs, uidls, cut)
-	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: f.cur.String()}, nil
+	return &provider.Batch{Messages: out, Skipped: skipped, Cursor: f.cur.String(), More: cut < f.n}, nil
 }
 
 // judge turns the scan replies into messages, in order, stopping at the

@@ -28,6 +28,7 @@ type Provider struct {
 	imap    imapConn
 	closed  atomic.Bool
 	stop    *watchloop.Stop // closed by Close: ends a running Watch
+	budget  fetchBudget     // zero: defaultBudget
 
 	sentMu     sync.Mutex
 	sentFolder string   // found once, then cached

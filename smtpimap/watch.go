@@ -25,12 +25,17 @@ const pollInterval = 2 * time.Minute
 // errNoIdle ends an IDLE session on a server without IDLE: Watch polls.
 var errNoIdle = errors.New("smtpimap: the IMAP server has no IDLE")
 
-// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX, on
-// a connection of its own (or, receiving over POP3, by polling STAT; see
-// the package docs). It calls notify once at the start and whenever the
-// server reports new mail, re-issues IDLE before 29 minutes, and falls
-// back to calling notify every Config.PollInterval (two minutes by
-// default) when the server has no IDLE. After a dropped connection it
+// Watch implements provider.Watcher over IMAP IDLE (RFC 2177) on INBOX
+// (or the first of Config.Folders), on a connection of its own (or,
+// receiving over POP3, by polling STAT; see the package docs). IDLE
+// watches one mailbox per connection, so the other folders Fetch reads
+// (the \Junk folder, the rest of Config.Folders) are polled with one
+// pipelined STATUS every Config.PollInterval on the Provider's shared
+// connection, and notify runs when one of them changed. It calls notify
+// once at the start and whenever the server reports new mail, re-issues
+// IDLE before 29 minutes, and falls back to calling notify every
+// Config.PollInterval (two minutes by default) when the server has no
+// IDLE. After a dropped connection it
 // reconnects, waiting from about a second up to a minute as failures
 // follow one another (back to the shortest wait once a connection works),
 // and calls notify after reconnecting, since mail may have arrived
@@ -56,6 +61,7 @@ func (p *Provider) Watch(ctx context.Context, notify func()) error {
 	}
 	defer w.sessions.Wait()
 	defer cancel()
+	w.others.baseline(ctx, p)
 	w.connect(ctx)
 	notify()
 	loop := &watchloop.Loop{
@@ -74,13 +80,15 @@ type idleWatch struct {
 	retry    watchloop.Retry
 	sessions sync.WaitGroup
 
+	others otherFolders // the folders Fetch reads besides the IDLE one
+
 	mu        sync.Mutex
 	err       error     // why the last session ended
 	reconnect time.Time // when to start the next session; zero while one runs
 	polling   bool      // the server has no IDLE
 }
 
-// connect starts an IDLE session. Once it has selected INBOX, it wakes
+// connect starts an IDLE session. Once it has selected its folder, it wakes
 // notify: mail that arrived before the SELECT (while disconnected, or
 // between the caller's first Fetch and this first session) raises no
 // EXISTS on it.
@@ -95,7 +103,7 @@ func (w *idleWatch) connect(ctx context.Context) {
 	w.sessions.Add(1)
 	go func() {
 		defer w.sessions.Done()
-		err := w.p.idle(ctx, w.newMail.Raise, up)
+		err := w.p.idle(ctx, w.p.idleFolder(), w.newMail.Raise, up)
 		w.mu.Lock()
 		w.err = err
 		w.mu.Unlock()
@@ -103,10 +111,20 @@ func (w *idleWatch) connect(ctx context.Context) {
 	}()
 }
 
+// due is when maintain must run next: a reconnection, or a STATUS poll
+// of the other folders, whichever comes first.
 func (w *idleWatch) due() time.Time {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.reconnect
+	reconnect := w.reconnect
+	w.mu.Unlock()
+	poll := w.others.due()
+	switch {
+	case reconnect.IsZero():
+		return poll
+	case poll.IsZero() || reconnect.Before(poll):
+		return reconnect
+	}
+	return poll
 }
 
 func (w *idleWatch) poll() time.Duration {
@@ -118,9 +136,19 @@ func (w *idleWatch) poll() time.Duration {
 	return 0
 }
 
-// maintain acts on an ended session (Watch ends, polls, or schedules a
-// reconnection) and reconnects when that is due.
+// maintain keeps the IDLE session going (see maintainSession) and polls
+// the other folders when that is due; it notifies when either says so.
 func (w *idleWatch) maintain(ctx context.Context) (bool, error) {
+	notify, err := w.maintainSession(ctx)
+	if err != nil || ctx.Err() != nil {
+		return notify, err
+	}
+	return w.others.poll(ctx, w.p) || notify, nil
+}
+
+// maintainSession acts on an ended session (Watch ends, polls, or
+// schedules a reconnection) and reconnects when that is due.
+func (w *idleWatch) maintainSession(ctx context.Context) (bool, error) {
 	w.mu.Lock()
 	err, due := w.err, w.reconnect
 	w.err = nil
@@ -149,11 +177,11 @@ func (w *idleWatch) maintain(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// idle runs one IDLE session: it connects, calls up once INBOX is
-// selected, and calls newMail whenever the server reports a new message
-// count, until the connection fails or ctx is done. A server without IDLE
+// idle runs one IDLE session on folder: it connects, calls up once the
+// folder is selected, and calls newMail whenever the server reports a new
+// message count, until the connection fails or ctx is done. A server without IDLE
 // ends it with errNoIdle.
-func (p *Provider) idle(ctx context.Context, newMail, up func()) error {
+func (p *Provider) idle(ctx context.Context, folder string, newMail, up func()) error {
 	if p.closed.Load() {
 		return providerkit.Closed(provider.KindSMTPIMAP, "watch")
 	}
@@ -170,7 +198,7 @@ func (p *Provider) idle(ctx context.Context, newMail, up func()) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
 	defer stop()
-	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	if _, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 		return wrap("select", err)
 	}
 	if !c.Caps().Has(imap.CapIdle) {

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/bounce"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
@@ -73,7 +74,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return res, matchAuto(ctx, idx, m, cfg, &res)
 	}
 	in := bounce.Input{
-		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: isAutoReplySubject,
+		Subject: res.Subject, From: fromHeader, Exclude: ownAddresses(m, res.From), IsAutoReplySubject: automail.IsAutoReplySubject,
 		Text: human,
 	}
 	if rep, ok := bounce.Find(m, in, res.addBounced); ok {
@@ -95,7 +96,7 @@ func Classify(ctx context.Context, raw []byte, idx provider.SentIndex, opts ...O
 		return res, matchOriginal(ctx, idx, m, &res, c.OriginalID)
 	}
 	list := isListMail(m.Header)
-	if !list && (autoReplyHeader(m.Header) || isAutoReplySubject(res.Subject) || isReceipt(m)) {
+	if !list && (automail.AutoReplyHeader(&m.Header) || automail.IsAutoReplySubject(res.Subject) || isReceipt(m)) {
 		res.Class = ClassAutoReply
 		res.ReturnDate = returnDate(res.Subject+"\n"+human, messageDate(m))
 		text.fill(&res)

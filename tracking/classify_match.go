@@ -3,9 +3,8 @@ package tracking
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
@@ -26,46 +25,9 @@ const maxLookups = 24
 
 // NormalizeSubject strips reply and forward prefixes ("Re:", "AW:",
 // "SV:", "Fwd:", "[EXT]" tags, "Re[2]:") and folds case and white space,
-// so a reply's subject compares equal to the original's.
-func NormalizeSubject(s string) string {
-	s, _ = stripReplyPrefixes(strings.ToLower(strings.TrimSpace(s)))
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// stripReplyPrefixes removes leading reply/forward markers and bracketed
-// tags from a lower-cased subject and reports whether any reply or
-// forward marker was removed.
-func stripReplyPrefixes(s string) (string, bool) {
-	stripped := false
-	for n := 0; n < 16; n++ {
-		s = strings.TrimLeft(s, " \t")
-		if strings.HasPrefix(s, "[") {
-			if j := strings.IndexByte(s, ']'); j > 0 && j < 24 {
-				s = s[j+1:]
-				continue
-			}
-		}
-		colon := strings.IndexAny(s, ":：")
-		if colon <= 0 || colon > 16 {
-			break
-		}
-		word := strings.TrimSpace(s[:colon])
-		// "Re[2]" and "Re(2)" count as "Re".
-		if k := strings.IndexAny(word, "[("); k > 0 {
-			word = word[:k]
-		}
-		if !slices.Contains(replyPrefixes[:], word) {
-			break
-		}
-		stripped = true
-		if s[colon] == ':' {
-			s = s[colon+1:]
-		} else {
-			s = s[colon+len("："):]
-		}
-	}
-	return strings.TrimSpace(s), stripped
-}
+// so a reply's subject compares equal to the original's. Fetch's
+// pre-filter (every provider) uses the same normaliser.
+func NormalizeSubject(s string) string { return automail.NormalizeSubject(s) }
 
 // lookupID asks the index for one Message-ID; ErrNotFound is no match,
 // other errors are returned.

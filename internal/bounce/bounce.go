@@ -5,6 +5,7 @@ import (
 
 	"github.com/emersion/go-message/textproto"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/mailparse"
 )
 
@@ -24,29 +25,6 @@ type bounceReport struct {
 	text         string // the notice's human-readable text
 	delayed      bool   // a delay warning rather than a failure
 	success      bool   // a successful-delivery (or relayed) DSN
-}
-
-// bounceSubjects are lower-cased subject fragments of delivery-failure
-// notices (Postfix, Exim, Sendmail, qmail, Exchange, Gmail, Yahoo,
-// Domino, Courier and their translations).
-var bounceSubjects = [...]string{
-	"undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
-	"mail delivery failed", "returned mail", "failure notice", "delivery notification", "non remis", "nondeliverable",
-	"non-deliverable", "could not be delivered", "couldn't be delivered", "delivery has failed", "mail system error",
-	"unzustellbar", "nicht zustellbar", "permanent error", "mail failure", "delivery problem", "not delivered",
-	"delivery report", "could not send message", "delayed mail", "delivery delayed", "delivery delay",
-	"address not found", "unable to deliver", "failed delivery", "returned to sender", "message status",
-	"mail could not be delivered", "non recapitabile", "no entregado", "não entregue", "onbestelbaar",
-	"delivery notice", "error sending message", "message delivery", "mail returned", "bounce", "warning: message",
-	"rejected", "nondelivery", "non-delivery", "delivery error", "failed mail", "undelivered mail",
-	"notification d'état de la distribution", "fehlgeschlagen", "se ha devuelto", "failure delivery",
-	"メールエラー", "エラー通知", "配信エラー", "配送エラー", "不達", "送信できません", "未送達", "退信", "投递失败", "無法傳遞",
-}
-
-// daemonSenders are local parts and display names of bounce senders.
-var daemonSenders = [...]string{
-	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "mail delivery", "mailer daemon",
-	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
 }
 
 // delayPhrases mark a warning that delivery is still being tried.
@@ -250,7 +228,7 @@ func isFilterGateway(m *mailparse.Message) bool {
 // matching; never modified after.
 var (
 	delayMatcher         = newPhraseMatcher(delayPhrases[:])
-	daemonMatcher        = newPhraseMatcher(daemonSenders[:])
-	bounceSubjectMatcher = newPhraseMatcher(bounceSubjects[:])
+	daemonMatcher        = newPhraseMatcher(automail.DaemonSenders())
+	bounceSubjectMatcher = newPhraseMatcher(automail.BounceSubjects())
 	failureMatcher       = newPhraseMatcher(failurePhrases[:])
 )

@@ -92,6 +92,7 @@ type Server struct {
 	outbox    []Envelope
 	dropData  int
 	failApp   int
+	refused   map[uint32]bool // RefuseFetch: UIDs whose FETCH answers NO (true: bodies only)
 	closed    bool
 	liveConns map[net.Conn]struct{}
 

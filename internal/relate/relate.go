@@ -17,6 +17,7 @@ import (
 	"net/textproto"
 	"strings"
 
+	"github.com/inboxkit/inboxkit/internal/automail"
 	"github.com/inboxkit/inboxkit/internal/providerkit"
 	"github.com/inboxkit/inboxkit/provider"
 )
@@ -24,11 +25,11 @@ import (
 // HeaderFields returns the header fields Match reads; providers ask the
 // server for these alone before deciding to download a body.
 func HeaderFields() []string {
-	return []string{
+	fields := []string{
 		"Message-ID", "In-Reply-To", "References", "From", "Subject", "Return-Path",
-		"Content-Type", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress",
-		"Precedence", "X-Failed-Recipients", "X-Original-Message-ID",
+		"Content-Type", "X-Auto-Response-Suppress", "X-Failed-Recipients", "X-Original-Message-ID",
 	}
+	return append(fields, automail.AutoReplyHeaderFields()...)
 }
 
 // Verdict is the outcome of looking at a message's header.
@@ -84,8 +85,10 @@ func Header(raw []byte) textproto.MIMEHeader {
 }
 
 // Match looks the header's In-Reply-To and References up in idx, then the
-// thread (when account and threadID are given), then the bounce and
-// auto-reply hints. A lookup error other than ErrNotFound is returned: the
+// thread (when account and threadID are given), then — when idx also has
+// ByRecipient (see RecipientIndex) — the sender among our recipients with
+// the same normalised subject ("recipient-subject", as tracking.Classify
+// matches it), then the bounce and auto-reply hints. A lookup error other than ErrNotFound is returned: the
 // caller must not advance its cursor past a message it could not judge.
 func Match(ctx context.Context, h textproto.MIMEHeader, idx provider.SentIndex, account, threadID string) (Verdict, error) {
 	if idx == nil {
@@ -113,6 +116,9 @@ func Match(ctx context.Context, h textproto.MIMEHeader, idx provider.SentIndex, 
 			return Verdict{}, err
 		}
 	}
+	if rec, err := byRecipientSubject(ctx, h, idx); err != nil || rec != nil {
+		return Verdict{Record: rec, MatchedBy: "recipient-subject"}, err
+	}
 	return Verdict{Candidate: Candidate(h)}, nil
 }
 
@@ -125,27 +131,6 @@ func lookup(ctx context.Context, idx provider.SentIndex, id string) (*provider.S
 		return nil, err
 	}
 	return rec, nil
-}
-
-// bounceSenders are local parts that send delivery reports.
-var bounceSenders = []string{"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "bounce", "bounces", "mdaemon", "mail delivery"}
-
-// candidateSubjects are lower-case subject fragments of bounces, delay
-// notices, complaints and auto-replies in the common languages. A false
-// positive costs one body download; a miss loses a bounce.
-var candidateSubjects = []string{
-	"undeliver", "undelivered", "delivery status", "delivery failure", "delivery failed",
-	"delivery has failed", "delivery notification", "failure notice", "returned mail",
-	"mail delivery", "could not be delivered", "not delivered", "delivery problem",
-	"nondeliverable", "non-deliverable", "delayed mail", "delivery delayed", "warning: message",
-	"unzustellbar", "nicht zugestellt", "non remis", "non distribuable", "no se puede entregar",
-	"non recapitabile", "onbestelbaar", "kan inte levereras", "abuse report", "complaint",
-	"out of office", "out of the office", "automatic reply", "auto reply", "autoreply", "auto-reply",
-	"autosvar", "automatisch", "abwesend", "abwesenheit", "absence", "absent", "réponse automatique",
-	"respuesta automática", "fuera de la oficina", "risposta automatica", "fuori ufficio",
-	"resposta automática", "ausente", "afwezig", "automatisch antwoord", "frånvaro", "fravær",
-	"odpowiedź automatyczna", "nieobecn", "automatická odpověď", "nepřítomn", "vacation", "away from",
-	"自動返信", "不在", "自动回复", "自動回覆", "外出",
 }
 
 // Candidate reports whether a header looks like a bounce (RFC 3464 report,
@@ -169,17 +154,8 @@ func Candidate(h textproto.MIMEHeader) bool {
 	if rp := strings.TrimSpace(h.Get("Return-Path")); rp == "<>" {
 		return true
 	}
-	from := strings.ToLower(h.Get("From"))
-	for _, s := range bounceSenders {
-		if strings.Contains(from, s) {
-			return true
-		}
+	if automail.AutoReplyHeader(h) || automail.IsDaemonSender(h.Get("From")) {
+		return true
 	}
-	subject := strings.ToLower(decodeWords(h.Get("Subject")))
-	for _, s := range candidateSubjects {
-		if strings.Contains(subject, s) {
-			return true
-		}
-	}
-	return false
+	return automail.MayBeAutomatic(decodeWords(h.Get("Subject")))
 }

@@ -1,4 +1,4 @@
-package tracking
+package automail
 
 // autoReplyPrefixes begin the subject of an automatic answer (compared
 // lower-cased, after RFC 2047 decoding, at the start of the subject).
@@ -55,4 +55,35 @@ var autoReplyInfixes = [...]string{
 var replyPrefixes = [...]string{
 	"re", "aw", "sv", "vs", "ref", "rif", "r", "antw", "antwort", "odp", "res", "resp", "rv", "réf", "wg", "fw", "fwd",
 	"tr", "enc", "doorst", "vs", "vl", "fs", "pd", "přeposlat", "odpověď", "回复", "答复", "转发", "回覆", "轉寄",
+}
+
+// bounceSubjects are lower-cased subject fragments of delivery-failure
+// notices (Postfix, Exim, Sendmail, qmail, Exchange, Gmail, Yahoo,
+// Domino, Courier and their translations).
+var bounceSubjects = [...]string{
+	"undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
+	"mail delivery failed", "returned mail", "failure notice", "delivery notification", "non remis", "nondeliverable",
+	"non-deliverable", "could not be delivered", "couldn't be delivered", "delivery has failed", "mail system error",
+	"unzustellbar", "nicht zustellbar", "permanent error", "mail failure", "delivery problem", "not delivered",
+	"delivery report", "could not send message", "delayed mail", "delivery delayed", "delivery delay",
+	"address not found", "unable to deliver", "failed delivery", "returned to sender", "message status",
+	"mail could not be delivered", "non recapitabile", "no entregado", "não entregue", "onbestelbaar",
+	"delivery notice", "error sending message", "message delivery", "mail returned", "bounce", "warning: message",
+	"rejected", "nondelivery", "non-delivery", "delivery error", "failed mail", "undelivered mail",
+	"notification d'état de la distribution", "fehlgeschlagen", "se ha devuelto", "failure delivery",
+	"メールエラー", "エラー通知", "配信エラー", "配送エラー", "不達", "送信できません", "未送達", "退信", "投递失败", "無法傳遞",
+}
+
+// daemonSenders are local parts and display names of bounce senders.
+var daemonSenders = [...]string{
+	"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "mail delivery", "mailer daemon",
+	"mail administrator", "mdaemon", "mail system", "bounce", "mailmaster", "mmdf", "smtp gateway", "post_master",
+}
+
+// candidateHints are further lower-case subject fragments that may mark a
+// bounce, a complaint or an auto-reply. Only MayBeAutomatic uses them:
+// there a false positive costs one download, while a miss loses a reply.
+var candidateHints = [...]string{
+	"delivery status", "kan inte levereras", "no se puede entregar", "non distribuable", "nicht zugestellt",
+	"abuse report", "complaint", "vacation", "absence", "absent", "away from", "automatisch", "nieobecn", "nepřítomn",
 }
