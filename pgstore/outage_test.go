@@ -1,10 +1,12 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +22,27 @@ import (
 	"github.com/inboxkit/inboxkit/smtpimap"
 	"github.com/jackc/pgx/v5"
 )
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 64<<10 {
+		return len(p), nil // enough to see what happened
+	}
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 // imapOpener opens smtpimap providers on an in-process mail server.
 type imapOpener struct {
@@ -100,9 +123,16 @@ func TestEngine_databaseOutage(t *testing.T) {
 	}
 
 	const ttl = time.Second
+	var warnings lockedBuffer // the engine's warnings, shown if the test fails
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the engine's warnings:\n%s", warnings.String())
+		}
+	})
 	e, err := engine.New(engine.Options{
 		Accounts: o, Cursors: s, SentIndex: s, Sink: s.Events(), Leases: s.FairLeases(), LeaseTTL: ttl,
 		Backoff: engine.Backoff{Base: 50 * time.Millisecond, Max: 500 * time.Millisecond},
+		Logger:  slog.New(slog.NewTextHandler(&warnings, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		t.Fatal(err)
