@@ -225,8 +225,10 @@ func TestEngine_databaseOutage(t *testing.T) {
 			t.Logf("events %s (no Message-ID %v, reason %q): %d, %d distinct", kind, noID, reason, k, d)
 		}
 	}()
-	// A reply that arrives between a Fetch and the IDLE that follows it
-	// may wait for the next poll (a minute): allow for one.
+	// Usually all are there within a second; two runs of twenty on a busy
+	// machine (right after a merge) never got there within a minute, with
+	// everything stored when looked at afterwards, so the wait is long and
+	// a slow catch-up is reported.
 	waitFor(t, 90*time.Second, fmt.Sprintf("all %d replies in the event table", want), func() bool {
 		var k int
 		err := pool.QueryRow(ctx, "SELECT count(DISTINCT message_id) FROM inboxkit.event").Scan(&k)
@@ -238,7 +240,7 @@ func TestEngine_databaseOutage(t *testing.T) {
 	t.Logf("outage of %v (lease TTL %v): %d replies, %d events (%d before the outage), duplicates %d, losses %d; caught up %v after the database came back",
 		down.Round(time.Millisecond), ttl, want, events, before, events-distinct, want-distinct, caughtUp.Round(time.Millisecond))
 	if caughtUp > 30*time.Second {
-		t.Logf("NOTE: the last reply took %v: it waited for a poll, not the IDLE notification", caughtUp.Round(time.Millisecond))
+		t.Logf("NOTE: the last reply reached the event table only %v after the database came back", caughtUp.Round(time.Millisecond))
 	}
 	if events != distinct || distinct != want {
 		t.Errorf("events %d, distinct %d, replies %d; want all equal", events, distinct, want)
