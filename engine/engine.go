@@ -23,6 +23,8 @@ type Engine struct {
 	maxFetching atomic.Int64
 	fetches     atomic.Uint64
 	events      atomic.Uint64
+	sent        atomic.Uint64 // scheduled sends sent
+	sendWaits   atomic.Uint64 // times a send loop went to wait
 
 	mu      sync.Mutex
 	running bool
@@ -134,6 +136,8 @@ type Stats struct {
 	MaxFetching int    // the most Fetches ever in flight at once
 	Fetches     uint64 // Fetches completed or failed
 	Events      uint64 // events the Sink accepted
+	Sent        uint64 // scheduled sends sent
+	SendWaits   uint64 // times an outbox went to wait (for tests that drive a fake clock)
 }
 
 // Stats returns the engine's counters.
@@ -150,6 +154,8 @@ func (e *Engine) Stats() Stats {
 	s.MaxFetching = int(e.maxFetching.Load())
 	s.Fetches = e.fetches.Load()
 	s.Events = e.events.Load()
+	s.Sent = e.sent.Load()
+	s.SendWaits = e.sendWaits.Load()
 	return s
 }
 

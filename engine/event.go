@@ -27,6 +27,13 @@ const (
 	// it (provider.Batch.Skipped) or the classifier could not parse it.
 	// Reason says why.
 	EventSkipped EventKind = "skipped"
+
+	// The outcomes of scheduled sends (Engine.Schedule). Event.Send is
+	// the send; a sent event's Record is the SentRecord for the host's
+	// SentIndex and Sent the provider's answer.
+	EventSent          EventKind = "sent"
+	EventSendFailed    EventKind = "send_failed"
+	EventSendCancelled EventKind = "send_cancelled"
 )
 
 // Event is one thing the engine found in an account's mail.
@@ -55,6 +62,11 @@ type Event struct {
 	Result tracking.Result
 	// Reason says why a message was skipped.
 	Reason string
+
+	// Send is the scheduled send of a sent, send_failed or
+	// send_cancelled event; Sent is the provider's answer to a sent one.
+	Send *Scheduled
+	Sent *provider.Sent
 
 	// Fence is the fencing token of the lease under which the event was
 	// produced. A sink shared by several processes may refuse events

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/inboxkit/inboxkit/delegation"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -72,6 +73,27 @@ type Options struct {
 	// 5-minute cap, with full jitter.
 	Backoff Backoff
 
+	// Queue keeps scheduled sends (see Engine.Schedule); nil:
+	// NewMemoryQueue, for this process only.
+	Queue Queue
+	// Pacing paces each mailbox's sends; nil: no gap and no window (the
+	// providers' own limits still hold).
+	Pacing PacingFunc
+	// SendCounter counts the pacing gap of every mailbox; nil: in memory.
+	// Replicas share one (pgstore's), the same one the providers count
+	// their limits in.
+	SendCounter provider.SendCounter
+	// Veto runs right before each send; nil: none.
+	Veto Veto
+	// Delegation checks, at send time, a send scheduled with an Actor
+	// (from a colleague's mailbox); such a send fails without it.
+	Delegation *delegation.Policy
+	// SendTimeout bounds one Send; zero: 2 minutes. A send's claim in the
+	// Queue lasts twice as long.
+	SendTimeout time.Duration
+	// MaxSendAttempts is how many failed tries make a send failed; zero: 5.
+	MaxSendAttempts int
+
 	// Clock is the time source; nil: the system clock.
 	Clock Clock
 	// Logger logs what the engine does; nil: discard.
@@ -97,7 +119,8 @@ func (o *Options) check() error {
 		return errors.New("engine: Options.SentIndex is required")
 	case o.Sink == nil:
 		return errors.New("engine: Options.Sink is required")
-	case o.LeaseTTL < 0 || o.MaxAccounts < 0 || o.MaxFetches < 0 || o.PollInterval < 0 || o.Backoff.Base < 0 || o.Backoff.Max < 0:
+	case o.LeaseTTL < 0 || o.MaxAccounts < 0 || o.MaxFetches < 0 || o.PollInterval < 0 || o.Backoff.Base < 0 || o.Backoff.Max < 0 ||
+		o.SendTimeout < 0 || o.MaxSendAttempts < 0:
 		return errors.New("engine: negative duration or limit in Options")
 	}
 	return nil
@@ -127,6 +150,18 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Backoff.Max == 0 {
 		o.Backoff.Max = 5 * time.Minute
+	}
+	if o.Queue == nil {
+		o.Queue = NewMemoryQueue(o.Clock)
+	}
+	if o.SendCounter == nil {
+		o.SendCounter = &provider.MemorySendCounter{}
+	}
+	if o.SendTimeout == 0 {
+		o.SendTimeout = 2 * time.Minute
+	}
+	if o.MaxSendAttempts == 0 {
+		o.MaxSendAttempts = 5
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -17,6 +17,8 @@ type runner struct {
 	done      chan struct{}
 	wake      chan struct{} // a Fetch is wanted (coalesced)
 	reconnect chan struct{} // the user connected again
+	sendWake  chan struct{} // a send was scheduled or cancelled
+	outbox    outboxState
 
 	failures int             // consecutive failures, for the backoff
 	status   provider.Status // last status reported; -1: none yet
@@ -29,6 +31,7 @@ func newRunner(e *Engine, l Lease, cancel context.CancelFunc) *runner {
 		done:      make(chan struct{}),
 		wake:      make(chan struct{}, 1),
 		reconnect: make(chan struct{}, 1),
+		sendWake:  make(chan struct{}, 1),
 		status:    -1,
 	}
 }

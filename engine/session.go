@@ -49,6 +49,8 @@ func (r *runner) session(ctx context.Context) error {
 
 	watchDone, stopWatch := r.startWatch(ctx, p)
 	defer stopWatch()
+	sendDone, stopSending := r.startOutbox(ctx, p)
+	defer stopSending()
 	var poll Timer
 	defer func() {
 		if poll != nil {
@@ -83,6 +85,8 @@ func (r *runner) session(ctx context.Context) error {
 			return err
 		case <-r.reconnect:
 			return nil // reopen and verify again
+		case err := <-sendDone:
+			return err
 		case <-pc:
 		case <-r.wake:
 		}

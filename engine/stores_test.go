@@ -25,3 +25,7 @@ func TestMemorySink_conformance(t *testing.T) {
 func TestMemoryCursors_conformance(t *testing.T) {
 	enginetest.RunCursorStore(t, func(t *testing.T) provider.CursorStore { return &engine.MemoryCursors{} })
 }
+
+func TestMemoryQueue_conformance(t *testing.T) {
+	enginetest.RunQueue(t, func(t *testing.T, clock engine.Clock) engine.Queue { return engine.NewMemoryQueue(clock) })
+}

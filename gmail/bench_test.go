@@ -3,6 +3,7 @@ package gmail_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/inboxkit/inboxkit/provider/providertest"
 )
@@ -64,6 +65,28 @@ func BenchmarkSend(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := p.Send(ctx, outgoing("Bench")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFetch_lookBack is a first Fetch over 100 messages with a 5 ms
+// round trip to the fake: messages.get calls overlap (four at a time), so
+// it takes about a quarter of the time of one call after another (#12
+// item 4).
+func BenchmarkFetch_lookBack(b *testing.B) {
+	srv := startFake(b)
+	p := newProvider(b, srv, nil, nil)
+	for range 100 {
+		if _, _, err := srv.Deliver(providertest.Unrelated("n@news.example", account)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv.SetLatency(5 * time.Millisecond)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Fetch(ctx, "", &index{}); err != nil {
 			b.Fatal(err)
 		}
 	}

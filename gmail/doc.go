@@ -37,14 +37,34 @@
 // message and a bounce is 22 units in 5 calls (history 2, the reply's raw
 // 5, the unrelated message's header fields 5, the bounce's header fields
 // and raw 10). A first Fetch (empty cursor) adds getProfile (1) and
-// messages.list (5 per page of 500).
+// messages.list (5 per page of 500). One Fetch judges at most 100
+// messages, four at a time, and returns a cursor that goes on.
+//
+// # Nothing lost, nothing twice
+//
+// The cursor keeps a historyId and a watermark of what was judged in
+// Gmail's internalDate, which label changes never move (they move a
+// message's historyId). When Gmail has expired the history (a 404),
+// Fetch scans messages.list from the watermark, so messages the user has
+// read, starred, labelled or archived since are not returned again and
+// what arrived meanwhile is not lost. A message Gmail refuses to return
+// (a 400 for that message), one whose raw form does not decode and one
+// over 50 MB are reported in provider.Batch.Skipped and passed.
 //
 // # Push
 //
 // Provider implements provider.Watcher: with Options.Watch.Topic it
 // registers users.watch on a Cloud Pub/Sub topic and renews it daily; the
-// host's push endpoint parses each request with ParsePush and passes it to
-// Notify. Polling stays the fallback.
+// host's push endpoint reads each request with PushVerifier.ReadPush and
+// passes the push to Notify. Authenticating pushes is required: create the
+// push subscription with an authentication service account and audience,
+// and ReadPush checks the OpenID Connect token Google signs on every
+// request (signature against Google's published keys, issuer, audience,
+// service account e-mail and its verification, expiry) before it reads
+// the body. An unauthenticated push is refused, and one that slips past a
+// host's own handling unverified never moves the historyId Notify skips
+// repeats by, so it cannot suppress later real pushes. Polling stays the
+// fallback.
 //
 // # Errors
 //

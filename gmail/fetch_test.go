@@ -231,12 +231,17 @@ func TestProvider_Fetch_paging(t *testing.T) {
 	}
 	last := providertest.Reply("bob@prospect.example", account, "Many", s.MessageID)
 	w.deliver(t, last)
-	b := w.fetch(t, c)
-	if got := messageIDs(b); len(got) != 1 || got[0] != providertest.MessageIDOf(last) {
-		t.Errorf("Fetch over two history pages = %v; want the reply at the end", got)
+	var got []string
+	for range 8 { // 100 messages a Fetch (#12 item 4)
+		b := w.fetch(t, c)
+		got = append(got, messageIDs(b)...)
+		c = b.Cursor
 	}
-	if got := w.srv.Stats().Calls["history.list"]; got != 2 {
-		t.Errorf("history.list calls = %d; want 2 pages", got)
+	if len(got) != 1 || got[0] != providertest.MessageIDOf(last) {
+		t.Errorf("Fetches over two history pages = %v; want the reply at the end, once", got)
+	}
+	if got := w.srv.Stats().Calls["history.list"]; got < 2 {
+		t.Errorf("history.list calls = %d; want at least 2 pages", got)
 	}
 }
 

@@ -3,7 +3,6 @@ package gmail
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"sync"
 
@@ -79,14 +78,4 @@ func (p *Provider) applyLabel(ctx context.Context, messageID string) {
 		}
 		p.log.WarnContext(ctx, level, "message", messageID, "err", err)
 	}
-}
-
-// labelled reports whether labels include the host's label, which this
-// Provider puts on every message Fetch returned: during a resync such a
-// message was returned before.
-func (p *Provider) labelled(labels []string) bool {
-	p.label.mu.Lock()
-	id := p.label.id
-	p.label.mu.Unlock()
-	return id != "" && slices.Contains(labels, id)
 }

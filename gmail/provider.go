@@ -62,6 +62,8 @@ type Options struct {
 	// Label, when set, is a label (created when missing) put on sent
 	// mail and on fetched related mail. It needs ScopeModify; without it
 	// labelling fails quietly (logged) and sending and fetching go on.
+	// Fetch labels a message before the host has saved the cursor, so
+	// the label never decides what Fetch returns.
 	Label string
 	// Logger receives debug records; nil discards them.
 	Logger *slog.Logger

@@ -17,6 +17,11 @@ type Push struct {
 	// MessageID is the Pub/Sub message id (for the host's de-duplication
 	// of redeliveries).
 	MessageID string
+	// Verified is true when the request carried a valid Google-signed
+	// token for the configured audience and service account
+	// (PushVerifier.ReadPush sets it; ParsePush does not). Set it yourself
+	// only after an equivalent check of your own.
+	Verified bool
 }
 
 var errBadPush = errors.New("gmail: not a Gmail Pub/Sub push")
@@ -25,7 +30,9 @@ var errBadPush = errors.New("gmail: not a Gmail Pub/Sub push")
 // ({"message":{"data":BASE64,"messageId":…},"subscription":…}) whose data
 // is Gmail's {"emailAddress":…,"historyId":…}. The historyId may be a JSON
 // number or a string. Anything else is an error; a host answers it with a
-// 2xx anyway so Pub/Sub does not redeliver garbage.
+// 2xx anyway so Pub/Sub does not redeliver garbage. ParsePush does not
+// authenticate the request: a push endpoint must use
+// PushVerifier.ReadPush, which checks Google's token first.
 func ParsePush(body []byte) (*Push, error) {
 	var env struct {
 		Message struct {

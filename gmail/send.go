@@ -28,7 +28,10 @@ import (
 //
 // With an IdempotencyKey the same key never delivers twice: after an
 // ambiguous failure (5xx, timeout) the Message-ID is looked up with an
-// rfc822msgid: search of Sent before sending again.
+// rfc822msgid: search of Sent before sending again. When the retries end
+// with the outcome still unknown (a timeout, a lost answer, a look-up that
+// failed), Send fails with provider.ErrOutcomeUnknown: retry only with the
+// same key, never under a new Message-ID.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
 	sent, err := p.sender.Send(ctx, m)
 	if sent != nil && !sent.Duplicate {
@@ -74,6 +77,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 			if found, lerr = providerkit.FindEarlier(ctx, p.lookupOnce, built.MessageID); found != nil || lerr != nil {
 				return lerr
 			}
+			maybeSent = false // not there: the earlier attempt did not deliver
 		}
 		msg := &gmailapi.Message{ThreadId: m.ThreadID}
 		call := p.svc.Users.Messages.Send("me", msg)
@@ -89,6 +93,11 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		}
 		return err
 	})
+	if err != nil && maybeSent {
+		// The last attempt may have delivered (its answer was lost, it
+		// timed out, or the look-up that would tell failed): #12 item 7.
+		return nil, providerkit.OutcomeUnknown(provider.KindGmail, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -123,8 +123,8 @@ func TestProvider_Send_ambiguousFailure(t *testing.T) {
 	srv.Fail("messages.list", 4, fakegmail.Unavailable())
 	m2 := outgoing("Unclear")
 	m2.IdempotencyKey = "seq-1/step-2/contact-10"
-	if _, err := p.Send(context.Background(), m2); !errors.Is(err, provider.ErrTemporary) {
-		t.Fatalf("Send with Gmail failing = %v; want ErrTemporary", err)
+	if _, err := p.Send(context.Background(), m2); !errors.Is(err, provider.ErrOutcomeUnknown) || provider.IsTemporary(err) {
+		t.Fatalf("Send with Gmail failing = %v; want ErrOutcomeUnknown", err)
 	}
 	m3 := outgoing("Unclear")
 	m3.IdempotencyKey = m2.IdempotencyKey

@@ -123,7 +123,9 @@ func (p *Provider) stopWatch(ctx context.Context) {
 }
 
 // Notify hands a parsed push to the Provider: when it is for this mailbox
-// and newer than the last one seen, a running Watch calls notify. It
+// and newer than the last verified one seen, a running Watch calls notify.
+// Only a Verified push (from PushVerifier.ReadPush) moves the historyId
+// that later repeats are compared with. It
 // reports whether the push was for this mailbox. Never blocks.
 func (p *Provider) Notify(push *Push) bool {
 	if push == nil || !strings.EqualFold(push.Email, p.email) {
@@ -133,6 +135,12 @@ func (p *Provider) Notify(push *Push) bool {
 		last := p.lastPush.Load()
 		if push.HistoryID <= last {
 			return true // an older or repeated notification: nothing new
+		}
+		if !push.Verified {
+			// Unauthenticated: it may ask for a Fetch, but never moves
+			// the state that skips repeats, so a forged historyId cannot
+			// suppress later real pushes (#12 item 10).
+			break
 		}
 		if p.lastPush.CompareAndSwap(last, push.HistoryID) {
 			break

@@ -76,11 +76,11 @@ func TestProvider_Watch_push(t *testing.T) {
 	if p.Notify(&gmail.Push{Email: "someone@else.test", HistoryID: 5000}) {
 		t.Error("Notify accepted a push for another mailbox")
 	}
-	if !p.Notify(&gmail.Push{Email: "ADA@inboxkit.test", HistoryID: 5000}) {
+	if !p.Notify(&gmail.Push{Email: "ADA@inboxkit.test", HistoryID: 5000, Verified: true}) {
 		t.Error("Notify refused a push for this mailbox")
 	}
 	waitFor(t, func() bool { return notified.Load() == 1 })
-	p.Notify(&gmail.Push{Email: account, HistoryID: 4999}) // older: ignored
+	p.Notify(&gmail.Push{Email: account, HistoryID: 4999, Verified: true}) // older: ignored
 	// Renewal: the watch expires in 7 days and is renewed 150ms after
 	// it started.
 	waitFor(t, func() bool { return srv.Stats().Calls["watch"] >= 2 })

@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +20,15 @@ const cursorPrefix = "graph1."
 // and a watermark for a resync after the delta token expires.
 type cursor struct {
 	Folders map[string]*folderState `json:"f"`
+	// Recent are digests of the ids of the last messages returned, in any
+	// folder (at most maxRecent, newest last): with immutable ids, a
+	// message the user moves from Junk Email to Inbox keeps its id, and a
+	// resync meets the replies the user has read since.
+	Recent []string `json:"r,omitempty"`
 }
+
+// maxRecent bounds Recent.
+const maxRecent = 32
 
 // folderState is one folder's position.
 type folderState struct {
@@ -32,6 +42,13 @@ type folderState struct {
 	// nothing is lost or returned twice.
 	Mark   time.Time `json:"m"`
 	AtMark []string  `json:"a,omitempty"`
+	// Synced is when the last complete delta round began: every message in
+	// the folder whose lastModifiedDateTime is earlier was judged (within
+	// the round's receivedDateTime filter). Zero in cursors of earlier
+	// versions.
+	Synced time.Time `json:"t,omitzero"`
+	// Round is when the round under way began, while Link is a nextLink.
+	Round time.Time `json:"u,omitzero"`
 }
 
 func (c *cursor) String() string {
@@ -57,6 +74,14 @@ func parseCursor(s string) (*cursor, error) {
 	if c.Folders == nil {
 		return nil, fmt.Errorf("%w: no folders", errBadCursor)
 	}
+	if len(c.Recent) > maxRecent {
+		return nil, fmt.Errorf("%w: too many recent ids", errBadCursor)
+	}
+	for _, d := range c.Recent {
+		if len(d) > 32 {
+			return nil, fmt.Errorf("%w: recent id too long", errBadCursor)
+		}
+	}
 	for name, f := range c.Folders {
 		if f == nil {
 			return nil, fmt.Errorf("%w: folder %q has no state", errBadCursor, name)
@@ -66,6 +91,25 @@ func parseCursor(s string) (*cursor, error) {
 		}
 	}
 	return &c, nil
+}
+
+// digest is the short form of a message id kept in Recent.
+func digest(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// returned remembers a returned message's id.
+func (c *cursor) returned(id string) {
+	c.Recent = append(c.Recent, digest(id))
+	if n := len(c.Recent) - maxRecent; n > 0 {
+		c.Recent = append(c.Recent[:0:0], c.Recent[n:]...)
+	}
+}
+
+// wasReturned reports whether a message with this id was returned lately.
+func (c *cursor) wasReturned(id string) bool {
+	return slices.Contains(c.Recent, digest(id))
 }
 
 // watermark is the folder's resync watermark in the shared form; the

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,8 +93,40 @@ func TestParseCursor_savedByOldCode(t *testing.T) {
 	}
 }
 
+// TestCursor_resyncState (#12 item 2): the round times and the digests of
+// returned ids survive the text form, stay bounded, and a cursor without
+// them (the old form) still parses.
+func TestCursor_resyncState(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	c := &cursor{Folders: map[string]*folderState{"inbox": {Link: "/x?$skiptoken=1", Mark: t0, Synced: t0.Add(-time.Hour), Round: t0}}}
+	for i := range maxRecent + 5 {
+		c.returned(fmt.Sprintf("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A%d", i))
+	}
+	if len(c.Recent) != maxRecent || !c.wasReturned("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A36") || c.wasReturned("AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A4") {
+		t.Fatalf("Recent keeps %d digests; want the newest %d", len(c.Recent), maxRecent)
+	}
+	got, err := parseCursor(c.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := got.Folders["inbox"]
+	if !in.Synced.Equal(t0.Add(-time.Hour)) || !in.Round.Equal(t0) || !slices.Equal(got.Recent, c.Recent) {
+		t.Errorf("round trip = %+v, recent %v; want %+v", in, got.Recent, c.Folders["inbox"])
+	}
+	old, err := parseCursor(oldCursor)
+	if err != nil || !old.Folders["inbox"].Synced.IsZero() || old.Recent != nil {
+		t.Errorf("old cursor = %+v, %v; want no round time and no recent ids", old, err)
+	}
+	tooMany := (&cursor{}).encodeRaw(`{"f":{},"r":[` + strings.Repeat(`"a",`, maxRecent) + `"a"]}`)
+	if _, err := parseCursor(tooMany); err == nil {
+		t.Errorf("parseCursor accepted %d recent ids", maxRecent+1)
+	}
+}
+
 func FuzzParseCursor(f *testing.F) {
 	f.Add((&cursor{Folders: map[string]*folderState{"inbox": {Link: "/x?$deltatoken=1"}}}).String())
+	f.Add(oldCursor)
+	f.Add((&cursor{Folders: map[string]*folderState{"inbox": {Link: "/x?$skiptoken=1", Synced: time.Unix(1764990000, 0).UTC(), Round: time.Unix(1764990100, 0).UTC()}}, Recent: []string{"AAAAAAAAAAAAAAAA"}}).String())
 	f.Add("graph1.")
 	f.Add("graph1.e30")
 	f.Fuzz(func(t *testing.T, s string) {

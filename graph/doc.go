@@ -39,8 +39,14 @@
 // Fetch follows delta queries on the Inbox and Junk Email and returns only
 // replies, bounces (RFC 3464) and auto-replies (RFC 3834) to mail in the
 // host's provider.SentIndex: the conversationId first, then the
-// internetMessageHeaders, and the MIME only for related mail. An expired
-// delta token (410) resyncs from a watermark in the cursor.
+// internetMessageHeaders, and the MIME only for related mail. One Fetch
+// judges at most about 100 messages a folder and returns a cursor that
+// goes on. An expired delta or skip token (410) starts a new round over
+// Options.LookBack, skipping what the cursor's watermark, the time of the
+// last complete round and the ids it returned lately show was judged, so
+// mail moved into a folder meanwhile is seen and nothing is returned
+// twice. A message Graph refuses with a 4xx of its own is reported in
+// provider.Batch.Skipped and passed.
 //
 // # Push
 //

@@ -14,138 +14,152 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/inboxkit/inboxkit/internal/relate"
-	"github.com/inboxkit/inboxkit/internal/watermark"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
 // deltaFields are the properties a delta round asks for: enough to skip
-// drafts, match the conversation and keep the watermark.
+// drafts, match the conversation, keep the watermark and tell, in a
+// resync, what changed since the last round.
 func deltaFields() []string {
-	return []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "isDraft"}
+	return []string{"id", "conversationId", "internetMessageId", "receivedDateTime", "lastModifiedDateTime", "isDraft"}
 }
 
-// maxPagesPerFetch bounds one Fetch's delta pages per folder; the cursor
-// then holds the next page's link and the next Fetch goes on from it.
-const maxPagesPerFetch = 100
+// Bounds of one Fetch, per folder: it reads at most maxPagesPerFetch delta
+// pages and stops after the page on which it judged its maxPerFetch-th
+// message; the cursor then holds the next page's link and the next Fetch
+// goes on from it.
+const (
+	maxPagesPerFetch = 100
+	maxPerFetch      = 100
+)
 
 // Fetch returns the new mail related to idx since cursor, oldest first per
 // folder.
 //
 // It runs a delta round per folder of Options.Folders (GET
 // /me/mailFolders/{inbox,junkemail}/messages/delta() with changeType=created),
-// so an idle poll is one request per folder. Each new message is judged
-// with as little as possible: when its conversationId is a thread idx
-// knows, its MIME (/$value) is downloaded at once; otherwise its
-// internetMessageHeaders are read ($select, one request) and the MIME is
-// downloaded only for a reply to our mail or a bounce or auto-reply
-// candidate (see internal/relate).
+// so an idle poll is one request per folder. A message the user moves into
+// the folder is "created" there too, whatever its receivedDateTime, as
+// long as it falls within the round's receivedDateTime filter. Each new
+// message is judged with as little as possible: when its conversationId
+// is a thread idx knows, its MIME (/$value) is downloaded at once;
+// otherwise its internetMessageHeaders are read ($select, one request) and
+// the MIME is downloaded only for a reply to our mail or a bounce or
+// auto-reply candidate (see internal/relate).
 //
 // An empty cursor starts delta rounds filtered to mail received within
-// Options.LookBack. When Graph has expired a delta token (410 Gone), that
-// folder restarts from the cursor's watermark, skipping what was judged
-// at it, so nothing is lost or returned twice.
+// Options.LookBack. When Graph has expired a delta or skip token (410
+// Gone), that folder starts a new round over Options.LookBack before its
+// watermark, so mail moved into the folder since is seen; it skips what
+// is unchanged since the last complete round began and was received no
+// later than the watermark, and the messages it returned lately, so
+// nothing is lost or returned twice. (A message returned more than 32
+// returns ago that the user changed since may come back once.)
+//
+// One Fetch judges at most about 100 messages a folder and returns a
+// cursor that goes on, with Batch.More set. A message Graph refuses to return for a reason that
+// will not go away (a 4xx for that one message) is reported in
+// Batch.Skipped and passed.
 func (p *Provider) Fetch(ctx context.Context, cur string, idx provider.SentIndex) (*provider.Batch, error) {
 	if err := p.checkOpen("fetch"); err != nil {
 		return nil, err
 	}
+	now := p.now().UTC()
 	var c *cursor
 	if cur == "" {
 		c = &cursor{Folders: map[string]*folderState{}}
-		since := p.now().Add(-p.lookBack).UTC().Truncate(time.Second)
-		for _, f := range p.folders {
-			c.Folders[f] = &folderState{Mark: since}
-		}
 	} else {
 		var err error
 		if c, err = parseCursor(cur); err != nil {
 			return nil, &provider.Error{Op: "fetch", Provider: provider.KindGraph, Code: provider.ErrInvalid, Field: "cursor", Err: err}
 		}
 	}
-	var out []provider.Incoming
+	b := &provider.Batch{}
 	for _, f := range p.folders {
 		st := c.Folders[f]
 		if st == nil {
-			st = &folderState{Mark: p.now().Add(-p.lookBack).UTC().Truncate(time.Second)}
+			floor := now.Add(-p.lookBack).Truncate(time.Second)
+			st = &folderState{Mark: floor, Synced: floor}
 			c.Folders[f] = st
 		}
-		msgs, err := p.fetchFolder(ctx, f, st, idx)
+		more, err := p.fetchFolder(ctx, f, st, c, idx, b, now)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, msgs...)
+		b.More = b.More || more
 	}
-	return &provider.Batch{Messages: out, Cursor: c.String()}, nil
+	b.Cursor = c.String()
+	return b, nil
 }
 
-// fetchFolder runs one folder's delta round from st, updating st.
-func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, idx provider.SentIndex) ([]provider.Incoming, error) {
-	var out []provider.Incoming
-	var resync *watermark.Mark // the watermark a resync started from
-	link := st.Link
+// fetchFolder runs one folder's delta round from st, updating st and c and
+// adding to b. more reports that it stopped at its bound within a round.
+func (p *Provider) fetchFolder(ctx context.Context, folder string, st *folderState, c *cursor, idx provider.SentIndex, b *provider.Batch, now time.Time) (more bool, err error) {
+	var seenBefore func(m models.Messageable) bool // set during a resync
+	link, since := st.Link, st.Mark
+	if st.Round.IsZero() {
+		st.Round = now
+	}
+	judged := 0
 	for page := 0; page < maxPagesPerFetch; page++ {
-		resp, err := p.deltaPage(ctx, folder, link, st.Mark)
-		if err != nil && resync == nil && isExpired(err) {
-			// The delta token expired: start a new round at the watermark,
-			// skipping what was judged exactly at it.
-			p.log.DebugContext(ctx, "graph: delta token expired, resyncing", "folder", folder, "since", st.Mark)
-			mark := st.watermark()
-			mark.IDs = slices.Clone(mark.IDs)
-			resync, link = &mark, ""
+		var resp users.ItemMailFoldersItemMessagesDeltaGetResponseable
+		resp, err = p.deltaPage(ctx, folder, link, since)
+		if err != nil && seenBefore == nil && isExpired(err) {
+			since, seenBefore = p.resync(st, now)
+			p.log.DebugContext(ctx, "graph: delta token expired, resyncing", "folder", folder, "since", since)
+			link, st.Round = "", now
 			page--
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		for _, m := range resp.GetValue() {
 			if _, removed := m.GetAdditionalData()["@removed"]; removed {
 				continue
 			}
 			id := deref(m.GetId())
-			if id == "" || (m.GetIsDraft() != nil && *m.GetIsDraft()) || seenBefore(resync, id, m.GetReceivedDateTime()) {
+			if id == "" || (m.GetIsDraft() != nil && *m.GetIsDraft()) || c.wasReturned(id) || (seenBefore != nil && seenBefore(m)) {
 				continue
 			}
-			in, err := p.judge(ctx, folder, m, idx)
+			in, skip, err := p.judge(ctx, folder, m, idx)
 			if err != nil {
-				return nil, err
+				return false, err
 			}
+			judged++
 			if t := m.GetReceivedDateTime(); t != nil {
 				st.note(id, t.UTC())
 			}
-			if in != nil {
-				out = append(out, *in)
+			switch {
+			case skip != "":
+				b.Skipped = append(b.Skipped, provider.Skipped{ProviderID: id, Folder: folderLabel(folder), Reason: skip})
+			case in != nil:
+				c.returned(id)
+				b.Messages = append(b.Messages, *in)
 			}
 		}
 		next, delta := deref(resp.GetOdataNextLink()), deref(resp.GetOdataDeltaLink())
 		switch {
 		case next != "":
 			if link, err = p.relativeLink(next); err != nil {
-				return nil, err
+				return false, err
 			}
 			st.Link = link
+			if judged >= maxPerFetch {
+				return true, nil // the rest of the round waits for the next Fetch
+			}
 		case delta != "":
 			if st.Link, err = p.relativeLink(delta); err != nil {
-				return nil, err
+				return false, err
 			}
-			return out, nil
+			st.Synced, st.Round = st.Round, time.Time{}
+			return false, nil
 		default:
-			return nil, &provider.Error{Op: "fetch", Provider: provider.KindGraph, Code: provider.ErrTemporary,
+			return false, &provider.Error{Op: "fetch", Provider: provider.KindGraph, Code: provider.ErrTemporary,
 				Err: errors.New("graph: delta page has neither @odata.nextLink nor @odata.deltaLink")}
 		}
 	}
-	return out, nil // page budget spent: st.Link is the next page
-}
-
-// seenBefore reports whether a message met in a resync from mark was
-// judged before the delta token expired.
-func seenBefore(mark *watermark.Mark, id string, received *time.Time) bool {
-	switch {
-	case mark == nil:
-		return false
-	case received == nil:
-		return slices.Contains(mark.IDs, id)
-	}
-	return mark.Seen(received.UTC(), id)
+	return true, nil // page budget spent: st.Link is the next page
 }
 
 // isExpired reports whether err is Graph's 410 Gone for a delta or skip
@@ -193,20 +207,28 @@ func (p *Provider) deltaPage(ctx context.Context, folder, link string, since tim
 
 // judge runs relate.Judge over Graph: internetMessageHeaders for the
 // header, /$value for the MIME.
-func (p *Provider) judge(ctx context.Context, folder string, m models.Messageable, idx provider.SentIndex) (*provider.Incoming, error) {
+//
+// A message Graph refuses for a reason that will not go away (a 4xx other
+// than 401, 403, 404 and 429, for that one message) comes back as the
+// reason to report it in Batch.Skipped.
+func (p *Provider) judge(ctx context.Context, folder string, m models.Messageable, idx provider.SentIndex) (*provider.Incoming, string, error) {
 	id := deref(m.GetId())
 	in, err := relate.Judge(ctx, idx, p.email, deref(m.GetConversationId()), relate.Steps{
 		Header: func(ctx context.Context) (textproto.MIMEHeader, error) { return p.headers(ctx, id) },
 		Raw:    func(ctx context.Context) ([]byte, error) { return p.mime(ctx, id) },
 	})
+	var pe *provider.Error
+	if errors.As(err, &pe) && pe.Code == provider.ErrInvalid {
+		return nil, "Graph refused to return this message: " + err.Error(), nil
+	}
 	if in == nil || err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	in.ProviderID, in.Folder = id, folderLabel(folder)
 	if t := m.GetReceivedDateTime(); t != nil {
 		in.ReceivedAt = *t
 	}
-	return in, nil
+	return in, "", nil
 }
 
 // headers reads a message's internetMessageHeaders (which need Mail.Read;

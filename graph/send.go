@@ -43,7 +43,9 @@ import (
 // with the wait. With an IdempotencyKey the same key never delivers twice:
 // after an ambiguous failure the Message-ID is looked up with an
 // internetMessageId filter before sending again, and a draft that may have
-// been sent is never sent a second time.
+// been sent is never sent a second time. When Graph's answer is lost and
+// Sent Items has no copy yet, Send fails with provider.ErrOutcomeUnknown:
+// retry only with the same key, never under a new Message-ID.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
 	return p.sender.Send(ctx, m)
 }
@@ -110,8 +112,9 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		if !maybeSent {
 			p.discardDraft(ctx, id)
+			return nil, err
 		}
-		return nil, err
+		return nil, providerkit.OutcomeUnknown(provider.KindGraph, err) // #12 item 7
 	}
 	if found != nil {
 		return found, nil
@@ -234,11 +237,15 @@ func (p *Provider) sendMail(ctx context.Context, built *compose.Built) (*provide
 		ri.AddRequestOptions([]abstractions.RequestOption{inspect})
 		return p.noteAttempt(ctx, p.api.adapter.SendNoContent(ctx, ri, errorMapping), inspect, &maybeSent)
 	})
+	if err != nil && maybeSent {
+		// The answer was lost and nothing tells whether it went: #12 item 7.
+		return nil, providerkit.OutcomeUnknown(provider.KindGraph, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if unsure {
-		return nil, &provider.Error{Op: "send", Provider: provider.KindGraph, Code: provider.ErrTemporary, Err: errMaybeSent}
+		return nil, providerkit.OutcomeUnknown(provider.KindGraph, errMaybeSent)
 	}
 	if found != nil {
 		return found, nil

@@ -430,9 +430,10 @@ func TestSendLostAnswerBeforeSentItemsFiled(t *testing.T) {
 	}
 }
 
-// sendMail has no draft to fall back on: when the copy is not filed yet
-// Send reports ErrTemporary instead of sending a second time, and a retry
-// with the same key once it is filed returns it as a Duplicate.
+// #12 item 7: sendMail has no draft to fall back on: when the answer is
+// lost and the copy is not filed yet, Send reports ErrOutcomeUnknown (not
+// ErrTemporary) instead of sending a second time, and a retry with the
+// same key once it is filed returns it as a Duplicate.
 func TestSendMailLostAnswerNotResent(t *testing.T) {
 	srv := startFake(t)
 	srv.SetSentItemsDelay(100)
@@ -441,8 +442,8 @@ func TestSendMailLostAnswerNotResent(t *testing.T) {
 	m := msg("Direct, lost answer")
 	m.IdempotencyKey = "step-3/bob"
 	_, err := p.Send(ctx(t), m)
-	if !errors.Is(err, provider.ErrTemporary) {
-		t.Fatalf("Send = %v; want ErrTemporary (maybe sent)", err)
+	if !errors.Is(err, provider.ErrOutcomeUnknown) || errors.Is(err, provider.ErrTemporary) || provider.IsTemporary(err) {
+		t.Fatalf("Send = %v; want ErrOutcomeUnknown (maybe sent), not ErrTemporary", err)
 	}
 	if n := len(srv.Sends()); n != 1 {
 		t.Fatalf("%d deliveries; want 1", n)

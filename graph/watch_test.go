@@ -253,16 +253,20 @@ func TestWatch_validationFailsThenPollsAndResubscribes(t *testing.T) {
 	// slows to the push safety net.
 	h.down.Store(false)
 	waitUntil(t, "subscribed once the endpoint answers", func() bool { return len(subsOf(srv)) == 2 })
-	time.Sleep(100 * time.Millisecond) // let a notify after the creation settle
+	// A measurement window, not a wait for a condition: polling every
+	// 20ms would notify about 15 times in it; one notify already on its
+	// way when the subscription came up is allowed, however slow the
+	// machine (#12 item 11).
+	before := w.notified.Load()
+	time.Sleep(300 * time.Millisecond)
 	settled := w.notified.Load()
-	time.Sleep(150 * time.Millisecond)
-	if n := w.notified.Load(); n != settled {
-		t.Errorf("notify ran %d more times with live subscriptions; want polling to stop", n-settled)
+	if n := settled - before; n > 1 {
+		t.Errorf("notify ran %d more times with live subscriptions; want polling to stop", n)
 	}
 	if _, err := srv.Deliver(account, "inbox", providertest.Unrelated("n@news.example", account)); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "push works after recovery", func() bool { return w.notified.Load() == settled+1 })
+	waitUntil(t, "push works after recovery", func() bool { return w.notified.Load() >= settled+1 })
 	if err := w.stop(t); err != nil {
 		t.Errorf("Watch = %v; want nil", err)
 	}

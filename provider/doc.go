@@ -39,4 +39,12 @@
 // from the key, remembers outcomes in a [SendLog] (the host's, or a
 // [MemorySendLog] for one process), and after an ambiguous failure looks the
 // Message-ID up in the Sent folder before sending again.
+//
+// A send whose outcome cannot be known (the connection was lost after the
+// message was handed over, the service's answer was lost, a timeout) fails
+// with [ErrOutcomeUnknown], not [ErrTemporary]. Retry it only with the same
+// IdempotencyKey; a host must never resend such a message under a new
+// Message-ID or a new key, or a recipient may get it twice. Where a provider
+// cannot look a message up (SMTP without IMAP), a retry after an unknown
+// outcome fails with ErrOutcomeUnknown again instead of sending blindly.
 package provider

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,9 +100,9 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
-// Temporary reports whether retrying later may succeed.
+// Temporary reports whether retrying later may succeed (see IsTemporary).
 func (e *Error) Temporary() bool {
-	return errors.Is(e, ErrTemporary) || errors.Is(e, ErrRateLimited)
+	return IsTemporary(e)
 }
 
 // invalid returns an ErrInvalid *Error naming the field at fault.
@@ -146,9 +147,12 @@ func RetryAfter(err error) (time.Duration, bool) {
 }
 
 // IsTemporary reports whether err is worth retrying: ErrTemporary or
-// ErrRateLimited, and not a context cancellation.
+// ErrRateLimited. It is false for a context cancellation or deadline (the
+// caller gave up; every provider's error then matches context.Canceled or
+// context.DeadlineExceeded with errors.Is) and for ErrOutcomeUnknown (a
+// blind retry could deliver twice).
 func IsTemporary(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrOutcomeUnknown) {
 		return false
 	}
 	return errors.Is(err, ErrTemporary) || errors.Is(err, ErrRateLimited)

@@ -88,6 +88,11 @@ type Sent struct {
 	// Duplicate is true when Send found this message already delivered
 	// under the same IdempotencyKey and did not send it again.
 	Duplicate bool
+	// SentCopyErr is set when the message was delivered but the copy to
+	// the Sent folder could not be saved (smtpimap's IMAP APPEND failed):
+	// the send succeeded, so Send returns no error, and a host that wants
+	// to tell the user reads it here. Nil otherwise.
+	SentCopyErr error
 }
 
 // Incoming is a fetched message that relates to mail we sent.

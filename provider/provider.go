@@ -28,7 +28,11 @@ type Provider interface {
 	// were rejected and the user must reconnect.
 	Verify(ctx context.Context) error
 	// Send delivers m as the account and returns where the copy was saved.
-	// The same non-empty IdempotencyKey never delivers twice.
+	// The same non-empty IdempotencyKey never delivers twice. Send returns
+	// a *Sent or an error, never both. An error matching ErrOutcomeUnknown
+	// means the message may or may not have gone out: retry only with the
+	// same IdempotencyKey (Send then looks the message up first), and
+	// never resend it under a new Message-ID or a new key.
 	Send(ctx context.Context, m *Message) (*Sent, error)
 	// Fetch returns the new mail since cursor that relates to mail in idx,
 	// and the cursor to resume from. An empty cursor looks back over

@@ -8,8 +8,6 @@ import (
 
 	"github.com/emersion/go-sasl"
 	gmsmtp "github.com/wneessen/go-mail/smtp"
-
-	"github.com/inboxkit/inboxkit/provider"
 )
 
 func (p *Provider) username() string {
@@ -26,7 +24,7 @@ func (p *Provider) oauthToken(ctx context.Context) (string, error) {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		return "", &provider.Error{Op: "token", Provider: provider.KindSMTPIMAP, Code: provider.ErrAuth, Err: err}
+		return "", tokenFailure(err)
 	}
 	return tok.AccessToken, nil
 }

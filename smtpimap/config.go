@@ -132,6 +132,12 @@ type Config struct {
 	// TLSConfig verifies the servers; nil uses the system roots. Its
 	// ServerName is filled from the host when empty.
 	TLSConfig *tls.Config
+	// Dialer opens every TCP connection to the servers (SMTP, IMAP and
+	// POP3, for Verify, Send, Fetch and Watch), so a host can apply its
+	// own egress policy: a *net.Dialer with a Control hook that refuses
+	// private addresses, a proxy dialer. Nil uses a net.Dialer with
+	// Timeout.
+	Dialer Dialer
 	// SentFolder overrides the folder sent copies are appended to; empty
 	// finds it by SPECIAL-USE \Sent, then by common names.
 	SentFolder string

@@ -91,6 +91,14 @@ type DiscoverOptions struct {
 	// queries); zero means DefaultDiscoverTimeout. The ctx given to
 	// Discover bounds the whole search.
 	Timeout time.Duration
+	// AllowPrivate lets Discover fetch from, and return servers in,
+	// private networks (see ErrPrivateServer). Off, a step whose document
+	// or records name such a server, or whose fetch or redirect leads
+	// into one, is skipped; host names are resolved with the Resolver
+	// (when it is a HostResolver) to check. Leave it off unless the
+	// address being set up is on the host's own network: Discover takes
+	// its input from the address's domain, which anyone can control.
+	AllowPrivate bool
 }
 
 // Discover finds the SMTP (and IMAP, or else POP3) settings for an email
@@ -116,6 +124,13 @@ type DiscoverOptions struct {
 // §6). The TLS certificate is still checked against the named host, so
 // such an attacker cannot impersonate a server, but a host may want the
 // user to confirm a server outside the address's own domain.
+//
+// Discover is not a way into the host's network: unless
+// DiscoverOptions.AllowPrivate is set, it fetches no document from, follows
+// no redirect to, and returns no server at a loopback, private, link-local
+// or unspecified address (ErrPrivateServer), resolving host names through
+// the Resolver to check. Config.Dialer then applies the host's own egress
+// policy to every connection the Provider makes.
 //
 // # Errors
 //
@@ -155,6 +170,9 @@ func Discover(ctx context.Context, email string, opts *DiscoverOptions) (*Settin
 		}
 		sctx, cancel := context.WithTimeout(ctx, d.timeout)
 		s, err := st.run(sctx)
+		if err == nil {
+			err = d.checkSettings(sctx, s) // #12 item 9
+		}
 		cancel()
 		if err == nil {
 			s.Source = st.source
@@ -191,6 +209,9 @@ type discoverer struct {
 	resolver Resolver
 	ispdbURL string
 	timeout  time.Duration
+
+	hosts        HostResolver // resolves server names for checkHost
+	allowPrivate bool
 }
 
 func newDiscoverer(opts *DiscoverOptions) (*discoverer, error) {
@@ -198,14 +219,20 @@ func newDiscoverer(opts *DiscoverOptions) (*discoverer, error) {
 		opts = &DiscoverOptions{}
 	}
 	d := &discoverer{
-		client:   httpsOnlyClient(opts.HTTPClient),
-		resolver: opts.Resolver,
-		ispdbURL: opts.ISPDBURL,
-		timeout:  opts.Timeout,
+		client:       httpsOnlyClient(opts.HTTPClient),
+		resolver:     opts.Resolver,
+		ispdbURL:     opts.ISPDBURL,
+		timeout:      opts.Timeout,
+		allowPrivate: opts.AllowPrivate,
 	}
 	if d.resolver == nil {
 		d.resolver = net.DefaultResolver
 	}
+	d.hosts = net.DefaultResolver
+	if hr, ok := d.resolver.(HostResolver); ok {
+		d.hosts = hr
+	}
+	d.guardClient(d.client, opts.HTTPClient == nil)
 	if d.ispdbURL == "" {
 		d.ispdbURL = DefaultISPDBURL
 	}

@@ -32,6 +32,9 @@ func (d *discoverer) fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := d.checkHost(ctx, req.URL.Hostname()); err != nil {
+		return nil, err
+	}
 	req.Header.Set("Accept", "application/xml, text/xml;q=0.9, */*;q=0.1")
 	resp, err := d.client.Do(req)
 	if err != nil {

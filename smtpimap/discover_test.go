@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"reflect"
 	"strings"
 	"sync"
@@ -105,6 +106,7 @@ type discResolver struct {
 	mx    map[string][]*net.MX
 	block bool // wait for ctx instead of answering
 	calls []string
+	ips   map[string][]netip.Addr // host addresses; unlisted hosts are public (see discover_public_test.go)
 }
 
 func newDiscResolver() *discResolver {

@@ -22,9 +22,18 @@
 //
 // A message with an IdempotencyKey is delivered at most once: its
 // Message-ID derives from the key, and after an ambiguous failure (the
-// connection lost after the whole message was transferred) the message
-// counts as delivered and is saved to Sent, so a retry finds it there
-// instead of sending again.
+// connection lost after the whole message was transferred) Send fails with
+// provider.ErrOutcomeUnknown and saves the copy to Sent, so a retry with
+// the same key finds it there instead of sending again; a host must never
+// resend such a message under a new Message-ID. Without a Sent folder to
+// look in (no IMAP), such a retry is refused with ErrOutcomeUnknown rather
+// than sent blindly. A lost APPEND is retried only after a search of Sent
+// for the Message-ID. Send never returns a result and an error together:
+// a message SMTP accepted whose Sent copy failed is a success, with the
+// failure in Sent.SentCopyErr.
+//
+// Config.Dialer opens every SMTP, IMAP and POP3 connection, so a host can
+// apply its own egress policy (a net.Dialer Control hook, a proxy).
 //
 // # Security
 //

@@ -167,8 +167,8 @@ func TestSend_dropDuringDataDeliversOnce(t *testing.T) {
 	m := hello("bob@inboxkit.test")
 	m.IdempotencyKey = "seq-1/step-1/bob"
 	first, err := p.Send(ctxT(t), m)
-	if err == nil {
-		t.Fatal("Send survived a dropped connection without an error")
+	if first != nil || !errors.Is(err, provider.ErrOutcomeUnknown) || provider.IsTemporary(err) {
+		t.Fatalf("Send = %+v, %v; want no result and ErrOutcomeUnknown (not temporary)", first, err)
 	}
 	retry := hello("bob@inboxkit.test")
 	retry.IdempotencyKey = m.IdempotencyKey
@@ -176,8 +176,8 @@ func TestSend_dropDuringDataDeliversOnce(t *testing.T) {
 	if err != nil || !second.Duplicate {
 		t.Fatalf("retry = %+v, %v; want the earlier delivery marked Duplicate", second, err)
 	}
-	if first != nil && first.MessageID != second.MessageID {
-		t.Errorf("retry MessageID %s; want %s", second.MessageID, first.MessageID)
+	if m.MessageID != second.MessageID {
+		t.Errorf("retry MessageID %s; want %s", second.MessageID, m.MessageID)
 	}
 	out := 0
 	for _, env := range srv.Outbox() {
@@ -203,8 +203,8 @@ func TestSend_appendFailsAfterDelivery(t *testing.T) {
 	m := hello("bob@inboxkit.test")
 	m.IdempotencyKey = "k-append"
 	sent, err := p.Send(ctxT(t), m)
-	if sent == nil || err == nil {
-		t.Fatalf("Send = %+v, %v; want the *Sent (it was delivered) and the APPEND error", sent, err)
+	if sent == nil || err != nil || sent.SentCopyErr == nil {
+		t.Fatalf("Send = %+v, %v; want the *Sent (it was delivered) with SentCopyErr and no error", sent, err)
 	}
 	retry := hello("bob@inboxkit.test")
 	retry.IdempotencyKey = m.IdempotencyKey
@@ -355,15 +355,9 @@ func TestWatch_notifiesOnNewMail(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Watch did not notify at start")
 	}
-	time.Sleep(200 * time.Millisecond) // let IDLE begin
-	if err := srv.Deliver(sender, providertest.Unrelated("x@example.net", sender)); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-notes:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Watch did not notify after new mail arrived")
-	}
+	deliverUntilNoted(t, notes, func() error {
+		return srv.Deliver(sender, providertest.Unrelated("x@example.net", sender))
+	}, "after new mail arrived")
 	cancel()
 	select {
 	case err := <-done:

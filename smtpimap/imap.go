@@ -102,8 +102,7 @@ func (p *Provider) dialIMAP(ctx context.Context) (*imapclient.Client, error) {
 func (p *Provider) dialIMAPWith(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
 	srv := p.cfg.IMAP
 	addr := net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port))
-	dialer := &net.Dialer{Timeout: p.timeout()}
-	raw, err := dialer.DialContext(ctx, "tcp", addr)
+	raw, err := p.dialTCP(ctx, "tcp", addr)
 	if err != nil {
 		return nil, wrap("dial", err)
 	}

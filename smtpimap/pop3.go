@@ -66,15 +66,7 @@ func (p *Provider) dialPOP3(ctx context.Context) (*pop3.Client, error) {
 		MaxMessage: MaxMessageSize,
 		MaxHeader:  pop3MaxHeader,
 	}
-	var c *pop3.Client
-	var err error
-	if srv.Security == TLS {
-		c, err = pop3.DialTLS(ctx, addr, opts)
-	} else if c, err = pop3.Dial(ctx, addr, opts); err == nil {
-		if err = c.StartTLS(ctx); err != nil {
-			_ = c.Close()
-		}
-	}
+	c, err := p.openPOP3(ctx, addr, srv, opts)
 	if err != nil {
 		return nil, wrapPOP3("dial", err)
 	}

@@ -33,6 +33,8 @@ type Provider struct {
 	sentMu     sync.Mutex
 	sentFolder string   // found once, then cached
 	folders    []string // folders Fetch reads, found once
+
+	failed failedSends // sends that surely delivered nothing (#12 item 7)
 }
 
 var (
@@ -103,7 +105,7 @@ func New(cfg Config) (*Provider, error) {
 		Kind: provider.KindSMTPIMAP, Account: cfg.Email, Closed: &p.closed,
 		Dedupe:    providerkit.NewDeduper(cfg.SendLog, cfg.Now),
 		CheckFrom: p.checkFrom,
-		Deliver:   p.sendOnce, Lookup: p.lookupSent,
+		Deliver:   p.sendOnce, Lookup: p.lookupEarlier,
 	}
 	p.smtp.p = p
 	p.imap.p = p
@@ -151,8 +153,16 @@ func (p *Provider) Verify(ctx context.Context) error {
 // a retry after an ambiguous failure finds the earlier copy in the Sent
 // folder instead of delivering twice.
 //
-// When SMTP accepted the message but the copy to Sent failed, Send returns
-// the *Sent together with an error: the message was delivered.
+// Send returns a *Sent or an error, never both. When the connection is
+// lost after the whole message was handed over, the outcome is unknown:
+// the error matches provider.ErrOutcomeUnknown, the copy is still saved to
+// Sent (so that a retry with the same key finds it and does not deliver
+// again), and a host must never resend the message under a new Message-ID.
+// Without a Sent folder to look in (IMAP off, or SaveSentNever on a server
+// that does not file sent mail itself), a retry after an unknown outcome
+// fails with provider.ErrOutcomeUnknown again instead of sending blindly.
+// When SMTP accepted the message but the copy to Sent failed, Send
+// succeeds and says so in Sent.SentCopyErr.
 func (p *Provider) Send(ctx context.Context, m *provider.Message) (*provider.Sent, error) {
 	return p.sender.Send(ctx, m)
 }
@@ -171,25 +181,30 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		return nil, err
 	}
+	p.failed.take(built.MessageID)
 	sendErr := p.smtp.send(ctx, built)
-	if sendErr != nil && !errors.Is(sendErr, errAmbiguous) {
+	ambiguous := errors.Is(sendErr, provider.ErrOutcomeUnknown)
+	if sendErr != nil && !ambiguous {
 		nameRecipient(sendErr, m)
+		p.failed.add(built.MessageID)
 		return nil, sendErr
 	}
 	// Delivered, or transferred whole with the reply lost. At most once:
-	// the latter counts as delivered and is saved to Sent, so that a retry
-	// with the same key finds it and the user sees what recipients
-	// probably got.
+	// the latter is saved to Sent too, so that a retry with the same key
+	// finds it and the user sees what recipients probably got.
 	sent := &provider.Sent{MessageID: built.MessageID, ThreadID: threadRoot(m), SentAt: built.Date}
 	if p.saveSent() {
 		uid, err := p.appendSent(ctx, built)
 		if err != nil {
 			p.log.Warn("message sent, but saving the copy to Sent failed", "message_id", built.MessageID, "error", err)
-			return sent, errors.Join(sendErr, err)
+			sent.SentCopyErr = err
 		}
 		sent.ProviderID = uid
 	}
-	return sent, sendErr
+	if ambiguous {
+		return nil, sendErr
+	}
+	return sent, nil
 }
 
 // nameRecipient turns the "Recipients[i]" field of a refused RCPT into

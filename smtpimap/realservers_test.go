@@ -389,11 +389,9 @@ func TestRealServers_watch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- p.Watch(ctx, func() { notes <- struct{}{} }) }()
 	waitNote(t, notes, "at start")
-	time.Sleep(500 * time.Millisecond) // let IDLE begin
-	if err := realAppend(env, owner, "INBOX", providertest.Unrelated("x@example.net", owner.Email)); err != nil {
-		t.Fatal(err)
-	}
-	waitNote(t, notes, "after mail was appended")
+	deliverUntilNoted(t, notes, func() error {
+		return realAppend(env, owner, "INBOX", providertest.Unrelated("x@example.net", owner.Email))
+	}, "after mail was appended")
 	cancel()
 	select {
 	case err := <-done:

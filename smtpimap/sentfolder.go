@@ -67,13 +67,28 @@ func (s *imapSession) sentFolder() (string, error) {
 }
 
 // appendSent saves the exact bytes sent to the Sent folder, marked \Seen,
-// and returns the copy's UID when the server reports it (UIDPLUS).
+// and returns the copy's UID when the server reports it (UIDPLUS). An
+// APPEND is never repeated blindly: when the first one was lost with its
+// connection (the server may have stored it), the retry looks the
+// Message-ID up in Sent first and appends only when it is not there.
 func (p *Provider) appendSent(ctx context.Context, b *compose.Built) (string, error) {
 	var uid string
+	tries := 0
 	err := p.imap.do(ctx, func(s *imapSession) error {
 		folder, err := s.sentFolder()
 		if err != nil {
 			return err
+		}
+		tries++
+		if tries > 1 {
+			found, _, err := s.findInSent(folder, b.MessageID)
+			if err != nil {
+				return err
+			}
+			if found != 0 {
+				uid = strconv.FormatUint(uint64(found), 10)
+				return nil
+			}
 		}
 		cmd := s.c.Append(folder, int64(len(b.Raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: b.Date})
 		if _, err := cmd.Write(b.Raw); err != nil {
@@ -95,6 +110,30 @@ func (p *Provider) appendSent(ctx context.Context, b *compose.Built) (string, er
 	return uid, err
 }
 
+// findInSent searches folder for messageID, returning the first copy's UID
+// (0 when there is none) and its INTERNALDATE when the server gives it.
+func (s *imapSession) findInSent(folder, messageID string) (imap.UID, time.Time, error) {
+	if _, err := s.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		return 0, time.Time{}, wrap("select", err)
+	}
+	data, err := s.c.UIDSearch(&imap.SearchCriteria{
+		Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: "<" + messageID + ">"}},
+	}, nil).Wait()
+	if err != nil {
+		return 0, time.Time{}, wrap("search", err)
+	}
+	uids := data.AllUIDs()
+	if len(uids) == 0 {
+		return 0, time.Time{}, nil
+	}
+	var date time.Time
+	fetch, err := s.c.Fetch(imap.UIDSetNum(uids[0]), &imap.FetchOptions{InternalDate: true}).Collect()
+	if err == nil && len(fetch) == 1 {
+		date = fetch[0].InternalDate
+	}
+	return uids[0], date, nil
+}
+
 // lookupSent finds a message in the Sent folder by Message-ID, for the
 // idempotency check after an ambiguous failure.
 func (p *Provider) lookupSent(ctx context.Context, messageID string) (*provider.Sent, error) {
@@ -107,24 +146,11 @@ func (p *Provider) lookupSent(ctx context.Context, messageID string) (*provider.
 		if err != nil {
 			return err
 		}
-		if _, err := s.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-			return wrap("select", err)
+		uid, date, err := s.findInSent(folder, messageID)
+		if err != nil || uid == 0 {
+			return err
 		}
-		data, err := s.c.UIDSearch(&imap.SearchCriteria{
-			Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: "<" + messageID + ">"}},
-		}, nil).Wait()
-		if err != nil {
-			return wrap("search", err)
-		}
-		uids := data.AllUIDs()
-		if len(uids) == 0 {
-			return nil
-		}
-		found = &provider.Sent{MessageID: messageID, ThreadID: messageID, ProviderID: strconv.FormatUint(uint64(uids[0]), 10)}
-		fetch, err := s.c.Fetch(imap.UIDSetNum(uids[0]), &imap.FetchOptions{InternalDate: true}).Collect()
-		if err == nil && len(fetch) == 1 {
-			found.SentAt = fetch[0].InternalDate
-		}
+		found = &provider.Sent{MessageID: messageID, ThreadID: messageID, ProviderID: strconv.FormatUint(uint64(uid), 10), SentAt: date}
 		if found.SentAt.IsZero() {
 			found.SentAt = time.Now()
 		}

@@ -46,6 +46,7 @@ func (p *Provider) goMailClient(ctx context.Context) (*mail.Client, error) {
 		mail.WithTimeout(p.timeout()),
 		mail.WithHELO(p.helloName()),
 		mail.WithoutNoop(),
+		mail.WithDialContextFunc(p.smtpDial),
 	}
 	if cfg.SMTP.Security == TLS {
 		opts = append(opts, mail.WithSSL())
@@ -180,7 +181,9 @@ func (s *smtpConn) transfer(ctx context.Context, b *compose.Built) (err error) {
 	}
 	if err := w.Close(); err != nil {
 		if isConnErr(err) {
-			return &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrTemporary, Err: fmt.Errorf("%w: %w", errAmbiguous, err)}
+			// The whole message reached the server and its answer was
+			// lost: it may have been delivered (#12 item 7).
+			return &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrOutcomeUnknown, Err: fmt.Errorf("%w: %w", errAmbiguous, err)}
 		}
 		return rateLimited("send", err)
 	}

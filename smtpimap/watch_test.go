@@ -36,17 +36,21 @@ func TestWatch_reconnectsAfterDrop(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- p.Watch(ctx, func() { notes <- struct{}{} }) }()
 	waitNote(t, notes, "at start")
-	time.Sleep(300 * time.Millisecond) // let IDLE begin
+	deliver := func() error { return srv.Deliver(sender, providertest.Unrelated("x@example.net", sender)) }
+	deliverUntilNoted(t, notes, deliver, "before the drop") // IDLE is up
+	conns := wire.Conns()
 	wire.DropAll()
 	waitNote(t, notes, "after reconnecting")
-	time.Sleep(300 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); wire.Conns() <= conns; {
+		if time.Now().After(deadline) {
+			t.Fatal("Watch did not reconnect after the drop")
+		}
+		time.Sleep(5 * time.Millisecond) // polling a condition, bounded
+	}
 	for len(notes) > 0 {
 		<-notes
 	}
-	if err := srv.Deliver(sender, providertest.Unrelated("x@example.net", sender)); err != nil {
-		t.Fatal(err)
-	}
-	waitNote(t, notes, "for mail after the reconnect")
+	deliverUntilNoted(t, notes, deliver, "for mail after the reconnect")
 	cancel()
 	select {
 	case err := <-done:

@@ -1,5 +1,5 @@
 // Package enginetest holds the conformance suites for the stores the
-// engine needs (RunLeases, RunSink, RunCursorStore), so that the in-memory
+// engine needs (RunLeases, RunSink, RunCursorStore, RunQueue), so that the in-memory
 // stores of package engine, pgstore, and any store a host writes prove
 // themselves against the same tests, and a fake Clock for tests of code
 // that runs on the engine's time.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/inboxkit/inboxkit/crypto"
@@ -84,7 +83,7 @@ func runSequence(ctx context.Context, w io.Writer, wd *world, sender *smtpimap.P
 	if err := fetchAndClassify(ctx, w, wd, seq); err != nil {
 		return nil, err
 	}
-	return seq, stepTwo(ctx, w, seq)
+	return seq, stepTwo(ctx, w, wd, seq)
 }
 
 func stepOne(p prospect) (*provider.Message, error) {
@@ -150,45 +149,6 @@ func prospectsAct(ctx context.Context, w io.Writer, wd *world, seq *sequence) er
 // the engine (Bob's reply, Cyd's out-of-office, Dan's bounce).
 func fetchAndClassify(ctx context.Context, w io.Writer, wd *world, seq *sequence) error {
 	return runEngine(ctx, w, wd, seq, 3)
-}
-
-// stepTwo asks the ledger who may get the follow-up and sends it in the
-// same thread.
-func stepTwo(ctx context.Context, w io.Writer, seq *sequence) error {
-	fmt.Fprintln(w, "7. Per prospect")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "   prospect\tstep 1\twhat came back\tnext step")
-	now := time.Now()
-	for _, p := range prospects {
-		got := seq.outcome[p.Email]
-		if got == "" {
-			got = "nothing"
-		}
-		d := seq.ledger.MayContinue(p.Email, now)
-		next := "stop: " + d.Reason
-		switch {
-		case d.Continue && !d.NotBefore.IsZero() && d.NotBefore.After(now):
-			next = "wait until " + d.NotBefore.Format("2 Jan") + " (" + d.Reason + ")"
-		case d.Continue:
-			first := seq.step1[p.Email]
-			m := &provider.Message{
-				To:             []provider.Address{{Name: p.Name, Email: p.Email}},
-				Subject:        "Re: Go engineers for your platform team",
-				Text:           "Hi again — a short case study: https://acme.test/case\n",
-				InReplyTo:      first.MessageID,
-				References:     []string{first.MessageID},
-				ThreadID:       first.ThreadID,
-				IdempotencyKey: campaign + "/step-2/" + p.Email,
-			}
-			sent, err := seq.tracked.provider.Send(ctx, m)
-			if err != nil {
-				return err
-			}
-			next = fmt.Sprintf("step 2 sent in the same thread (%v)", sent.ThreadID == first.ThreadID)
-		}
-		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", p.Email, "sent", got, next)
-	}
-	return tw.Flush()
 }
 
 func addressOf(s string) string {

@@ -323,3 +323,62 @@ func TestServer_badRequests(t *testing.T) {
 		t.Errorf("Sends() = %+v; want the media upload", s)
 	}
 }
+
+// TestServer_labelChangesMoveHistoryID: #12 item 1. Every label change,
+// by the API or by the user's mail client, is a history record and moves
+// the message's historyId past it, as on Gmail; messages.list orders by
+// internalDate, newest first.
+func TestServer_labelChangesMoveHistoryID(t *testing.T) {
+	srv, svc := start(t)
+	id, _, err := srv.Deliver([]byte(raw("bob@x.test", account, "Hi", "h1@x", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() *gmailapi.Message {
+		m, err := svc.Users.Messages.Get("me", id).Format("minimal").Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	h0 := get().HistoryId
+	if err := srv.Modify(id, []string{"STARRED"}, []string{"UNREAD", "INBOX"}); err != nil {
+		t.Fatal(err)
+	}
+	h1 := get().HistoryId
+	if h1 <= h0 || h1 != srv.HistoryID() {
+		t.Errorf("historyId after read, star and archive = %d (mailbox %d); want past %d", h1, srv.HistoryID(), h0)
+	}
+	hist, err := svc.Users.History.List("me").StartHistoryId(h0).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var added, removed int
+	for _, h := range hist.History {
+		added += len(h.LabelsAdded)
+		removed += len(h.LabelsRemoved)
+	}
+	if added != 1 || removed != 2 {
+		t.Errorf("history since %d: %d labelsAdded, %d labelsRemoved; want 1, 2", h0, added, removed)
+	}
+	if _, err := svc.Users.Messages.Modify("me", id, &gmailapi.ModifyMessageRequest{AddLabelIds: []string{"INBOX"}}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	if h2 := get().HistoryId; h2 <= h1 {
+		t.Errorf("historyId after messages.modify = %d; want past %d", h2, h1)
+	}
+	older, _, err := srv.Deliver([]byte(raw("cyd@x.test", account, "Late", "h2@x", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetInternalDate(older, 1000); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.Users.Messages.List("me").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Messages) != 2 || list.Messages[0].Id != id || list.Messages[1].Id != older {
+		t.Errorf("messages.list = %v; want %s then %s (newest internalDate first)", list.Messages, id, older)
+	}
+}

@@ -46,7 +46,9 @@ func (s *Server) listHistory(w http.ResponseWriter, r *http.Request) {
 		case "messageAdded":
 			rec.MessagesAdded = []*gmailapi.HistoryMessageAdded{{Message: ref}}
 		case "labelAdded":
-			rec.LabelsAdded = []*gmailapi.HistoryLabelAdded{{Message: ref, LabelIds: ref.LabelIds}}
+			rec.LabelsAdded = []*gmailapi.HistoryLabelAdded{{Message: ref, LabelIds: h.labels}}
+		case "labelRemoved":
+			rec.LabelsRemoved = []*gmailapi.HistoryLabelRemoved{{Message: ref, LabelIds: h.labels}}
 		}
 		recs = append(recs, rec)
 	}

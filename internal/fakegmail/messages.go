@@ -176,7 +176,12 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	m := s.byID[r.PathValue("id")]
+	failing := s.failingMessage(r.PathValue("id"))
 	s.mu.Unlock()
+	if failing {
+		writeError(w, http.StatusBadRequest, "failedPrecondition", "Precondition check failed.", "")
+		return
+	}
 	if m == nil {
 		writeError(w, http.StatusNotFound, "notFound", "Requested entity was not found.", "")
 		return
@@ -258,6 +263,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	spamTrash := q.Get("includeSpamTrash") == "true"
 	s.mu.Lock()
 	var hits []*gmailapi.Message
+	var dates []time.Time
 	for i := len(s.msgs) - 1; i >= 0; i-- {
 		m := s.msgs[i]
 		if q.Get("q") != "" && i >= len(s.msgs)-s.searchLag {
@@ -270,8 +276,10 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		hits = append(hits, &gmailapi.Message{Id: m.id, ThreadId: m.threadID})
+		dates = append(dates, m.date)
 	}
 	s.mu.Unlock()
+	sortByDateDesc(hits, dates)
 	resp := &gmailapi.ListMessagesResponse{ResultSizeEstimate: int64(len(hits))}
 	if offset < len(hits) {
 		end := min(offset+size, len(hits))
@@ -384,23 +392,21 @@ func (s *Server) modifyMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	changed := false
-	for _, l := range req.AddLabelIds {
-		if !m.hasLabel(l) {
-			m.labels = append(m.labels, l)
-			changed = true
-		}
-	}
-	for _, l := range req.RemoveLabelIds {
-		if i := slices.Index(m.labels, l); i >= 0 {
-			m.labels = slices.Delete(m.labels, i, i+1)
-			changed = true
-		}
-	}
-	if changed {
-		s.historyID++
-		m.historyID = s.historyID
-		s.history = append(s.history, historyRecord{id: s.historyID, msgID: m.id, kind: "labelAdded"})
-	}
+	s.relabel(m, req.AddLabelIds, req.RemoveLabelIds)
 	writeJSON(w, &gmailapi.Message{Id: m.id, ThreadId: m.threadID, LabelIds: append([]string(nil), m.labels...)})
+}
+
+// sortByDateDesc orders hits newest internalDate first, as Gmail lists
+// messages (hits come newest filed first; ties keep that order).
+func sortByDateDesc(hits []*gmailapi.Message, dates []time.Time) {
+	idx := make([]int, len(hits))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return dates[b].Compare(dates[a]) })
+	sorted := make([]*gmailapi.Message, len(hits))
+	for i, j := range idx {
+		sorted[i] = hits[j]
+	}
+	copy(hits, sorted)
 }

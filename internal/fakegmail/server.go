@@ -64,6 +64,8 @@ type Server struct {
 	sends      []Sent
 	onCall     func(method string)
 	searchLag  int
+	failing    map[string]int // messages.get failures still due, by message id
+	latency    time.Duration
 }
 
 type pendingFault struct {
@@ -72,9 +74,10 @@ type pendingFault struct {
 }
 
 type historyRecord struct {
-	id    uint64
-	msgID string
-	kind  string // "messageAdded", "labelAdded"
+	id     uint64
+	msgID  string
+	kind   string   // "messageAdded", "labelAdded", "labelRemoved"
+	labels []string // the labels a labelAdded or labelRemoved changed
 }
 
 // Sent is one message the fake accepted through messages.send.
@@ -177,9 +180,13 @@ func (s *Server) handle(method string, fn func(w http.ResponseWriter, r *http.Re
 				return
 			}
 		}
+		latency := s.latency
 		s.mu.Unlock()
 		if hook != nil {
 			hook(method)
+		}
+		if latency > 0 {
+			time.Sleep(latency) // the network's round trip, for benchmarks
 		}
 		fn(w, r)
 	}
@@ -193,6 +200,14 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	for range n {
 		s.faults = append(s.faults, pendingFault{method: method, fault: f})
 	}
+}
+
+// SetLatency delays every authenticated call by d, as a network round
+// trip to Google would, for benchmarks of how many calls wait in turn.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // SetSearchLag makes the n newest messages invisible to q searches, as

@@ -84,7 +84,11 @@
 // ($skiptoken) and finally @odata.deltaLink ($deltatoken); tokens are
 // opaque and carry the round's options; the next round returns only
 // messages created or updated since, and @removed {"reason":"deleted"}
-// for messages that left the folder. An expired token (ExpireDeltaTokens)
+// for messages that left the folder. A message moved into the folder
+// (Move, as a user's "Move to" or "Not junk") is created there, with its
+// old receivedDateTime and a new lastModifiedDateTime, unless the round's
+// receivedDateTime filter, kept in its tokens, leaves it out. An expired
+// token (ExpireDeltaTokens)
 // is 410 Gone SyncStateNotFound "The sync state generation is not
 // found; …", the code Outlook answers (microsoft-graph-docs#2350; the
 // errors page spells it syncStateNotFound).

@@ -13,7 +13,7 @@ import (
 // wellKnown are the mail folders every mailbox has, by well-known name.
 var wellKnown = []struct{ name, display string }{
 	{"inbox", "Inbox"}, {"drafts", "Drafts"}, {"sentitems", "Sent Items"},
-	{"deleteditems", "Deleted Items"}, {"junkemail", "Junk Email"},
+	{"deleteditems", "Deleted Items"}, {"junkemail", "Junk Email"}, {"archive", "Archive"},
 }
 
 // user is one mailbox and its directory entry.
@@ -181,6 +181,7 @@ func (s *Server) move(u *user, m *message, folder string) *message {
 	s.remove(u, m)
 	moved := *m
 	moved.id = ""
+	moved.modified = s.now().UTC() // a move changes lastModifiedDateTime, not receivedDateTime
 	s.insert(u, &moved, folder)
 	return &moved
 }
@@ -215,14 +216,15 @@ func (s *Server) conversationFor(u *user, raw []byte) string {
 	return s.newID("AAQkAD")
 }
 
-// Deliver puts raw into a mailbox's folder ("inbox" or "junkemail") as if
-// it had arrived from outside: Exchange's properties are parsed from the
+// Deliver puts raw into a mailbox's folder ("inbox", "junkemail", or
+// "archive" as a server-side rule files it) as if it had arrived from
+// outside: Exchange's properties are parsed from the
 // MIME (a missing Message-ID is generated), the message joins the
 // conversation of a message it names in In-Reply-To or References, and
 // matching subscriptions are notified before Deliver returns.
 func (s *Server) Deliver(mailbox, folder string, raw []byte) (id string, err error) {
-	if folder != "inbox" && folder != "junkemail" {
-		return "", fmt.Errorf("fakegraph: deliver: folder %q is not inbox or junkemail", folder)
+	if folder != "inbox" && folder != "junkemail" && folder != "archive" {
+		return "", fmt.Errorf("fakegraph: deliver: folder %q is not inbox, junkemail or archive", folder)
 	}
 	s.mu.Lock()
 	u := s.lookupUser(mailbox)

@@ -35,6 +35,7 @@ type imapSession struct {
 	s        *Server
 	u        *user
 	internal bool
+	conn     *imapserver.Conn
 }
 
 var (
@@ -43,8 +44,8 @@ var (
 )
 
 func (s *Server) newIMAPSession(internal bool) func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-	return func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-		return &imapSession{s: s, internal: internal}, nil, nil
+	return func(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+		return &imapSession{s: s, internal: internal, conn: c}, nil, nil
 	}
 }
 
@@ -113,7 +114,12 @@ func (is *imapSession) Append(mailbox string, r imap.LiteralReader, options *ima
 			Text: "APPEND failed (injected fault)",
 		}
 	}
-	return is.UserSession.Append(mailbox, r, options)
+	data, err := is.UserSession.Append(mailbox, r, options)
+	if err == nil && !is.internal && is.s.take(&is.s.dropApp) {
+		// Stored, but the client never hears so: its APPEND is ambiguous.
+		_ = is.conn.NetConn().Close()
+	}
+	return data, err
 }
 
 // Create implements imapserver.Session and remembers SPECIAL-USE

@@ -92,6 +92,7 @@ type Server struct {
 	outbox    []Envelope
 	dropData  int
 	failApp   int
+	dropApp   int
 	refused   map[uint32]bool // RefuseFetch: UIDs whose FETCH answers NO (true: bodies only)
 	closed    bool
 	liveConns map[net.Conn]struct{}
@@ -215,6 +216,15 @@ func (s *Server) DropDuringData(n int) {
 func (s *Server) FailAppend(n int) {
 	s.mu.Lock()
 	s.failApp = n
+	s.mu.Unlock()
+}
+
+// DropAfterAppend makes the next n IMAP APPEND commands store the message
+// and then close the connection without a reply: the client cannot tell
+// whether its copy was saved.
+func (s *Server) DropAfterAppend(n int) {
+	s.mu.Lock()
+	s.dropApp = n
 	s.mu.Unlock()
 }
 

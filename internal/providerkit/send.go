@@ -91,7 +91,9 @@ func (s *SendPath) Send(ctx context.Context, m *provider.Message) (*provider.Sen
 		}
 	}
 	sent, err := s.Dedupe.Send(ctx, s.Account, m, s.Deliver, s.Lookup)
-	if s.Limit != nil {
+	if s.Limit != nil && !errors.Is(err, provider.ErrOutcomeUnknown) {
+		// A send whose outcome is unknown keeps its place: it may have
+		// gone out, and the limit must err on the safe side.
 		s.Limit.Settle(context.WithoutCancel(ctx), ticket, sent)
 	}
 	return sent, err
