@@ -274,8 +274,12 @@ func TestEngine_kicksCoalesce(t *testing.T) {
 	close(gate)
 	reply := w.reply(t, acct)
 	waitFor(t, "the reply", func() bool { return has(s.sink, reply) })
-	if got := fetches.Load() - before; got > 3 {
-		t.Errorf("1000 kicks during a Fetch made %d more Fetches; want at most 3 (one coalesced, plus IDLE's notice of the reply)", got)
+	// The 1000 kicks coalesce into one Fetch. The reply then adds a few of
+	// its own, however the scheduler orders them: IDLE's notice, the Fetch
+	// again after a batch that brought an event, a notice after IDLE is
+	// re-entered. Anything near 1000 would mean no coalescing.
+	if got := fetches.Load() - before; got > 6 {
+		t.Errorf("1000 kicks during a Fetch made %d more Fetches; want at most 6 (one coalesced, plus the reply's own)", got)
 	}
 }
 

@@ -231,13 +231,14 @@ func BenchmarkLeases_Renew(b *testing.B) {
 	for i := range all {
 		all[i] = fmt.Sprintf("user%03d@example.com", i)
 	}
-	if got, err := s.Leases().Acquire(ctx, "replica-1", all, 100, time.Minute); err != nil || len(got) != 100 {
-		b.Fatalf("Acquire = %d, %v; want 100", len(got), err)
+	held, err := s.Leases().Acquire(ctx, "replica-1", all[:100], time.Minute)
+	if err != nil || len(held) != 100 {
+		b.Fatalf("Acquire = %d, %v; want 100", len(held), err)
 	}
 	lat := make(latencies, 0, b.N)
 	for b.Loop() {
 		t := time.Now()
-		got, err := s.Leases().Renew(ctx, "replica-1", time.Minute)
+		got, err := s.Leases().Renew(ctx, "replica-1", held, time.Minute)
 		if err != nil || len(got) != 100 {
 			b.Fatalf("Renew = %d, %v; want 100", len(got), err)
 		}

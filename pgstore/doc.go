@@ -16,11 +16,46 @@
 //   - delegation.GrantStore, delegation.RedeemedStore and delegation.AuditSink;
 //   - provider.SendCounter, shared send counters over rolling windows
 //     (Gmail's daily limit, Exchange's per-minute limit, pacing);
-//   - Leases: which replica works on which mailbox, claimed with FOR UPDATE
-//     SKIP LOCKED, renewed in one statement per replica, with a fencing
-//     token that grows on every new holder;
-//   - Events: an event table unique by event key, so a message fetched
-//     twice (after a crash or a failover) is reported once.
+//   - engine.Leases (Leases, and FairLeases for several replicas): which
+//     replica runs which mailbox, claimed with FOR UPDATE SKIP LOCKED,
+//     acquired, renewed and released in one round trip per batch, with a
+//     fencing token that grows on every new holder;
+//   - engine.FencedCursors, so a replica that lost a mailbox cannot move
+//     its cursor behind the new holder's back;
+//   - engine.Sink (Events): an event table unique by event key, so a
+//     message fetched twice (after a crash or a failover) is stored once,
+//     and a log hosts follow by sequence number (Events.After).
+//
+// # Many replicas
+//
+// A host runs the engine in each replica over one Store:
+//
+//	engine.New(engine.Options{Accounts: accounts, Cursors: store, SentIndex: store,
+//		Sink: store.Events(), Leases: store.FairLeases(), Holder: replicaName})
+//
+// Under FairLeases each replica heartbeats with every lease round and
+// holds ceil(mailboxes ÷ live replicas) of them, shedding the rest for a
+// replica that is short (see Leases for the policy). TestReplicas_engine
+// runs three replicas as OS processes for 300 IMAP IDLE mailboxes on one
+// database with a 3 s lease TTL, and kills one with SIGKILL mid-run. On a
+// loaded 2-core machine the survivors' engines open the victim's 100
+// mailboxes 2.2-3.7 s (p50) and at most 2.5-3.8 s after the kill (5 s
+// under -race): its leases run out within the TTL of its last renewal,
+// and the survivors open its mailboxes 0.15-1.3 s after that, within
+// about one lease round (TTL/3) and the time to open; every reply delivered throughout reaches the event
+// table once (duplicates 0, losses 0, over 350-400 replies); no (mailbox,
+// fence) pair is worked on by two replicas; a shared OAuth token that
+// expires every 2 s is refreshed once per expiry for the whole cluster
+// (5-6 refreshes in 10 s, never closer than the token's lifetime less the
+// early refresh); and a replica renews its 100-150 leases in one statement
+// in 8 ms (p50; 2 ms when the machine is quiet, TestReplicas_leaseFailover).
+// INBOXKIT_PG_ENGINE_ACCOUNTS runs it with more mailboxes: with 1,500 the
+// survivors open the victim's 500 within 1.8 s of its leases running out
+// (4.1 s of the kill), with no duplicate, loss or shared fence.
+// TestEngine_databaseOutage takes the database away for three lease TTLs
+// while replies arrive: the engine stops the mailboxes it can no longer
+// prove it holds, backs off, takes them again under new fences when the
+// database is back, and loses nothing.
 //
 // # Schema and migrations
 //

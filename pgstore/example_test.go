@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/crypto"
+	"github.com/inboxkit/inboxkit/engine"
 	"github.com/inboxkit/inboxkit/pgstore"
 	"github.com/inboxkit/inboxkit/provider"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,4 +63,42 @@ func Example() {
 	// Providers take the shared pieces through their options:
 	// provider.SendLog (store), provider.SendCounter (store.Counters()),
 	// and an oauth2.TokenSource from store.Tokens(ring).
+}
+
+// Each replica of a host runs the engine over the same database: the
+// store keeps the cursors, the sent index and the events, and FairLeases
+// give each replica its share of the mailboxes. Compiled, not run: it
+// needs a database and the host's accounts.
+func Example_engine() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	store, err := pgstore.New(pool, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+	var accounts engine.Accounts // the host's: lists mailboxes, opens providers
+	e, err := engine.New(engine.Options{
+		Accounts: accounts, Cursors: store, SentIndex: store, Sink: store.Events(),
+		Leases: store.FairLeases(), Holder: os.Getenv("HOSTNAME"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() { _ = e.Run(ctx) }()
+
+	// The host follows the event table.
+	events, err := store.Events().After(ctx, 0, 100)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ev := range events {
+		fmt.Println(ev.Seq, ev.Account, ev.Kind, ev.Result.Text)
+	}
 }

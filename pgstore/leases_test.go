@@ -3,11 +3,11 @@ package pgstore_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/inboxkit/inboxkit/engine"
 	"github.com/inboxkit/inboxkit/pgstore"
 	"github.com/inboxkit/inboxkit/pgstore/internal/pgtest"
 )
@@ -31,59 +31,6 @@ func accounts(n int) []string {
 	return out
 }
 
-// Three replicas, each on its own pool, claim at once: SKIP LOCKED splits
-// the 300 accounts between them with no account held twice.
-func TestLeases_acquireSplitsAccounts(t *testing.T) {
-	first := pgtest.Pool(t)
-	schema := pgtest.Schema(t, first)
-	all := accounts(300)
-	const replicas = 3
-	got := make([][]pgstore.Lease, replicas)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range replicas {
-		pool := first
-		if i > 0 {
-			pool = pgtest.Pool(t)
-		}
-		s, err := pgstore.New(pool, &pgstore.Options{Schema: schema})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Migrate(pgtest.Context(t, testTimeout)); err != nil {
-			t.Fatal(err)
-		}
-		wg.Go(func() {
-			<-start
-			ls, err := s.Leases().Acquire(pgtest.Context(t, testTimeout), fmt.Sprintf("replica-%d", i), all, 100, time.Minute)
-			if err != nil {
-				t.Errorf("replica %d: Acquire = %v", i, err)
-			}
-			got[i] = ls
-		})
-	}
-	close(start)
-	wg.Wait()
-	seen := map[string]string{}
-	for i, ls := range got {
-		if len(ls) != 100 {
-			t.Errorf("replica %d got %d leases; want 100", i, len(ls))
-		}
-		for _, l := range ls {
-			if prev, dup := seen[l.Account]; dup {
-				t.Errorf("%s leased to %s and %s", l.Account, prev, l.Holder)
-			}
-			seen[l.Account] = l.Holder
-			if l.Fence != 1 {
-				t.Errorf("first lease on %s has fence %d; want 1", l.Account, l.Fence)
-			}
-		}
-	}
-	if len(seen) != len(all) {
-		t.Errorf("%d accounts leased; want all %d", len(seen), len(all))
-	}
-}
-
 func TestLeases_renewExpireTakeover(t *testing.T) {
 	clk := newTestClock()
 	pool := pgtest.Pool(t)
@@ -93,46 +40,47 @@ func TestLeases_renewExpireTakeover(t *testing.T) {
 	const ttl = 30 * time.Second
 	all := accounts(4)
 
-	a, err := l.Acquire(ctx, "A", all, 10, ttl)
+	a, err := l.Acquire(ctx, "A", all, ttl)
 	if err != nil || len(a) != 4 {
 		t.Fatalf("A: Acquire = %d leases, %v; want 4", len(a), err)
 	}
-	if b, err := l.Acquire(ctx, "B", all, 10, ttl); err != nil || len(b) != 0 {
+	if b, err := l.Acquire(ctx, "B", all, ttl); err != nil || len(b) != 0 {
 		t.Fatalf("B: Acquire while A holds all = %v, %v; want none", b, err)
 	}
 	clk.advance(20 * time.Second)
-	renewed, err := l.Renew(ctx, "A", ttl)
+	renewed, err := l.Renew(ctx, "A", a, ttl)
 	if err != nil || len(renewed) != 4 || !renewed[0].Expires.Equal(clk.now().Add(ttl)) {
 		t.Fatalf("A: Renew = %+v, %v; want 4 leases until now+ttl", renewed, err)
 	}
-	// A stops renewing (killed); after the TTL B takes over, fence + 1.
+	// A stops renewing (killed); after the TTL B takes over, token + 1.
 	clk.advance(ttl + time.Second)
-	b, err := l.Acquire(ctx, "B", all, 10, ttl)
+	b, err := l.Acquire(ctx, "B", all, ttl)
 	if err != nil || len(b) != 4 {
 		t.Fatalf("B: Acquire after A's leases expired = %d, %v; want 4", len(b), err)
 	}
 	for _, le := range b {
-		if le.Fence != 2 || le.Holder != "B" {
-			t.Errorf("lease after takeover = %+v; want holder B, fence 2", le)
+		if le.Token != 2 || le.Holder != "B" {
+			t.Errorf("lease after takeover = %+v; want holder B, token 2", le)
 		}
 	}
-	// A comes back: its renewal returns nothing, and its fence is stale.
-	if got, err := l.Renew(ctx, "A", ttl); err != nil || len(got) != 0 {
+	// A comes back: its renewal returns nothing, and its token is stale.
+	if got, err := l.Renew(ctx, "A", a, ttl); err != nil || len(got) != 0 {
 		t.Errorf("A: Renew after losing its leases = %v, %v; want none", got, err)
 	}
 	if ok, err := l.Valid(ctx, all[0], 1); err != nil || ok {
-		t.Errorf("Valid(old fence 1) = %v, %v; want false", ok, err)
+		t.Errorf("Valid(old token 1) = %v, %v; want false", ok, err)
 	}
 	if ok, err := l.Valid(ctx, all[0], 2); err != nil || !ok {
-		t.Errorf("Valid(current fence 2) = %v, %v; want true", ok, err)
+		t.Errorf("Valid(current token 2) = %v, %v; want true", ok, err)
 	}
-	// B releases two; A gets exactly those, with fence 3.
-	if err := l.Release(ctx, "B", all[:2]); err != nil {
+	// B releases two; A gets exactly those, with token 3.
+	slices.SortFunc(b, func(x, y engine.Lease) int { return compareStrings(x.Account, y.Account) })
+	if err := l.Release(ctx, "B", b[:2]); err != nil {
 		t.Fatal(err)
 	}
-	a, err = l.Acquire(ctx, "A", all, 10, ttl)
-	if err != nil || len(a) != 2 || a[0].Fence != 3 {
-		t.Errorf("A: Acquire after B released two = %+v, %v; want 2 leases at fence 3", a, err)
+	a, err = l.Acquire(ctx, "A", all, ttl)
+	if err != nil || len(a) != 2 || a[0].Token != 3 {
+		t.Errorf("A: Acquire after B released two = %+v, %v; want 2 leases at token 3", a, err)
 	}
 	live, err := l.Live(ctx)
 	if err != nil || len(live) != 4 {
@@ -145,4 +93,114 @@ func TestLeases_renewExpireTakeover(t *testing.T) {
 	if want := []string{"A", "A", "B", "B"}; !slices.Equal(holders, want) {
 		t.Errorf("holders by account = %v; want %v", holders, want)
 	}
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// The fair share, step by step on a stubbed clock: a lone replica takes
+// all 300 accounts; a second and a third joining make the others shed to
+// ceil(300 ÷ live replicas); a replica that stops renewing is dropped from
+// the count with its leases, and the survivors split its accounts.
+func TestFairLeases_shareFollowsLiveReplicas(t *testing.T) {
+	clk := newTestClock()
+	pool := pgtest.Pool(t)
+	s := newStoreOn(t, pool, &pgstore.Options{Now: clk.now})
+	l := s.FairLeases()
+	ctx := pgtest.Context(t, testTimeout)
+	const ttl = 30 * time.Second
+	all := accounts(300)
+	held := map[string][]engine.Lease{}
+	acquire := func(h string) {
+		t.Helper()
+		got, err := l.Acquire(ctx, h, all, ttl)
+		if err != nil {
+			t.Fatalf("%s: Acquire = %v", h, err)
+		}
+		held[h] = mergeLeases(held[h], got)
+	}
+	renew := func(h string) {
+		t.Helper()
+		got, err := l.Renew(ctx, h, held[h], ttl)
+		if err != nil {
+			t.Fatalf("%s: Renew = %v", h, err)
+		}
+		held[h] = got
+	}
+	counts := func(hs ...string) []int {
+		out := make([]int, len(hs))
+		for i, h := range hs {
+			out[i] = len(held[h])
+		}
+		return out
+	}
+	steps := []struct {
+		name string
+		do   func()
+		of   []string
+		want []int
+	}{
+		{"A alone takes all", func() { acquire("A") }, []string{"A"}, []int{300}},
+		{"B joins, finds none free", func() { acquire("B") }, []string{"A", "B"}, []int{300, 0}},
+		{"A renews and sheds to 150", func() { renew("A") }, []string{"A", "B"}, []int{150, 0}},
+		{"B takes the 150 shed", func() { acquire("B") }, []string{"A", "B"}, []int{150, 150}},
+		{"C joins; A and B shed to 100; C takes 100", func() {
+			acquire("C")
+			renew("A")
+			renew("B")
+			acquire("C")
+		}, []string{"A", "B", "C"}, []int{100, 100, 100}},
+		{"C stops; after the TTL A and B take 50 each", func() {
+			clk.advance(ttl / 2)
+			renew("A")
+			renew("B")
+			clk.advance(ttl/2 + time.Second)
+			acquire("A")
+			acquire("B")
+		}, []string{"A", "B"}, []int{150, 150}},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := counts(st.of...); !slices.Equal(got, st.want) {
+			t.Fatalf("%s: %v hold %v; want %v", st.name, st.of, got, st.want)
+		}
+	}
+	if live, err := l.Replicas(ctx); err != nil || !slices.Equal(live, []string{"A", "B"}) {
+		t.Errorf("Replicas = %v, %v; want [A B]", live, err)
+	}
+	owner := map[string]string{}
+	for _, h := range []string{"A", "B"} {
+		for _, le := range held[h] {
+			if prev, dup := owner[le.Account]; dup {
+				t.Errorf("%s held by %s and %s", le.Account, prev, h)
+			}
+			owner[le.Account] = h
+		}
+	}
+	if len(owner) != 300 {
+		t.Errorf("survivors hold %d accounts; want all 300", len(owner))
+	}
+}
+
+// mergeLeases adds got to held, replacing leases of the same account.
+func mergeLeases(held, got []engine.Lease) []engine.Lease {
+	by := map[string]engine.Lease{}
+	for _, l := range held {
+		by[l.Account] = l
+	}
+	for _, l := range got {
+		by[l.Account] = l
+	}
+	out := make([]engine.Lease, 0, len(by))
+	for _, l := range by {
+		out = append(out, l)
+	}
+	return out
 }

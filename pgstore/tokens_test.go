@@ -25,7 +25,9 @@ import (
 type tokenEndpoint struct {
 	mu        sync.Mutex
 	refreshes int
-	current   string // the one valid refresh token
+	current   string        // the one valid refresh token
+	lifetime  time.Duration // of the access tokens issued; zero: an hour
+	at        []time.Time   // when each refresh happened
 }
 
 func (e *tokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -42,10 +44,15 @@ func (e *tokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.refreshes++
+	e.at = append(e.at, time.Now())
 	e.current = fmt.Sprintf("rt-secret-%d", e.refreshes+1)
+	lifetime := e.lifetime
+	if lifetime == 0 {
+		lifetime = time.Hour
+	}
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"access_token": fmt.Sprintf("at-secret-%d", e.refreshes), "token_type": "Bearer",
-		"refresh_token": e.current, "expires_in": 3600,
+		"refresh_token": e.current, "expires_in": int(lifetime / time.Second),
 	})
 }
 

@@ -48,18 +48,10 @@ USERS=(
 	"carol@${MAIL_DOMAIN}:carol-Secret-3"
 )
 
-log() { printf 'mailservers: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+NAME=mailservers
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo -n "$@"
-	else
-		die "need root (or sudo) to run: $*"
-	fi
-}
 
 installed() {
 	command -v dovecot >/dev/null 2>&1 &&
@@ -76,35 +68,8 @@ cmd_install() {
 	local pkgs=(postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl)
 	log "installing ${pkgs[*]}"
 	echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
-	# Keep the packages' own init scripts from starting system-wide daemons.
-	local guard=""
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		guard=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
-		as_root chmod 0755 "$guard"
-	fi
-	local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
-		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${pkgs[@]}")
-	if ! as_root "${apt[@]}" >&2; then
-		log "install failed; running apt-get update and retrying"
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-		as_root "${apt[@]}" >&2
-	fi
-	[ -z "$guard" ] || as_root rm -f "$guard"
+	apt_install "${pkgs[@]}"
 	installed || die "packages installed but binaries are missing"
-}
-
-# free_port prints a TCP port on 127.0.0.1 that nothing answers on.
-free_port() {
-	local p i
-	for i in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port found"
 }
 
 wait_port() {

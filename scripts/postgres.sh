@@ -28,18 +28,10 @@ PG_USER=postgres
 DB_NAME=inboxkit
 STATE_FILE=${INBOXKIT_POSTGRES_STATE:-/tmp/inboxkit-postgres.state}
 
-log() { printf 'postgres: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+NAME=postgres
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo -n "$@"
-	else
-		die "need root (or sudo) to run: $*"
-	fi
-}
 
 # as_pg runs a command as the postgres user (the server refuses to run as root).
 as_pg() {
@@ -62,36 +54,9 @@ cmd_install() {
 	fi
 	local t0=$SECONDS
 	log "installing postgresql-$PG_VERSION"
-	# Keep the package's init script from starting the system-wide cluster.
-	local guard=""
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		guard=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
-		as_root chmod 0755 "$guard"
-	fi
-	local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
-		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "postgresql-$PG_VERSION")
-	if ! as_root "${apt[@]}" >&2; then
-		log "install failed; running apt-get update and retrying"
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-		as_root "${apt[@]}" >&2
-	fi
-	[ -z "$guard" ] || as_root rm -f "$guard"
+	apt_install "postgresql-$PG_VERSION"
 	installed || die "package installed but $PG_BIN is incomplete"
 	log "installed in $((SECONDS - t0))s"
-}
-
-# free_port prints a TCP port on 127.0.0.1 that nothing answers on.
-free_port() {
-	local p i
-	for i in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port found"
 }
 
 running() {

@@ -1,4 +1,6 @@
--- Give leases back (shutdown, rebalancing): free at once for others.
-UPDATE {schema}.lease
+-- Give holder $1's leases on the accounts $2 with the fences $3 back
+-- (shutdown, a removed account): free at once for others.
+UPDATE {schema}.lease AS l
 SET holder = '', expires_at = '-infinity'
-WHERE holder = $1 AND account = ANY($2::text[])
+FROM unnest($2::text[], $3::bigint[]) AS w(account, fence)
+WHERE l.account = w.account AND l.fence = w.fence AND l.holder = $1
