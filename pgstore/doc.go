@@ -25,6 +25,11 @@
 //   - engine.Sink (Events): an event table unique by event key, so a
 //     message fetched twice (after a crash or a failover) is stored once,
 //     and a log hosts follow by sequence number (Events.After).
+//   - engine.Queue (Queue): scheduled sends, unique per account and
+//     IdempotencyKey, an account's earliest due send claimed in one
+//     statement with FOR UPDATE SKIP LOCKED under a fencing token; its
+//     Listen wakes the replica running an account when another replica
+//     schedules a send for it.
 //
 // # Many replicas
 //

@@ -28,8 +28,18 @@ import (
 // live) with the Store's clock: Options.Now, or the database's.
 //
 // The queue does not retry or pace by itself: the engine decides when a
-// send goes again (Snooze) and when it has failed for good (Finish). It is
+// send goes again (Snooze) and when it has failed for good (Finish). A
+// replica's send loop with nothing pending sleeps until a send is
+// scheduled; Listen tells it about sends other replicas schedule. It is
 // safe for concurrent use by many goroutines and many processes.
+//
+// It is a table of its own rather than River's job table: the engine pulls
+// one account's earliest due send, when that account's lease, pacing and
+// sending window allow, and needs to know when the next one is due, while
+// River's workers are pushed the earliest job of a whole queue, with no
+// per-account filter and no "next due" answer; River's completion is not
+// fenced by attempt (a job rescued from a stalled worker can be completed
+// by both), and the engine already owns retries, snoozes and windows.
 type Queue struct{ s *Store }
 
 var _ engine.Queue = (*Queue)(nil)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
 	"testing"
 	"time"
 
@@ -22,7 +21,7 @@ import (
 
 // The child side of TestReplicas_queueExactlyOnce: one host replica
 // scheduling its share of the sends and running the engine, with
-// pgstore's Queue, SendLog and Leases, in its own OS process.
+// pgstore's Queue, SendLog and FairLeases, in its own OS process.
 
 const queueReplicaEnv = "INBOXKIT_PG_QUEUE_REPLICA"
 
@@ -39,7 +38,6 @@ type queueReplicaSpec struct {
 	LeaseTTL           time.Duration
 	SendTimeout        time.Duration
 	SendLogLease       time.Duration
-	MaxAccounts        int
 	// Send i is due at Start + i·Spacing, so sends go out steadily
 	// through the run and the kill lands among them.
 	Start   time.Time
@@ -84,50 +82,6 @@ func (l shortSendLog) Begin(ctx context.Context, account, key, messageID string,
 	return l.Store.Begin(ctx, account, key, messageID, now, min(lease, l.lease))
 }
 
-// engineLeases adapts the Store's Leases to engine.Leases (the smallest
-// adapter this test needs; pgstore's own engine.Leases replaces it).
-type engineLeases struct{ l *pgstore.Leases }
-
-func toEngine(in []pgstore.Lease, keep func(string) bool) []engine.Lease {
-	var out []engine.Lease
-	for _, le := range in {
-		if keep(le.Account) {
-			out = append(out, engine.Lease{Account: le.Account, Holder: le.Holder, Token: uint64(le.Fence), Expires: le.Expires})
-		}
-	}
-	return out
-}
-
-func (a engineLeases) Acquire(ctx context.Context, holder string, accounts []string, ttl time.Duration) ([]engine.Lease, error) {
-	held, err := a.l.Renew(ctx, holder, ttl)
-	if err != nil {
-		return nil, err
-	}
-	got, err := a.l.Acquire(ctx, holder, accounts, len(accounts), ttl)
-	if err != nil {
-		return nil, err
-	}
-	return toEngine(append(held, got...), func(acct string) bool { return slices.Contains(accounts, acct) }), nil
-}
-
-func (a engineLeases) Renew(ctx context.Context, holder string, leases []engine.Lease, ttl time.Duration) ([]engine.Lease, error) {
-	held, err := a.l.Renew(ctx, holder, ttl)
-	if err != nil {
-		return nil, err
-	}
-	return toEngine(held, func(acct string) bool {
-		return slices.ContainsFunc(leases, func(le engine.Lease) bool { return le.Account == acct })
-	}), nil
-}
-
-func (a engineLeases) Release(ctx context.Context, holder string, leases []engine.Lease) error {
-	accts := make([]string, len(leases))
-	for i, le := range leases {
-		accts[i] = le.Account
-	}
-	return a.l.Release(ctx, holder, accts)
-}
-
 func TestQueueReplicaProcess(t *testing.T) {
 	raw := os.Getenv(queueReplicaEnv)
 	if raw == "" {
@@ -147,18 +101,28 @@ func TestQueueReplicaProcess(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(spec.CAPEM)
 	h := &queueHost{spec: spec, log: shortSendLog{s, spec.SendLogLease}, tls: &tls.Config{RootCAs: roots}}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	// Join before running the engine, so that the fair share splits the
+	// mailboxes three ways from the start.
+	leases := s.FairLeases()
+	pollUntil(t, ctx, 30*time.Second, "every replica joining", func() bool {
+		if _, err := leases.Renew(ctx, spec.Name, nil, spec.LeaseTTL); err != nil {
+			t.Fatalf("%s: heartbeat: %v", spec.Name, err)
+		}
+		live, err := leases.Replicas(ctx)
+		return err == nil && len(live) >= spec.Replicas
+	})
 	e, err := engine.New(engine.Options{
 		Accounts: h, Cursors: s, SentIndex: s,
 		Sink:   engine.SinkFunc(func(context.Context, []engine.Event) error { return nil }),
-		Leases: engineLeases{s.Leases()}, Holder: spec.Name, LeaseTTL: spec.LeaseTTL, MaxAccounts: spec.MaxAccounts,
+		Leases: leases, Holder: spec.Name, LeaseTTL: spec.LeaseTTL,
 		Queue: s.Queue(), SendTimeout: spec.SendTimeout, PollInterval: time.Minute,
 		Backoff: engine.Backoff{Base: 100 * time.Millisecond, Max: time.Second},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	runCtx, stop := context.WithCancel(ctx)
 	ran := make(chan error, 1)
 	go func() { ran <- e.Run(runCtx) }()

@@ -74,8 +74,8 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 	names := []string{"r0", "r1", "r2"}
 	spec := queueReplicaSpec{Schema: schema, Replicas: len(names), Sends: proofSends, Accounts: accounts,
 		CAPEM: srv.CACertPEM(), Password: proofPassword, LeaseTTL: 2 * time.Second, SendTimeout: 2 * time.Second,
-		SendLogLease: 3 * time.Second, MaxAccounts: proofAccounts / 2,
-		Start: time.Now().Add(2 * time.Second), Spacing: 15 * time.Millisecond}
+		SendLogLease: 3 * time.Second,
+		Start:        time.Now().Add(2 * time.Second), Spacing: 15 * time.Millisecond}
 	spec.SMTPHost, spec.SMTPPort = srv.SMTPAddr()
 	spec.IMAPHost, spec.IMAPPort = srv.IMAPAddr()
 	procs := map[string]*exec.Cmd{}
