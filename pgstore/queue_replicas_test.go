@@ -219,6 +219,14 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+table("queue")+" WHERE token > 1").Scan(&reclaimed); err != nil {
 		t.Fatal(err)
 	}
+	// Lateness: from a send's due time to its Finish; the victim's sends
+	// wait for its leases to run out (and a claimed one for its claim).
+	var lateP50, lateMax float64
+	if err := pool.QueryRow(ctx, "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY l), max(l) FROM (SELECT extract(epoch FROM updated_at - at) AS l FROM "+
+		table("queue")+" WHERE state = 'sent') AS x").Scan(&lateP50, &lateMax); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a send's lateness (due to sent): p50 %.0f ms, max %.0f ms", lateP50*1000, lateMax*1000)
 	t.Logf("%d sends scheduled by %d replicas over %d mailboxes; %s (holding %d of %d leased mailboxes, sending %s) killed with SIGKILL at %v with %d delivered; all final after %v",
 		proofSends, len(names), proofAccounts, victim, held[victim], len(live), claimID, killedAt.Round(time.Millisecond), atKill, took.Round(time.Millisecond))
 	t.Logf("delivered %d distinct, %d duplicates (%d of them SMTP's ambiguity), %d losses; queue states %v; %d sends claimed more than once",
