@@ -62,6 +62,28 @@
 // prove it holds, backs off, takes them again under new fences when the
 // database is back, and loses nothing.
 //
+// # Scheduled sends
+//
+// Queue keeps the engine's scheduled sends for every replica: give each
+// engine store.Queue() as Options.Queue, store (the SendLog) to its
+// providers, and run Queue.Listen with Engine.KickOutbox beside it.
+// BenchmarkQueue_claimFinish measures 5,500-6,800 sends claimed and
+// finished per second (two statements each) from 8 or 32 claimers over 64
+// accounts or all on one account, and Claim alone 10,000 per second, on a
+// loaded 2-core machine; with a million rows the claim is an index scan
+// on the pending sends' partial index in 0.6 ms. TestReplicas_queueExactlyOnce
+// runs three engine processes over one database that schedule 1,000
+// sends over 30 mailboxes, due 15 ms apart, sending through smtpimap to
+// one SMTP server, and kills the replica caught holding a claim with
+// SIGKILL a third of the way through: every send is delivered once,
+// counted on the SMTP server (duplicates 0, losses 0), and the victim's
+// sends go out at most 1.9 s late. SMTP has one ambiguity no store can
+// remove: a process killed after the server accepted a message and before
+// its copy reached the Sent folder leaves nothing the next sender's
+// look-up can find, so that one message goes out twice; the test tells
+// such a duplicate apart by the Sent folder (none in 10 runs so far, one
+// in an earlier run of 3).
+//
 // # Schema and migrations
 //
 // Every table lives in one schema (Options.Schema, "inboxkit" by default),
