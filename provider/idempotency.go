@@ -27,6 +27,27 @@ type SendEntry struct {
 	MessageID string
 	Sent      *Sent // set when State is SendDone
 	Updated   time.Time
+	// HandedOver says that an attempt handed the whole message to the
+	// server (see HandoverLog): after a crash, such a send may have gone
+	// out even when no copy of it can be found.
+	HandedOver bool
+}
+
+// HandoverLog is a SendLog that can also record that an attempt handed the
+// whole message to the server (for SMTP: just before the final "." of
+// DATA). A process that dies between the server accepting a message and
+// the copy reaching the Sent folder leaves nothing a retry could find;
+// with the mark, that retry fails with ErrOutcomeUnknown instead of
+// delivering the message a second time. Without the mark, a retry after a
+// crash before the hand-over may safely send. MemorySendLog and pgstore's
+// log implement it; a SendLog that does not keeps the look-up-only
+// behaviour.
+type HandoverLog interface {
+	SendLog
+	// HandOver sets (handed true) or clears (false: the attempt failed
+	// for sure, nothing was delivered) the entry's HandedOver mark. It is
+	// ErrNotFound for a key without an entry.
+	HandOver(ctx context.Context, account, key string, handed bool) error
 }
 
 // SendLog remembers idempotency keys across calls (and, when the host backs
@@ -104,6 +125,18 @@ func (l *MemorySendLog) Begin(_ context.Context, account, key, messageID string,
 		}
 	}
 	return nil, nil
+}
+
+// HandOver implements HandoverLog.
+func (l *MemorySendLog) HandOver(_ context.Context, account, key string, handed bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[account+"\x00"+key]
+	if !ok {
+		return ErrNotFound
+	}
+	e.HandedOver = handed
+	return nil
 }
 
 // Finish implements SendLog.

@@ -182,7 +182,7 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 		return nil, err
 	}
 	p.failed.take(built.MessageID)
-	sendErr := p.smtp.send(ctx, built)
+	sendErr := p.smtp.send(ctx, built, p.sender.Dedupe.Handover(p.cfg.Email, m))
 	ambiguous := errors.Is(sendErr, provider.ErrOutcomeUnknown)
 	if sendErr != nil && !ambiguous {
 		nameRecipient(sendErr, m)

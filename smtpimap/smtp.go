@@ -106,7 +106,11 @@ func (s *smtpConn) close() error {
 
 // send transfers one composed message. It re-dials once when the kept
 // connection turns out to be gone before anything of the message was said.
-func (s *smtpConn) send(ctx context.Context, b *compose.Built) error {
+//
+// handover, when not nil, runs right before the final "." of DATA hands the
+// whole message over; when it fails, the transaction is abandoned (the
+// server discards an unfinished DATA) and nothing is delivered.
+func (s *smtpConn) send(ctx context.Context, b *compose.Built, handover func(context.Context) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fresh := false
@@ -123,12 +127,12 @@ func (s *smtpConn) send(ctx context.Context, b *compose.Built) error {
 			fresh = true
 		}
 	}
-	err := s.transfer(ctx, b)
+	err := s.transfer(ctx, b, handover)
 	if err != nil && !fresh && errors.Is(err, errStale) {
 		if err := s.dial(ctx); err != nil {
 			return err
 		}
-		err = s.transfer(ctx, b)
+		err = s.transfer(ctx, b, handover)
 	}
 	return err
 }
@@ -137,7 +141,7 @@ func (s *smtpConn) send(ctx context.Context, b *compose.Built) error {
 var errStale = errors.New("smtpimap: SMTP connection was closed by the server")
 
 // transfer runs MAIL, RCPT and DATA on the current connection.
-func (s *smtpConn) transfer(ctx context.Context, b *compose.Built) (err error) {
+func (s *smtpConn) transfer(ctx context.Context, b *compose.Built, handover func(context.Context) error) (err error) {
 	c := s.client
 	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
 	defer func() {
@@ -178,6 +182,13 @@ func (s *smtpConn) transfer(ctx context.Context, b *compose.Built) (err error) {
 		// The message was cut short: the server discards it (RFC 5321
 		// §4.1.1.4), so nothing was delivered.
 		return wrap("send", err)
+	}
+	if handover != nil {
+		if err := handover(ctx); err != nil {
+			// Without the mark, a crash after the "." could deliver twice;
+			// closing the connection makes the server discard the message.
+			return &provider.Error{Op: "send", Provider: provider.KindSMTPIMAP, Code: provider.ErrTemporary, Err: fmt.Errorf("smtpimap: recording the hand-over in the send log: %w", err)}
+		}
 	}
 	if err := w.Close(); err != nil {
 		if isConnErr(err) {

@@ -98,15 +98,49 @@ func (d *Deduper) Send(ctx context.Context, account string, m *provider.Message,
 				return &dup, nil
 			}
 		}
+		if prev.HandedOver {
+			// An earlier attempt handed the message over and left no copy
+			// to find (its process died before saving one): it may have
+			// gone out, so it is not sent again.
+			d.finish(ctx, account, m.IdempotencyKey, provider.SendUnknown, nil)
+			return nil, &provider.Error{Op: "send", Code: provider.ErrOutcomeUnknown, Err: errHandedOver}
+		}
 	}
 	sent, err := send(ctx, m)
 	switch {
 	case sent != nil:
 		d.finish(ctx, account, m.IdempotencyKey, provider.SendDone, sent)
 	default:
+		if !errors.Is(err, provider.ErrOutcomeUnknown) {
+			// A failure that surely delivered nothing (the server refused
+			// the message): a retry may send again.
+			if hl, ok := d.Log.(provider.HandoverLog); ok {
+				_ = hl.HandOver(context.WithoutCancel(ctx), account, m.IdempotencyKey, false)
+			}
+		}
 		d.finish(ctx, account, m.IdempotencyKey, provider.SendUnknown, nil)
 	}
 	return sent, err
+}
+
+// errHandedOver is why a retry is refused after a crash that followed the
+// hand-over of the message.
+var errHandedOver = errors.New("providerkit: an earlier attempt with this idempotency key handed the message to the server and left no copy to find; not sending it again")
+
+// Handover returns the function a provider calls right before it hands the
+// whole message to the server (for SMTP: before the final "." of DATA),
+// recording the hand-over in the SendLog when it is a
+// provider.HandoverLog and m has an IdempotencyKey; nil otherwise. When
+// recording fails, the provider must not hand the message over.
+func (d *Deduper) Handover(account string, m *provider.Message) func(ctx context.Context) error {
+	hl, ok := d.Log.(provider.HandoverLog)
+	if !ok || m.IdempotencyKey == "" {
+		return nil
+	}
+	key := m.IdempotencyKey
+	return func(ctx context.Context) error {
+		return hl.HandOver(ctx, account, key, true)
+	}
 }
 
 func (d *Deduper) finish(ctx context.Context, account, key string, state provider.SendState, sent *provider.Sent) {

@@ -14,7 +14,10 @@
 // in-flight entry whose lease ran out, are taken over by exactly one of
 // many concurrent Begins; a fresh in-flight entry is never taken over; keys
 // of different accounts are distinct; and, end to end, two Dedupers sharing
-// the log after a crash deliver once. Run it with -race.
+// the log after a crash deliver once. A log that is also a
+// provider.HandoverLog keeps the hand-over mark across a takeover, so a
+// retry after a crash past the hand-over is refused rather than sent
+// again. Run it with -race.
 package sendlogtest
 
 import (
@@ -59,6 +62,8 @@ func Run(t *testing.T, newLog func(t *testing.T) provider.SendLog) {
 		{"ConcurrentUnknownRetry", testConcurrentUnknownRetry},
 		{"ConcurrentFinish", testConcurrentFinish},
 		{"DeduperAfterCrash", testDeduperAfterCrash},
+		{"HandoverSurvivesTakeover", testHandoverSurvivesTakeover},
+		{"DeduperAfterCrashPastHandover", testDeduperAfterCrashPastHandover},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -314,4 +319,62 @@ func testDeduperAfterCrash(t *testing.T, l provider.SendLog) {
 		t.Errorf("deliveries = %v; want crashed@example.com once", delivered)
 	}
 	t.Logf("%d sent, %d refused as in flight", sentOK, inFlight)
+}
+
+// A HandoverLog keeps the hand-over mark of a crashed attempt through the
+// takeover, clears it on request, and answers ErrNotFound for an unknown
+// key. A log that is not a HandoverLog skips this.
+func testHandoverSurvivesTakeover(t *testing.T, l provider.SendLog) {
+	hl, ok := l.(provider.HandoverLog)
+	if !ok {
+		t.Skip("not a provider.HandoverLog")
+	}
+	const account = "a@example.com"
+	c := ctx(t)
+	begin(t, l, account, "k", "m-k", base())
+	if err := hl.HandOver(c, account, "k", true); err != nil {
+		t.Fatalf("HandOver = %v", err)
+	}
+	e := begin(t, l, account, "k", "m-k2", base().Add(lease+time.Minute))
+	wantEntry(t, "Begin after the lease", e, provider.SendUnknown, "m-k")
+	if !e.HandedOver {
+		t.Error("HandedOver = false after a takeover; want the crashed attempt's mark")
+	}
+	if err := hl.HandOver(c, account, "k", false); err != nil {
+		t.Fatalf("HandOver(false) = %v", err)
+	}
+	finish(t, l, account, "k", provider.SendUnknown, nil)
+	if e := begin(t, l, account, "k", "m-k3", base().Add(2*lease)); e == nil || e.HandedOver {
+		t.Errorf("Begin after HandOver(false) = %+v; want an entry without the mark", e)
+	}
+	if err := hl.HandOver(c, account, "missing", true); !errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("HandOver of a missing key = %v; want ErrNotFound", err)
+	}
+}
+
+// A process handed the message over and died before any copy could be
+// found; a retry through a Deduper after the lease must not deliver it
+// again: it fails with ErrOutcomeUnknown.
+func testDeduperAfterCrashPastHandover(t *testing.T, l provider.SendLog) {
+	hl, ok := l.(provider.HandoverLog)
+	if !ok {
+		t.Skip("not a provider.HandoverLog")
+	}
+	const account = "a@example.com"
+	c := ctx(t)
+	begin(t, l, account, "seq-2/step-1", "handed@example.com", base())
+	if err := hl.HandOver(c, account, "seq-2/step-1", true); err != nil {
+		t.Fatalf("HandOver = %v", err)
+	}
+	delivered := 0
+	send := func(_ context.Context, m *provider.Message) (*provider.Sent, error) {
+		delivered++
+		return &provider.Sent{MessageID: m.MessageID, SentAt: base()}, nil
+	}
+	lookup := func(context.Context, string) (*provider.Sent, error) { return nil, provider.ErrNotFound }
+	d := &providerkit.Deduper{Log: l, Lease: lease, Now: func() time.Time { return base().Add(lease + time.Minute) }}
+	s, err := d.Send(c, account, &provider.Message{IdempotencyKey: "seq-2/step-1"}, send, lookup)
+	if s != nil || !errors.Is(err, provider.ErrOutcomeUnknown) || delivered != 0 {
+		t.Errorf("Send = %+v, %v after %d deliveries; want ErrOutcomeUnknown and none", s, err, delivered)
+	}
 }
