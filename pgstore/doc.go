@@ -77,7 +77,8 @@
 // one SMTP server, and kills the replica caught holding a claim with
 // SIGKILL a third of the way through: every send is delivered once,
 // counted on the SMTP server (duplicates 0, losses 0), and the victim's
-// sends go out at most 2.7 s late. SMTP has one ambiguity no store can
+// sends go out at most 2.7 s late (4.0 s for a send it had claimed, which
+// waits out its claim, 2 × SendTimeout). SMTP has one ambiguity no store can
 // remove: a process killed after the server accepted a message and before
 // its copy reached the Sent folder leaves nothing the next sender's
 // look-up can find, so that one message goes out twice; the test tells
