@@ -96,17 +96,26 @@ func (e *Engine) leaseRound(ctx context.Context, every time.Duration) {
 		}
 	}
 	e.mu.Unlock()
+	room := len(wanted)
 	if most := lo.MaxAccounts; most > 0 {
-		room := max(most-len(held), 0)
-		wanted = wanted[:min(len(wanted), room)]
+		room = min(room, max(most-len(held), 0))
 	}
-	if len(wanted) == 0 {
+	if room == 0 {
 		return
 	}
+	// Ask for every wanted account, not a room-sized sample of them: most
+	// may be held by other live replicas, and a sample would find the free
+	// ones only by chance. What exceeds the room goes back at once.
 	got, err := lo.Leases.Acquire(ctx, lo.Holder, wanted, lo.LeaseTTL)
 	if err != nil {
 		e.log.WarnContext(ctx, "engine: acquiring leases", "count", len(wanted), "error", err)
 		return
+	}
+	if len(got) > room {
+		if err := lo.Leases.Release(ctx, lo.Holder, got[room:]); err != nil {
+			e.log.WarnContext(ctx, "engine: releasing leases over MaxAccounts", "count", len(got)-room, "error", err)
+		}
+		got = got[:room]
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

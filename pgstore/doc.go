@@ -25,6 +25,11 @@
 //   - engine.Sink (Events): an event table unique by event key, so a
 //     message fetched twice (after a crash or a failover) is stored once,
 //     and a log hosts follow by sequence number (Events.After).
+//   - engine.Queue (Queue): scheduled sends, unique per account and
+//     IdempotencyKey, an account's earliest due send claimed in one
+//     statement with FOR UPDATE SKIP LOCKED under a fencing token; its
+//     Listen wakes the replica running an account when another replica
+//     schedules a send for it.
 //
 // # Many replicas
 //
@@ -56,6 +61,33 @@
 // while replies arrive: the engine stops the mailboxes it can no longer
 // prove it holds, backs off, takes them again under new fences when the
 // database is back, and loses nothing.
+//
+// # Scheduled sends
+//
+// Queue keeps the engine's scheduled sends for every replica: give each
+// engine store.Queue() as Options.Queue, store (the SendLog) to its
+// providers, and run Queue.Listen with Engine.KickOutbox beside it.
+// BenchmarkQueue_claimFinish measures 5,500-6,800 sends claimed and
+// finished per second (two statements each) from 8 or 32 claimers over 64
+// accounts or all on one account, and Claim alone 10,000 per second, on a
+// loaded 2-core machine; with a million rows the claim is an index scan
+// on the pending sends' partial index in 0.6 ms. TestReplicas_queueExactlyOnce
+// runs three engine processes over one database that schedule 1,000
+// sends over 30 mailboxes, due 15 ms apart, sending through smtpimap to
+// one SMTP server, and kills the replica caught holding a claim with
+// SIGKILL a third of the way through: every send is delivered once,
+// counted on the SMTP server (duplicates 0, losses 0), and the victim's
+// sends go out at most 2.7 s late (4.0 s for a send it had claimed, which
+// waits out its claim, 2 × SendTimeout). SMTP has one ambiguity: a
+// process killed after the server accepted a message and before its copy
+// reached the Sent folder leaves nothing the next sender's look-up can
+// find, so that one message goes out twice unless the send log is a
+// provider.HandoverLog (then the retry fails with ErrOutcomeUnknown;
+// this Store's send log does not implement it yet); the test tells
+// such a duplicate apart by the Sent folder (one copy of a message
+// delivered twice). Over 26 runs killing a replica caught sending, one
+// message went out twice: the one the victim was sending, in a run before
+// the test counted Sent copies.
 //
 // # Schema and migrations
 //

@@ -1,0 +1,1 @@
+SELECT id, account, at, after_id, actor, message, meta, created_at, state, attempts, sent, reason, updated_at, token, claim_expires FROM {schema}.queue WHERE id = $1

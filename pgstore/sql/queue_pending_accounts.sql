@@ -1,0 +1,1 @@
+SELECT DISTINCT account FROM {schema}.queue WHERE state = 'pending'

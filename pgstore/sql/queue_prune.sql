@@ -1,0 +1,1 @@
+DELETE FROM {schema}.queue WHERE state <> 'pending' AND updated_at < $1
