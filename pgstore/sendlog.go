@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-var _ provider.SendLog = (*Store)(nil)
+var _ provider.HandoverLog = (*Store)(nil)
 
 // The send_log.state values; they equal provider.SendState's.
 const (
@@ -49,7 +49,7 @@ func (s *Store) Begin(ctx context.Context, account, key, messageID string, now t
 			sentAt               *time.Time
 		)
 		err = tx.QueryRow(ctx, s.q("sendlog_lock"), account, k).
-			Scan(&state, &e.MessageID, &providerID, &threadID, &sentAt, &e.Updated)
+			Scan(&state, &e.MessageID, &providerID, &threadID, &sentAt, &e.Updated, &e.HandedOver)
 		if err != nil {
 			return err
 		}
@@ -98,6 +98,20 @@ func (s *Store) Finish(ctx context.Context, account, key string, state provider.
 		return wrap("send log finish", err)
 	}
 	if !found {
+		return provider.ErrNotFound
+	}
+	return nil
+}
+
+// HandOver implements provider.HandoverLog: it sets or clears the mark
+// that an attempt handed the whole message to the server, so that a retry
+// after a crash past that point is refused rather than sent again.
+func (s *Store) HandOver(ctx context.Context, account, key string, handed bool) error {
+	n, err := s.exec(ctx, "send log hand-over", s.q("sendlog_handover"), account, []byte(key), handed)
+	if err != nil {
+		return wrap("send log hand-over", err)
+	}
+	if n == 0 {
 		return provider.ErrNotFound
 	}
 	return nil

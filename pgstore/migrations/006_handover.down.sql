@@ -1,0 +1,1 @@
+ALTER TABLE {schema}.send_log DROP COLUMN handed_over;
