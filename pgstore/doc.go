@@ -78,16 +78,13 @@
 // SIGKILL a third of the way through: every send is delivered once,
 // counted on the SMTP server (duplicates 0, losses 0), and the victim's
 // sends go out at most 2.7 s late (4.0 s for a send it had claimed, which
-// waits out its claim, 2 × SendTimeout). SMTP has one ambiguity: a
-// process killed after the server accepted a message and before its copy
-// reached the Sent folder leaves nothing the next sender's look-up can
-// find, so that one message goes out twice unless the send log is a
-// provider.HandoverLog (then the retry fails with ErrOutcomeUnknown;
-// this Store's send log does not implement it yet); the test tells
-// such a duplicate apart by the Sent folder (one copy of a message
-// delivered twice). Over 26 runs killing a replica caught sending, one
-// message went out twice: the one the victim was sending, in a run before
-// the test counted Sent copies.
+// waits out its claim, 2 × SendTimeout). SMTP's one window for a second
+// delivery, a process killed after the server accepted a message and
+// before its copy reached the Sent folder, is closed by the send log's
+// hand-over mark (provider.HandoverLog, which the Store implements): the
+// next sender's retry fails with provider.ErrOutcomeUnknown instead of
+// sending again, so that message is delivered once and reported failed
+// with an unknown outcome; the test fails on any duplicate.
 //
 // # Schema and migrations
 //
