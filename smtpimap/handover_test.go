@@ -3,6 +3,8 @@ package smtpimap_test
 import (
 	"context"
 	"errors"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,6 +73,31 @@ func TestSend_crashBeforeHandoverRetries(t *testing.T) {
 		t.Fatalf("Send = %+v, %v; want a delivery", sent, err)
 	}
 	if got := outboxCount(srv, m.MessageID); got != 1 {
+		t.Errorf("delivered %d times; want 1", got)
+	}
+}
+
+// Without IMAP, whether a retry may send rests on the send log's hand-over
+// mark, so it holds across processes: a definite failure in one process
+// (nothing was handed over) is sent by the next one over the same log.
+func TestSend_withoutIMAPDefiniteFailureRetriesInAnotherProcess(t *testing.T) {
+	srv := testServer(t, nil)
+	log := provider.NewMemorySendLog()
+	cfg := configFor(srv)
+	cfg.IMAP = nil
+	cfg.SendLog = log
+	cfg.Dialer = &net.Dialer{Control: func(string, string, syscall.RawConn) error { return errEgress }}
+	m := hello("bob@inboxkit.test")
+	m.IdempotencyKey = "no-imap/restart"
+	if _, err := newProvider(t, cfg).Send(ctxT(t), m); err == nil || errors.Is(err, provider.ErrOutcomeUnknown) {
+		t.Fatalf("Send through a refusing dialer = %v; want a definite failure", err)
+	}
+	cfg.Dialer = nil
+	sent, err := newProvider(t, cfg).Send(ctxT(t), m)
+	if err != nil || sent.Duplicate {
+		t.Fatalf("retry in a new process = %+v, %v; want a first delivery", sent, err)
+	}
+	if got := outboxCount(srv, sent.MessageID); got != 1 {
 		t.Errorf("delivered %d times; want 1", got)
 	}
 }

@@ -34,7 +34,6 @@ type Provider struct {
 	sentFolder string   // found once, then cached
 	folders    []string // folders Fetch reads, found once
 
-	failed failedSends // sends that surely delivered nothing (#12 item 7)
 }
 
 var (
@@ -181,12 +180,10 @@ func (p *Provider) sendOnce(ctx context.Context, m *provider.Message) (*provider
 	if err != nil {
 		return nil, err
 	}
-	p.failed.take(built.MessageID)
 	sendErr := p.smtp.send(ctx, built, p.sender.Dedupe.Handover(p.cfg.Email, m))
 	ambiguous := errors.Is(sendErr, provider.ErrOutcomeUnknown)
 	if sendErr != nil && !ambiguous {
 		nameRecipient(sendErr, m)
-		p.failed.add(built.MessageID)
 		return nil, sendErr
 	}
 	// Delivered, or transferred whole with the reply lost. At most once:
