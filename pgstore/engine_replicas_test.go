@@ -119,25 +119,12 @@ func TestReplicas_engine(t *testing.T) {
 	spec.IMAPHost, spec.IMAPPort = srv.IMAPAddr()
 	procs := map[string]*exec.Cmd{}
 	var procsMu sync.Mutex
-	t.Cleanup(func() {
-		procsMu.Lock()
-		defer procsMu.Unlock()
-		for _, cmd := range procs {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
+	killReplicasAtCleanup(t, &procsMu, procs)
 	for _, name := range names {
 		sp := spec
 		sp.Name = name
 		b, _ := json.Marshal(sp)
-		cmd := exec.Command(os.Args[0], "-test.run=^TestEngineReplicaProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), engineReplicaEnv+"="+string(b))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[name] = cmd
+		procs[name] = startReplica(t, "TestEngineReplicaProcess", engineReplicaEnv, string(b))
 	}
 	started := time.Now()
 

@@ -80,14 +80,7 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 	spec.IMAPHost, spec.IMAPPort = srv.IMAPAddr()
 	procs := map[string]*exec.Cmd{}
 	var procsMu sync.Mutex
-	t.Cleanup(func() {
-		procsMu.Lock()
-		defer procsMu.Unlock()
-		for _, cmd := range procs {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
+	killReplicasAtCleanup(t, &procsMu, procs)
 	start := time.Now()
 	for i, name := range names {
 		sp := spec
@@ -96,12 +89,7 @@ func TestReplicas_queueExactlyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestQueueReplicaProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), queueReplicaEnv+"="+string(b))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd := startReplica(t, "TestQueueReplicaProcess", queueReplicaEnv, string(b))
 		procsMu.Lock()
 		procs[name] = cmd
 		procsMu.Unlock()

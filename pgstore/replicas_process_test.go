@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -113,21 +114,11 @@ func TestReplicas_leaseFailover(t *testing.T) {
 	}
 	names := []string{"r0", "r1", "r2"}
 	procs := make(map[string]*exec.Cmd)
+	var procsMu sync.Mutex
+	killReplicasAtCleanup(t, &procsMu, procs)
 	for _, name := range names {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestLeaseReplicaProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), replicaEnv+"="+name+","+schema)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[name] = cmd
+		procs[name] = startReplica(t, "TestLeaseReplicaProcess", replicaEnv, name+","+schema)
 	}
-	t.Cleanup(func() {
-		for _, cmd := range procs {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
 
 	l := s.Leases()
 	byHolder := func() map[string][]string {
