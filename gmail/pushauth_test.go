@@ -3,23 +3,19 @@ package gmail_test
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/inboxkit/inboxkit/gmail"
+	"github.com/inboxkit/inboxkit/internal/oidcjwt/oidcjwttest"
 	"github.com/inboxkit/inboxkit/provider"
 )
 
@@ -28,26 +24,9 @@ const (
 	pushAccount  = "push@project.iam.gserviceaccount.com"
 )
 
-var (
-	pushKeysOnce       sync.Once
-	googleKey, evilKey *rsa.PrivateKey
-)
+var pushKeySet oidcjwttest.Keys
 
-func pushKeys(t *testing.T) (google, evil *rsa.PrivateKey) {
-	t.Helper()
-	pushKeysOnce.Do(func() {
-		var err error
-		if googleKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if evilKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return googleKey, evilKey
-}
-
-func rawB64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+func pushKeys(t *testing.T) (google, evil *rsa.PrivateKey) { return pushKeySet.Get(t) }
 
 // googleToken signs the token Pub/Sub would attach, with claims changed
 // by edit.
@@ -61,15 +40,7 @@ func googleToken(t *testing.T, key *rsa.PrivateKey, edit func(map[string]any)) s
 	if edit != nil {
 		edit(claims)
 	}
-	h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": "google-1", "typ": "JWT"})
-	c, _ := json.Marshal(claims)
-	input := rawB64(h) + "." + rawB64(c)
-	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return input + "." + rawB64(sig)
+	return oidcjwttest.Sign(t, key, "google-1", claims)
 }
 
 // googleCerts plays https://www.googleapis.com/oauth2/v3/certs.
@@ -80,10 +51,7 @@ func googleCerts(t *testing.T, pub *rsa.PublicKey, status *atomic.Int32) *httpte
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=21600")
-		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{
-			"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "google-1",
-			"n": rawB64(pub.N.Bytes()), "e": rawB64(big.NewInt(int64(pub.E)).Bytes()),
-		}}})
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{oidcjwttest.JWK("google-1", pub)}})
 	}))
 	t.Cleanup(srv.Close)
 	return srv

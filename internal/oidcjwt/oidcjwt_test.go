@@ -2,14 +2,10 @@ package oidcjwt_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -18,6 +14,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/internal/oidcjwt"
+	"github.com/inboxkit/inboxkit/internal/oidcjwt/oidcjwttest"
 )
 
 const (
@@ -25,48 +22,7 @@ const (
 	account  = "push@project.iam.gserviceaccount.com"
 )
 
-var (
-	keyOnce sync.Once
-	keyA    *rsa.PrivateKey
-	keyB    *rsa.PrivateKey
-)
-
-// testKeys returns two RSA keys made once per test binary (generating
-// them is the slow part).
-func testKeys(t testing.TB) (*rsa.PrivateKey, *rsa.PrivateKey) {
-	t.Helper()
-	keyOnce.Do(func() {
-		var err error
-		if keyA, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if keyB, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return keyA, keyB
-}
-
-func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
-// sign makes a compact RS256 token with header kid and the given claims.
-func sign(t testing.TB, key *rsa.PrivateKey, kid string, claims map[string]any) string {
-	t.Helper()
-	h, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": kid, "typ": "JWT"})
-	c, _ := json.Marshal(claims)
-	input := b64(h) + "." + b64(c)
-	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return input + "." + b64(sig)
-}
-
-func jwk(kid string, pub *rsa.PublicKey) map[string]string {
-	return map[string]string{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-		"n": b64(pub.N.Bytes()), "e": b64(big.NewInt(int64(pub.E)).Bytes())}
-}
+var keys oidcjwttest.Keys
 
 // jwksServer publishes the keys in *set with Cache-Control max-age=600,
 // counting requests.
@@ -112,8 +68,8 @@ func goodClaims(now time.Time) map[string]any {
 }
 
 func setup(t *testing.T) (*oidcjwt.Verifier, *jwksServer, *clock) {
-	a, _ := testKeys(t)
-	srv := newJWKS(t, jwk("a", &a.PublicKey))
+	a, _ := keys.Get(t)
+	srv := newJWKS(t, oidcjwttest.JWK("a", &a.PublicKey))
 	clk := &clock{}
 	clk.t.Store(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC).Unix())
 	keys := &oidcjwt.Keys{URL: srv.URL, Client: srv.Client(), Now: clk.now}
@@ -125,7 +81,7 @@ func setup(t *testing.T) (*oidcjwt.Verifier, *jwksServer, *clock) {
 // is rejected with ErrInvalid (or ErrMalformed).
 func TestItem10_verify(t *testing.T) {
 	v, _, clk := setup(t)
-	a, b := testKeys(t)
+	a, b := keys.Get(t)
 	now := clk.now()
 	with := func(k string, val any) map[string]any {
 		c := goodClaims(now)
@@ -136,28 +92,28 @@ func TestItem10_verify(t *testing.T) {
 		}
 		return c
 	}
-	good := sign(t, a, "a", goodClaims(now))
+	good := oidcjwttest.Sign(t, a, "a", goodClaims(now))
 	for _, tc := range []struct {
 		name  string
 		token string
 		want  error // nil: accepted
 	}{
 		{"good", good, nil},
-		{"issuer without scheme", sign(t, a, "a", with("iss", "accounts.google.com")), nil},
-		{"audience in an array", sign(t, a, "a", with("aud", []string{"other", audience})), nil},
-		{"email_verified as a string", sign(t, a, "a", with("email_verified", "true")), nil},
-		{"expired within the skew", sign(t, a, "a", with("exp", now.Add(-30*time.Second).Unix())), nil},
-		{"expired", sign(t, a, "a", with("exp", now.Add(-2*time.Minute).Unix())), oidcjwt.ErrInvalid},
-		{"no exp", sign(t, a, "a", with("exp", nil)), oidcjwt.ErrInvalid},
-		{"not yet valid", sign(t, a, "a", with("nbf", now.Add(10*time.Minute).Unix())), oidcjwt.ErrInvalid},
-		{"issued in the future", sign(t, a, "a", with("iat", now.Add(10*time.Minute).Unix())), oidcjwt.ErrInvalid},
-		{"other issuer", sign(t, a, "a", with("iss", "https://evil.example")), oidcjwt.ErrInvalid},
-		{"other audience", sign(t, a, "a", with("aud", "https://evil.example/push")), oidcjwt.ErrInvalid},
-		{"other service account", sign(t, a, "a", with("email", "attacker@evil.iam.gserviceaccount.com")), oidcjwt.ErrInvalid},
-		{"email not verified", sign(t, a, "a", with("email_verified", false)), oidcjwt.ErrInvalid},
-		{"signed with another key", sign(t, b, "a", goodClaims(now)), oidcjwt.ErrInvalid},
-		{"unknown key id", sign(t, b, "b", goodClaims(now)), oidcjwt.ErrInvalid},
-		{"payload swapped", swapPayload(good, sign(t, a, "a", with("email", "x@y.z"))), oidcjwt.ErrInvalid},
+		{"issuer without scheme", oidcjwttest.Sign(t, a, "a", with("iss", "accounts.google.com")), nil},
+		{"audience in an array", oidcjwttest.Sign(t, a, "a", with("aud", []string{"other", audience})), nil},
+		{"email_verified as a string", oidcjwttest.Sign(t, a, "a", with("email_verified", "true")), nil},
+		{"expired within the skew", oidcjwttest.Sign(t, a, "a", with("exp", now.Add(-30*time.Second).Unix())), nil},
+		{"expired", oidcjwttest.Sign(t, a, "a", with("exp", now.Add(-2*time.Minute).Unix())), oidcjwt.ErrInvalid},
+		{"no exp", oidcjwttest.Sign(t, a, "a", with("exp", nil)), oidcjwt.ErrInvalid},
+		{"not yet valid", oidcjwttest.Sign(t, a, "a", with("nbf", now.Add(10*time.Minute).Unix())), oidcjwt.ErrInvalid},
+		{"issued in the future", oidcjwttest.Sign(t, a, "a", with("iat", now.Add(10*time.Minute).Unix())), oidcjwt.ErrInvalid},
+		{"other issuer", oidcjwttest.Sign(t, a, "a", with("iss", "https://evil.example")), oidcjwt.ErrInvalid},
+		{"other audience", oidcjwttest.Sign(t, a, "a", with("aud", "https://evil.example/push")), oidcjwt.ErrInvalid},
+		{"other service account", oidcjwttest.Sign(t, a, "a", with("email", "attacker@evil.iam.gserviceaccount.com")), oidcjwt.ErrInvalid},
+		{"email not verified", oidcjwttest.Sign(t, a, "a", with("email_verified", false)), oidcjwt.ErrInvalid},
+		{"signed with another key", oidcjwttest.Sign(t, b, "a", goodClaims(now)), oidcjwt.ErrInvalid},
+		{"unknown key id", oidcjwttest.Sign(t, b, "b", goodClaims(now)), oidcjwt.ErrInvalid},
+		{"payload swapped", swapPayload(good, oidcjwttest.Sign(t, a, "a", with("email", "x@y.z"))), oidcjwt.ErrInvalid},
 		{"alg none", unsigned("none", goodClaims(now)), oidcjwt.ErrInvalid},
 		{"alg HS256", unsigned("HS256", goodClaims(now)), oidcjwt.ErrInvalid},
 		{"two parts", "a.b", oidcjwt.ErrMalformed},
@@ -201,7 +157,7 @@ func splitToken(s string) [3]string {
 func unsigned(alg string, claims map[string]any) string {
 	h, _ := json.Marshal(map[string]string{"alg": alg, "kid": "a"})
 	c, _ := json.Marshal(claims)
-	return b64(h) + "." + b64(c) + "." + b64([]byte("signature"))
+	return oidcjwttest.B64(h) + "." + oidcjwttest.B64(c) + "." + oidcjwttest.B64([]byte("signature"))
 }
 
 // #12 item 10: the key set is fetched once and reused for its max-age,
@@ -209,9 +165,9 @@ func unsigned(alg string, claims map[string]any) string {
 // rotation), but not more than once a minute for made-up key ids.
 func TestItem10_keyCaching(t *testing.T) {
 	v, srv, clk := setup(t)
-	a, b := testKeys(t)
+	a, b := keys.Get(t)
 	for range 3 {
-		if _, err := v.Verify(context.Background(), sign(t, a, "a", goodClaims(clk.now()))); err != nil {
+		if _, err := v.Verify(context.Background(), oidcjwttest.Sign(t, a, "a", goodClaims(clk.now()))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -219,9 +175,9 @@ func TestItem10_keyCaching(t *testing.T) {
 		t.Fatalf("%d key set fetches for 3 tokens; want 1", got)
 	}
 	// Google rotates: a token signed with the new key "b" fetches again.
-	srv.publish(jwk("a", &a.PublicKey), jwk("b", &b.PublicKey))
+	srv.publish(oidcjwttest.JWK("a", &a.PublicKey), oidcjwttest.JWK("b", &b.PublicKey))
 	clk.advance(2 * time.Minute)
-	if _, err := v.Verify(context.Background(), sign(t, b, "b", goodClaims(clk.now()))); err != nil {
+	if _, err := v.Verify(context.Background(), oidcjwttest.Sign(t, b, "b", goodClaims(clk.now()))); err != nil {
 		t.Fatalf("token signed with the rotated-in key: %v", err)
 	}
 	if got := srv.calls.Load(); got != 2 {
@@ -230,7 +186,7 @@ func TestItem10_keyCaching(t *testing.T) {
 	// Made-up key ids fetch again at most once a minute.
 	clk.advance(2 * time.Minute)
 	for range 5 {
-		if _, err := v.Verify(context.Background(), sign(t, b, "forged", goodClaims(clk.now()))); !errors.Is(err, oidcjwt.ErrInvalid) {
+		if _, err := v.Verify(context.Background(), oidcjwttest.Sign(t, b, "forged", goodClaims(clk.now()))); !errors.Is(err, oidcjwt.ErrInvalid) {
 			t.Fatalf("unknown kid = %v; want ErrInvalid", err)
 		}
 	}
@@ -239,7 +195,7 @@ func TestItem10_keyCaching(t *testing.T) {
 	}
 	// Past max-age (600s) the set is fetched again.
 	clk.advance(11 * time.Minute)
-	if _, err := v.Verify(context.Background(), sign(t, a, "a", goodClaims(clk.now()))); err != nil {
+	if _, err := v.Verify(context.Background(), oidcjwttest.Sign(t, a, "a", goodClaims(clk.now()))); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.calls.Load(); got != 4 {
@@ -251,13 +207,13 @@ func TestItem10_keyCaching(t *testing.T) {
 // it) with an error that is not ErrInvalid, so a host can answer 5xx and
 // let Pub/Sub redeliver.
 func TestItem10_keySetUnavailable(t *testing.T) {
-	a, _ := testKeys(t)
+	a, _ := keys.Get(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	}))
 	t.Cleanup(srv.Close)
 	v := &oidcjwt.Verifier{Keys: &oidcjwt.Keys{URL: srv.URL, Client: srv.Client()}, Issuers: oidcjwt.GoogleIssuers(), Audience: audience}
-	_, err := v.Verify(context.Background(), sign(t, a, "a", goodClaims(time.Now())))
+	_, err := v.Verify(context.Background(), oidcjwttest.Sign(t, a, "a", goodClaims(time.Now())))
 	if err == nil || errors.Is(err, oidcjwt.ErrInvalid) {
 		t.Fatalf("Verify with the key set down = %v; want a fetch error", err)
 	}
@@ -268,7 +224,7 @@ func TestParseJWKS_refusesWeakKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := json.Marshal(map[string]any{"keys": []any{jwk("s", &small.PublicKey)}})
+	body, _ := json.Marshal(map[string]any{"keys": []any{oidcjwttest.JWK("s", &small.PublicKey)}})
 	if _, err := oidcjwt.ParseJWKS(body); err == nil {
 		t.Error("a 1024-bit key was accepted")
 	}
